@@ -1,0 +1,62 @@
+# The README's two commands: `make run` and `make test`. Everything else supports them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+FLASK := $(BIN)/flask --app wsgi
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test test-sqlite test-postgres setup translations extract-messages db chromium lint format bench
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP) translations
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -d translations -f >/dev/null
+
+extract-messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -o translations/messages.pot app
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+db: setup
+	$(FLASK) db upgrade
+	$(FLASK) demo seed
+
+run: db
+	@echo "Open http://tomtel.localhost:$(PORT)/, http://athome.localhost:$(PORT)/, http://spb.netbynet.localhost:$(PORT)/ …"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+chromium:
+	@scripts/ensure-chromium
+
+test: setup chromium
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MAKE) --no-print-directory test-sqlite
+	@if $(BIN)/python scripts/pg-ready "$(PG_URL)"; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	else echo "PostgreSQL does not answer at $(PG_URL): PostgreSQL run skipped"; fi
+
+test-sqlite: setup
+	env -u DATABASE_URL $(BIN)/pytest
+
+test-postgres: setup
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: setup
+	$(BIN)/python bench/run.py

@@ -1,0 +1,49 @@
+"""The application factory."""
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import errors, tenancy
+from .config import load_settings
+from .extensions import csrf, db, limiter, login_manager, migrate
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the portal: settings, extensions, tenants, features, error pages, commands."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(load_settings(overrides))
+    _trust_proxies(app)
+    _init_extensions(app)
+    tenancy.init_app(app)
+    # After tenancy, so rate-limit keys can see which tenant a request is for.
+    limiter.init_app(app)
+    _register_features(app)
+    errors.init_app(app)
+    _register_commands(app)
+    return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    hops = app.config["PORTAL_TRUSTED_PROXIES"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+
+
+def _register_features(app: Flask) -> None:
+    from . import account, auth, billing
+
+    for feature in (auth, account, billing):
+        feature.init_app(app)
+
+
+def _register_commands(app: Flask) -> None:
+    from .cli import register
+
+    register(app)

@@ -1,0 +1,108 @@
+"""Login, logout and password change pages."""
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.extensions import db, limiter
+from app.tenancy.theming import text
+
+from . import bp, service, sessions
+from .forms import ChangePasswordForm, LoginForm
+
+
+def _ip_key() -> str:
+    return f"login-ip:{request.remote_addr}"
+
+
+def _account_key() -> str:
+    typed = request.form.get("login", "").strip().casefold()
+    return f"login-account:{request.host.lower()}:{typed}"
+
+
+def _safe_next(target: str | None) -> str | None:
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _argon2_profile() -> str:
+    return current_app.config["PORTAL_ARGON2_PROFILE"]
+
+
+def _login_form() -> LoginForm:
+    tenant = g.tenant
+    form = LoginForm()
+    form.login.label.text = text(tenant.config.login.field_label)
+    if tenant.config.login.choose_region:
+        form.region.choices = [(r.code, text(r.name)) for r in tenant.config.regions]
+        if g.region and request.method == "GET":
+            form.region.data = g.region.code
+    else:
+        del form.region
+    return form
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["PORTAL_LOGIN_LIMIT_IP"], key_func=_ip_key, methods=["POST"]
+)
+@limiter.limit(
+    lambda: current_app.config["PORTAL_LOGIN_LIMIT_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("account.dashboard"))
+    form = _login_form()
+    if form.validate_on_submit():
+        subscriber_id = service.authenticate(
+            g.tenant, form.login.data, form.password.data, _argon2_profile()
+        )
+        if subscriber_id is not None:
+            user = service.start_session(g.tenant.slug, subscriber_id)
+            db.session.commit()
+            if "region" in form:
+                session["region"] = form.region.data
+            sessions.begin(user)
+            target = _safe_next(request.args.get("next")) or url_for("account.dashboard")
+            return redirect(target)
+        flash(_("The login or password is incorrect."), "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    service.end_all_sessions(current_user.subscriber_id)
+    db.session.commit()
+    sessions.end()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not service.check_password(
+            current_user.subscriber_id, form.current.data, _argon2_profile()
+        ):
+            form.current.errors.append(_("The current password is incorrect."))
+        else:
+            service.set_password(
+                g.tenant.slug, current_user.subscriber_id, form.new.data, _argon2_profile()
+            )
+            user = service.start_session(g.tenant.slug, current_user.subscriber_id)
+            db.session.commit()
+            sessions.begin(user)
+            flash(_("Your password has been changed. Other devices have been logged out."), "info")
+            return redirect(url_for("account.dashboard"))
+    return render_template("auth/change_password.html", form=form)

@@ -1,0 +1,80 @@
+"""The ledger: the only way an account balance changes."""
+
+import calendar
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from app.account.models import Account
+from app.extensions import db
+from app.persistence import utcnow
+
+from .models import EntryKind, LedgerEntry
+
+
+def post_entry(
+    tenant: str,
+    account_id: int,
+    amount: int,
+    kind: EntryKind,
+    reference: str,
+    description: str = "",
+    at: datetime | None = None,
+) -> LedgerEntry:
+    """Append one entry and move the cached balance with it, under the account's row lock.
+
+    Posting a reference the tenant already has returns the existing entry and changes
+    nothing, so a repeated external event credits once. The caller commits.
+    """
+    if not isinstance(amount, int) or isinstance(amount, bool):
+        raise TypeError("ledger amounts are integer kopecks")
+    account = db.session.scalar(
+        sa.select(Account)
+        .where(Account.id == account_id, Account.tenant == tenant)
+        .with_for_update()
+    )
+    if account is None:
+        raise LookupError(f"no account {account_id} in tenant {tenant}")
+    existing = db.session.scalar(
+        sa.select(LedgerEntry).where(
+            LedgerEntry.tenant == tenant, LedgerEntry.reference == reference
+        )
+    )
+    if existing is not None:
+        return existing
+    moment = at or utcnow()
+    entry = LedgerEntry(
+        tenant=tenant,
+        account_id=account.id,
+        amount=amount,
+        kind=kind,
+        reference=reference,
+        description=description,
+        created_at=moment,
+    )
+    db.session.add(entry)
+    account.balance += amount
+    account.balance_updated_at = max(moment, account.balance_updated_at or moment)
+    db.session.flush()
+    return entry
+
+
+def balance_mismatches(tenant: str | None = None) -> list[tuple[str, str, int, int]]:
+    """Accounts whose cached balance differs from the sum of their entries."""
+    total = sa.func.coalesce(sa.func.sum(LedgerEntry.amount), 0)
+    query = (
+        sa.select(Account.tenant, Account.number, Account.balance, total)
+        .outerjoin(LedgerEntry, LedgerEntry.account_id == Account.id)
+        .group_by(Account.id, Account.tenant, Account.number, Account.balance)
+        .having(Account.balance != total)
+    )
+    if tenant is not None:
+        query = query.where(Account.tenant == tenant)
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def daily_part(monthly_fee: int, day: date) -> int:
+    """One day's share of a monthly fee; the month's last day takes the remainder."""
+    days = calendar.monthrange(day.year, day.month)[1]
+    part = monthly_fee // days
+    return part + (monthly_fee - part * days if day.day == days else 0)

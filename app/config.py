@@ -1,0 +1,77 @@
+"""Settings read from the environment."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET_KEY = "dev-only-secret-key-change-me"
+
+
+class ConfigError(RuntimeError):
+    """The environment asks for something the application refuses to run with."""
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _default_database_url() -> str:
+    instance = ROOT / "instance"
+    instance.mkdir(exist_ok=True)
+    return f"sqlite:///{instance / 'portal.sqlite3'}"
+
+
+def load_settings(overrides: dict | None = None) -> dict:
+    """Collect the application settings from the environment, then apply overrides."""
+    production = os.environ.get("PORTAL_ENV", "development") == "production"
+    settings = {
+        "PORTAL_ENV": "production" if production else "development",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", DEV_SECRET_KEY),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or _default_database_url(),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "PORTAL_TENANTS_DIR": os.environ.get("PORTAL_TENANTS_DIR", str(ROOT / "tenants")),
+        # In development every tenant also answers on <slug>.localhost.
+        "PORTAL_DEV_HOSTS": _bool("PORTAL_DEV_HOSTS", default=not production),
+        # How many proxies in front of us may set X-Forwarded-Host/-For/-Proto.
+        "PORTAL_TRUSTED_PROXIES": int(os.environ.get("PORTAL_TRUSTED_PROXIES", "0")),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", default=production),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "PORTAL_SESSION_IDLE": timedelta(minutes=int(os.environ.get("PORTAL_SESSION_IDLE", "30"))),
+        "PORTAL_SESSION_ABSOLUTE": timedelta(
+            hours=int(os.environ.get("PORTAL_SESSION_ABSOLUTE_HOURS", "12"))
+        ),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "PORTAL_LOGIN_LIMIT_IP": os.environ.get("PORTAL_LOGIN_LIMIT_IP", "30 per 5 minutes"),
+        "PORTAL_LOGIN_LIMIT_ACCOUNT": os.environ.get(
+            "PORTAL_LOGIN_LIMIT_ACCOUNT", "10 per 5 minutes"
+        ),
+        # argon2id cost; tests lower it, production keeps the library's RFC 9106 profile.
+        "PORTAL_ARGON2_PROFILE": os.environ.get("PORTAL_ARGON2_PROFILE", "rfc9106_low_memory"),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
+        "BABEL_DEFAULT_LOCALE": "ru",
+        "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+    }
+    if overrides:
+        settings.update(overrides)
+    if settings["PORTAL_ENV"] == "production":
+        check_production(settings)
+    return settings
+
+
+def check_production(settings: dict) -> None:
+    """Refuse to run production with settings that are only safe on a developer's machine."""
+    key = settings.get("SECRET_KEY") or ""
+    if key == DEV_SECRET_KEY or len(key) < 32:
+        raise ConfigError(
+            "SECRET_KEY must be set to a random value of at least 32 characters in production"
+        )
+    if settings["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        raise ConfigError("RATELIMIT_STORAGE_URI must point at Redis in production")

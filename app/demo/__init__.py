@@ -1,0 +1,1 @@
+"""Demo subscribers for every tenant, read from tenants/<slug>/demo.yaml."""

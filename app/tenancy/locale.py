@@ -1,0 +1,79 @@
+"""Which language a page speaks: explicit choice, host's pin, browser, tenant default."""
+
+from collections.abc import Iterable
+
+from flask import Flask, g, has_request_context, redirect, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+from app.extensions import babel
+
+LOCALE_COOKIE = "lang"
+
+
+def choose_locale(
+    available: Iterable[str],
+    default: str,
+    chosen: Iterable[str | None] = (),
+    pinned: str | None = None,
+    accept: Iterable[tuple[str, float]] = (),
+) -> str:
+    """The first of: an explicit choice, the host's pinned locale, the best Accept-Language
+    match, the tenant default; only ever one of the tenant's available locales."""
+    available = list(available)
+    for candidate in (*chosen, pinned):
+        if candidate in available:
+            return candidate
+    for language, _quality in sorted(accept, key=lambda pair: -pair[1]):
+        base = language.lower().replace("_", "-").split("-")[0]
+        if base in available:
+            return base
+    return default
+
+
+def select_locale() -> str:
+    tenant = g.get("tenant")
+    if tenant is None:
+        return "en"
+    user_locale = current_user.locale if current_user.is_authenticated else None
+    return choose_locale(
+        tenant.config.locales.available,
+        tenant.config.locales.default,
+        chosen=(request.cookies.get(LOCALE_COOKIE), user_locale),
+        pinned=g.site.locale,
+        accept=request.accept_languages,
+    )
+
+
+def select_timezone() -> str:
+    tenant = g.get("tenant")
+    return tenant.timezone(g.region) if tenant else "UTC"
+
+
+def current_locale() -> str:
+    """The current request's locale code, e.g. 'ru'."""
+    return str(get_locale()) if has_request_context() else "ru"
+
+
+def set_language():
+    """Remember the subscriber's language choice and go back to the page they were on."""
+    choice = request.form.get("lang", "")
+    target = request.form.get("next", "/")
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    response = redirect(target)
+    if choice in g.tenant.config.locales.available:
+        response.set_cookie(
+            LOCALE_COOKIE,
+            choice,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=bool(request.is_secure),
+        )
+    return response
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.add_url_rule("/language", "set_language", set_language, methods=["POST"])

@@ -1,0 +1,28 @@
+"""Picks the tenant and region from the request's host; an unknown host is a 404."""
+
+from flask import Flask, abort, current_app, g, request, send_from_directory, session
+
+TENANT_FREE_ENDPOINTS = {"static"}
+
+
+def resolve_site() -> None:
+    """Set g.site, g.tenant and g.region for this request, or answer 404."""
+    if request.endpoint in TENANT_FREE_ENDPOINTS:
+        return
+    site = current_app.extensions["tenancy"].resolve(request.host)
+    if site is None:
+        abort(404)
+    g.site = site
+    g.tenant = site.tenant
+    # A host may pin a region; otherwise the region chosen at login, if the tenant has one.
+    g.region = site.region or site.tenant.region(session.get("region"))
+
+
+def tenant_static(filename: str):
+    """The current tenant's own assets (logo, favicon) from tenants/<slug>/static/."""
+    return send_from_directory(g.tenant.folder / "static", filename, max_age=3600)
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(resolve_site)
+    app.add_url_rule("/brand/<path:filename>", "tenant_static", tenant_static)

@@ -1,0 +1,249 @@
+"""Typed, frozen description of a tenant, validated from its YAML."""
+
+import re
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel, field_validator
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _kopecks(value: object) -> int:
+    """Accept roubles written as 650, 650.5 or "650.50" and return integer kopecks."""
+    if isinstance(value, bool) or value is None:
+        raise ValueError("must be an amount in roubles, e.g. 650 or 650.50")
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise ValueError("must be an amount in roubles, e.g. 650 or 650.50") from exc
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValueError("has more than two digits after the decimal point")
+    return int(amount * 100)
+
+
+Kopecks = Annotated[int, BeforeValidator(_kopecks)]
+HEX_COLOUR = r"^#[0-9a-fA-F]{6}$"
+Colour = Annotated[str, Field(pattern=HEX_COLOUR)]
+Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,39}$")]
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown timezone {value!r}") from exc
+    return value
+
+
+TimeZoneName = Annotated[str, BeforeValidator(_timezone)]
+
+
+class Text(RootModel[dict[str, str]]):
+    """ISP-owned text with one value per locale, e.g. {ru: …, en: …, hi: …}."""
+
+    model_config = ConfigDict(frozen=True)
+
+    def get(self, locale: str, fallback: str = "ru") -> str:
+        return self.root.get(locale) or self.root.get(fallback) or next(iter(self.root.values()))
+
+
+class Locales(Model):
+    available: tuple[str, ...] = Field(min_length=1)
+    default: str
+
+
+class Host(Model):
+    host: str
+    locale: str | None = None
+
+    @field_validator("host")
+    @classmethod
+    def _lower(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9.-]+", value):
+            raise ValueError("must be a bare host name without scheme, port or path")
+        return value.lower()
+
+
+class Phone(Model):
+    number: str
+    label: Text | None = None
+    hours: Text | None = None
+
+
+class Contacts(Model):
+    phones: tuple[Phone, ...] = ()
+    email: str | None = None
+    address: Text | None = None
+    chat_hours: Text | None = None
+    fax: str | None = None
+
+
+class Tariff(Model):
+    code: Code
+    name: Text
+    speed_mbps: int = Field(gt=0)
+    monthly_fee: Kopecks
+    description: Text | None = None
+    kind: Literal["internet", "mix", "business"] = "internet"
+
+
+class OptionKind(StrEnum):
+    PREPAY = "prepay"
+    PAUSE = "pause"
+    TURBO = "turbo"
+    BLOCK = "block"
+    ADDON = "addon"
+
+
+class PrepayPeriod(Model):
+    months: int = Field(gt=0, le=36)
+    discount_percent: int = Field(ge=0, le=100)
+
+
+class Option(Model):
+    code: Code
+    kind: OptionKind
+    name: Text
+    description: Text | None = None
+    monthly_fee: Kopecks = 0
+    one_off_fee: Kopecks = 0
+    daily_fee: Kopecks = 0
+    max_days: int | None = Field(default=None, gt=0)
+    free_days: int | None = Field(default=None, ge=0)
+    min_hours: int | None = Field(default=None, gt=0)
+    speed_mbps: int | None = Field(default=None, gt=0)
+    duration_minutes: int | None = Field(default=None, gt=0)
+    periods: tuple[PrepayPeriod, ...] = ()
+    needs_review: bool = False
+
+
+class Catalogue(Model):
+    tariffs: tuple[Tariff, ...] = Field(min_length=1)
+    options: tuple[Option, ...] = ()
+
+
+class IdentifierKind(StrEnum):
+    ACCOUNT = "account"
+    CONTRACT = "contract"
+    LOGIN = "login"
+    EMAIL = "email"
+    PHONE = "phone"
+    NICKNAME = "nickname"
+
+
+class Identifier(Model):
+    kind: IdentifierKind
+    label: Text
+    pattern: str | None = None
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"is not a valid regular expression: {exc}") from exc
+        return value
+
+
+class Login(Model):
+    identifiers: tuple[Identifier, ...] = Field(min_length=1)
+    field_label: Text
+    hint: Text | None = None
+    choose_region: bool = False
+
+
+class RecoveryChannel(StrEnum):
+    SMS = "sms"
+    EMAIL = "email"
+    PHONE_CALL = "phone_call"
+    OFFICE = "office"
+
+
+class Recovery(Model):
+    channels: tuple[RecoveryChannel, ...] = ()
+    note: Text | None = None
+
+
+class PaymentKind(StrEnum):
+    CARD = "card"
+    WALLET = "wallet"
+    MOBILE = "mobile"
+    BANK_ONLINE = "bank_online"
+    TERMINAL = "terminal"
+    BANK_TRANSFER = "bank_transfer"
+    CASH = "cash"
+    AUTOPAY = "autopay"
+
+
+class PaymentMethod(Model):
+    code: Code
+    kind: PaymentKind
+    name: Text
+    brands: tuple[str, ...] = ()
+    commission_percent: Decimal = Field(default=Decimal(0), ge=0, le=100)
+    crediting: Text | None = None
+
+
+class Payments(Model):
+    methods: tuple[PaymentMethod, ...] = ()
+
+
+class Region(Model):
+    code: Code
+    name: Text
+    hosts: tuple[Host, ...] = ()
+    timezone: TimeZoneName
+    contacts: Contacts | None = None
+    tariffs: tuple[Code, ...] | None = None
+    payment_methods: tuple[Code, ...] | None = None
+
+
+class Colours(Model):
+    primary: Colour
+    on_primary: Colour
+    accent: Colour
+    on_accent: Colour
+    background: Colour = "#ffffff"
+    surface: Colour = "#f4f6f8"
+    text: Colour = "#1b1f24"
+    muted: Colour = "#56606b"
+    danger: Colour = "#b3261e"
+
+
+class Branding(Model):
+    colours: Colours
+    logo: str
+    favicon: str | None = None
+    menu: Literal["left", "top"] = "top"
+    button_shape: Literal["rounded", "pill", "square"] = "rounded"
+
+
+class Billing(Model):
+    suspend_below: Kopecks = 0
+
+
+class TenantConfig(Model):
+    """Everything the portal knows of one ISP, as written in its tenant.yaml."""
+
+    name: Text
+    legal_name: str
+    locales: Locales
+    timezone: TimeZoneName
+    phone_region: str = "RU"
+    currency: Literal["RUB"] = "RUB"
+    hosts: tuple[Host, ...] = ()
+    regions: tuple[Region, ...] = ()
+    branding: Branding
+    login: Login
+    recovery: Recovery = Recovery()
+    contacts: Contacts = Contacts()
+    catalogue: Catalogue
+    payments: Payments = Payments()
+    billing: Billing = Billing()

@@ -1,0 +1,109 @@
+"""Per-tenant look: template overrides, colours, logo, menu and the helpers templates use."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from babel import Locale
+from flask import Flask, current_app, g, has_request_context, url_for
+from flask.templating import Environment
+from flask_babel import format_currency, format_datetime
+from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, TemplateNotFound
+
+from .locale import current_locale
+
+OVERRIDE_SEPARATOR = "::"
+
+
+class TenantOverrideLoader(BaseLoader):
+    """Loads '<slug>::<name>' from tenants/<slug>/templates/<name>."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+
+    def get_source(self, environment, template):
+        slug, sep, name = template.partition(OVERRIDE_SEPARATOR)
+        tenant = self.app.extensions["tenancy"].tenants.get(slug) if sep else None
+        if tenant is None:
+            raise TemplateNotFound(template)
+        return FileSystemLoader(str(tenant.folder / "templates")).get_source(environment, name)
+
+
+class TenantEnvironment(Environment):
+    """Swaps in a tenant's own copy of a template (also for extends and include).
+
+    The override is loaded under a tenant-prefixed name, so Jinja's template cache keeps
+    one entry per tenant and never serves one ISP's template to another.
+    """
+
+    def get_template(self, name, parent=None, globals=None):
+        if isinstance(name, str) and has_request_context():
+            tenant = g.get("tenant")
+            if tenant is not None and name in tenant.template_overrides:
+                name = f"{tenant.slug}{OVERRIDE_SEPARATOR}{name}"
+        return super().get_template(name, parent, globals)
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    endpoint: str
+    label: object
+    order: int
+
+
+def add_menu_item(app: Flask, endpoint: str, label, order: int) -> None:
+    """Show a section in the cabinet menu; only built sections call this."""
+    items = app.extensions.setdefault("menu", [])
+    items.append(MenuItem(endpoint, label, order))
+    items.sort(key=lambda item: item.order)
+
+
+def money(kopecks: int) -> str:
+    """Kopecks as roubles in the current language's currency format."""
+    return format_currency(Decimal(kopecks) / 100, "RUB")
+
+
+def local_datetime(moment, fmt: str = "medium") -> str:
+    """An aware datetime shown in the region's timezone and the current language."""
+    return format_datetime(moment, fmt)
+
+
+def text(value) -> str:
+    """ISP text from YAML in the current language."""
+    tenant = g.get("tenant")
+    return tenant.text(value, current_locale()) if tenant else ""
+
+
+def locale_name(code: str) -> str:
+    """A language's name in that language, as a switcher should show it."""
+    return Locale.parse(code).get_display_name(code).capitalize()
+
+
+def brand_css(colours) -> str:
+    """CSS custom properties of a tenant's colours."""
+    pairs = type(colours).model_fields
+    return ";".join(f"--{name.replace('_', '-')}:{getattr(colours, name)}" for name in pairs)
+
+
+def _context() -> dict:
+    tenant = g.get("tenant")
+    if tenant is None:
+        return {"tenant": None}
+    return {
+        "tenant": tenant,
+        "region": g.get("region"),
+        "brand": tenant.config.branding,
+        "menu": current_app.extensions.get("menu", []),
+        "current_locale": current_locale(),
+        "logo_url": url_for("tenant_static", filename=tenant.config.branding.logo),
+    }
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_environment = TenantEnvironment
+    app.jinja_loader = ChoiceLoader([TenantOverrideLoader(app), app.jinja_loader])
+    app.context_processor(_context)
+    app.add_template_filter(money)
+    app.add_template_filter(local_datetime)
+    app.add_template_filter(text)
+    app.add_template_global(locale_name)
+    app.add_template_global(brand_css)

@@ -1,0 +1,185 @@
+"""Shared fixtures: one app over the real tenants plus the test tenants, on SQLite or PostgreSQL."""
+
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from app import create_app
+from app.extensions import db, limiter
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_TENANTS = ROOT / "tests" / "data" / "tenants"
+ALL_TENANTS = os.pathsep.join([str(ROOT / "tenants"), str(TEST_TENANTS)])
+CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def database_url() -> str:
+    """PostgreSQL when DATABASE_URL says so, else a fresh SQLite file for this run."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    folder = tempfile.mkdtemp(prefix="portal-test-")
+    return f"sqlite:///{folder}/test.sqlite3"
+
+
+def test_settings(**extra) -> dict:
+    """Settings every test app shares; extra ones override."""
+    settings = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": DATABASE_URL,
+        "PORTAL_TENANTS_DIR": ALL_TENANTS,
+        "PORTAL_DEV_HOSTS": True,
+        "PORTAL_ARGON2_PROFILE": "test",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SERVER_NAME": None,
+    }
+    settings.update(extra)
+    return settings
+
+
+DATABASE_URL = database_url()
+
+
+def _reset_schema(app) -> None:
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+                conn.execute(sa.text("CREATE SCHEMA public"))
+        upgrade(directory=str(ROOT / "migrations"))
+
+
+@pytest.fixture(scope="session")
+def app():
+    application = create_app(test_settings())
+    _reset_schema(application)
+    return application
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(request):
+    yield
+    if "app" not in request.fixturenames:
+        return
+    application = request.getfixturevalue("app")
+    with application.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        limiter.reset()
+
+
+class Client(FlaskClient):
+    """A test client that fills in the CSRF token the way a browser submits a form."""
+
+    def form(self, path: str, data: dict, page: str | None = None, **kwargs):
+        """GET the page holding the form, then POST data with its CSRF token."""
+        html = self.get(page or path).get_data(as_text=True)
+        match = CSRF_INPUT.search(html)
+        assert match, f"no CSRF token on {page or path}"
+        return self.post(path, data={"csrf_token": match.group(1), **data}, **kwargs)
+
+    def login(self, login: str, password: str, **extra):
+        return self.form("/login", {"login": login, "password": password, **extra})
+
+
+@pytest.fixture
+def tenant_client(app) -> Callable[[str], Client]:
+    """A client whose requests go to the given host, e.g. tenant_client('tomtel.localhost')."""
+    app.test_client_class = Client
+
+    def make(host: str) -> Client:
+        client = app.test_client()
+        client.environ_base["HTTP_HOST"] = host
+        return client
+
+    return make
+
+
+@pytest.fixture
+def client(tenant_client) -> Client:
+    return tenant_client("acme.localhost")
+
+
+@pytest.fixture
+def make_subscriber(app):
+    """Create a subscriber with a contract, an account and a password; returns its facts."""
+    from app.account.models import Account, Contract, ServicePoint, Subscriber
+    from app.auth import service as auth
+    from app.tenancy.schema import IdentifierKind
+
+    counter = iter(range(1, 10_000))
+
+    def make(
+        tenant: str = "acme",
+        password: str = "correct horse battery",
+        temporary: bool = False,
+        balance: int = 0,
+        tariffs: tuple[str, ...] = ("basic",),
+        logins: dict | None = None,
+        status: str = "active",
+        **fields,
+    ) -> dict:
+        n = next(counter)
+        registry = app.extensions["tenancy"]
+        t = registry.tenants[tenant]
+        with app.app_context():
+            subscriber = Subscriber(
+                tenant=tenant, surname="Тестов", first_name=f"Тест{n}", **fields
+            )
+            db.session.add(subscriber)
+            db.session.flush()
+            contract = Contract(
+                tenant=tenant,
+                subscriber_id=subscriber.id,
+                number=f"T-{n}",
+                signed_on=date(2025, 1, 1),
+            )
+            db.session.add(contract)
+            db.session.flush()
+            account_number = f"{n:06d}"
+            account = Account(
+                tenant=tenant, contract_id=contract.id, number=account_number, status=status
+            )
+            db.session.add(account)
+            db.session.flush()
+            for code in tariffs:
+                db.session.add(
+                    ServicePoint(
+                        tenant=tenant,
+                        account_id=account.id,
+                        address=f"ул. Тестовая, {n}",
+                        tariff_code=code,
+                        active_since=date(2025, 1, 1),
+                    )
+                )
+            if balance:
+                from app.billing.models import EntryKind
+                from app.billing.service import post_entry
+
+                post_entry(tenant, account.id, balance, EntryKind.PAYMENT, f"test:{n}")
+            auth.set_password(tenant, subscriber.id, password, "test", temporary=temporary)
+            wanted = logins if logins is not None else {"account": account_number}
+            for kind, value in wanted.items():
+                auth.add_identifier(t, subscriber.id, IdentifierKind(kind), value)
+            db.session.commit()
+            return {
+                "id": subscriber.id,
+                "account_id": account.id,
+                "account": account_number,
+                "contract": contract.number,
+                "password": password,
+            }
+
+    return make

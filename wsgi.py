@@ -1,0 +1,12 @@
+"""Production entry point: gunicorn wsgi:app."""
+
+import sys
+
+from app import create_app
+from app.tenancy.loader import TenantConfigError
+
+try:
+    app = create_app()
+except TenantConfigError as exc:
+    # Operators read this in the service log: every problem as file:line: key: message.
+    sys.exit(f"Tenant configuration is invalid:\n{exc}")
