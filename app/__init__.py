@@ -8,9 +8,15 @@ from .config import load_settings
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 
+class Portal(Flask):
+    """Flask with a Jinja environment that knows each tenant's template overrides."""
+
+    jinja_environment = tenancy.theming.TenantEnvironment
+
+
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the portal: settings, extensions, tenants, features, error pages, commands."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Portal(__name__, instance_relative_config=True)
     app.config.from_mapping(load_settings(overrides))
     _trust_proxies(app)
     _init_extensions(app)
@@ -19,6 +25,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     limiter.init_app(app)
     _register_features(app)
     errors.init_app(app)
+    app.after_request(_security_headers)
     _register_commands(app)
     return app
 
@@ -41,6 +48,24 @@ def _register_features(app: Flask) -> None:
 
     for feature in (auth, account, billing):
         feature.init_app(app)
+
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+)
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    if response.mimetype == "text/html":
+        # Pages show balances and personal data: never keep them in a shared cache.
+        headers.setdefault("Cache-Control", "no-store")
+    return response
 
 
 def _register_commands(app: Flask) -> None:

@@ -29,7 +29,7 @@ def database_url() -> str:
     return f"sqlite:///{folder}/test.sqlite3"
 
 
-def test_settings(**extra) -> dict:
+def portal_settings(**extra) -> dict:
     """Settings every test app shares; extra ones override."""
     settings = {
         "TESTING": True,
@@ -59,11 +59,34 @@ def _reset_schema(app) -> None:
         upgrade(directory=str(ROOT / "migrations"))
 
 
+def _dispose(application) -> None:
+    with application.app_context():
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def app():
-    application = create_app(test_settings())
+    application = create_app(portal_settings())
     _reset_schema(application)
-    return application
+    yield application
+    _dispose(application)
+
+
+@pytest.fixture
+def make_app():
+    """Build an extra app with other settings (e.g. another tenants folder); closed afterwards."""
+    made = []
+
+    def make(**settings):
+        application = create_app(portal_settings(**settings))
+        made.append(application)
+        return application
+
+    yield make
+    for application in made:
+        _dispose(application)
 
 
 @pytest.fixture(autouse=True)
@@ -83,6 +106,16 @@ def _clean_state(request):
 class Client(FlaskClient):
     """A test client that fills in the CSRF token the way a browser submits a form."""
 
+    host = "localhost"
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("base_url", f"http://{self.host}")
+        return super().open(*args, **kwargs)
+
+    def session_transaction(self, *args, **kwargs):
+        kwargs.setdefault("base_url", f"http://{self.host}")
+        return super().session_transaction(*args, **kwargs)
+
     def form(self, path: str, data: dict, page: str | None = None, **kwargs):
         """GET the page holding the form, then POST data with its CSRF token."""
         html = self.get(page or path).get_data(as_text=True)
@@ -101,7 +134,7 @@ def tenant_client(app) -> Callable[[str], Client]:
 
     def make(host: str) -> Client:
         client = app.test_client()
-        client.environ_base["HTTP_HOST"] = host
+        client.host = host
         return client
 
     return make
@@ -126,7 +159,7 @@ def make_subscriber(app):
         password: str = "correct horse battery",
         temporary: bool = False,
         balance: int = 0,
-        tariffs: tuple[str, ...] = ("basic",),
+        tariffs: tuple[str, ...] | None = None,
         logins: dict | None = None,
         status: str = "active",
         **fields,
@@ -154,7 +187,8 @@ def make_subscriber(app):
             )
             db.session.add(account)
             db.session.flush()
-            for code in tariffs:
+            codes = tariffs if tariffs is not None else (t.config.catalogue.tariffs[0].code,)
+            for code in codes:
                 db.session.add(
                     ServicePoint(
                         tenant=tenant,

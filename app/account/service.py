@@ -86,8 +86,6 @@ def account_overview(tenant: Tenant, subscriber_id: int, today: date) -> list[Ac
 
 def subscriber_profile(tenant: Tenant, subscriber_id: int) -> Subscriber | None:
     """The subscriber's own record, only within this tenant."""
-    return db.session.scalar(
-        sa.select(Subscriber).where(
-            Subscriber.id == subscriber_id, Subscriber.tenant == tenant.slug
-        )
-    )
+    # get() reuses the row the session loader already fetched in this request.
+    subscriber = db.session.get(Subscriber, subscriber_id)
+    return subscriber if subscriber is not None and subscriber.tenant == tenant.slug else None

@@ -13,7 +13,7 @@ from app.auth.identifiers import normalise_phone
 from app.billing import service as ledger
 from app.billing.models import EntryKind
 from app.extensions import db
-from app.tenancy.loader import YamlDocument
+from app.tenancy.loader import TenantConfigError, YamlDocument
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import IdentifierKind
 
@@ -27,9 +27,26 @@ def read_demo(tenant: Tenant) -> DemoData | None:
     path = tenant.folder / DEMO_FILE
     if not path.is_file():
         return None
-    return YamlDocument.read(
-        path, f"{tenant.folder.parent.name}/{tenant.slug}/{DEMO_FILE}"
-    ).validate(DemoData)
+    doc = YamlDocument.read(path, f"{tenant.folder.parent.name}/{tenant.slug}/{DEMO_FILE}")
+    data = doc.validate(DemoData)
+    problems = [doc.problem(loc, message) for loc, message in _reference_problems(tenant, data)]
+    if problems:
+        raise TenantConfigError(problems)
+    return data
+
+
+def _reference_problems(tenant: Tenant, data: DemoData) -> Iterator[tuple[tuple, str]]:
+    for i, person in enumerate(data.subscribers):
+        region = tenant.region(person.region)
+        if person.region and region is None:
+            yield ("subscribers", i, "region"), f"refers to undefined region {person.region!r}"
+        allowed = {t.code for t in tenant.tariffs_for(region)}
+        for j, point in enumerate(person.points):
+            if point.tariff not in allowed:
+                yield (
+                    ("subscribers", i, "points", j, "tariff"),
+                    f"refers to tariff {point.tariff!r}, not offered there",
+                )
 
 
 def seed_tenant(tenant: Tenant, data: DemoData, today: date, profile: str) -> int:

@@ -99,7 +99,6 @@ def _context() -> dict:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_environment = TenantEnvironment
     app.jinja_loader = ChoiceLoader([TenantOverrideLoader(app), app.jinja_loader])
     app.context_processor(_context)
     app.add_template_filter(money)

@@ -1,0 +1,56 @@
+"""The ledger keeps the cached balance equal to the sum of its entries."""
+
+import pytest
+import sqlalchemy as sa
+
+from app.account.models import Account
+from app.billing.models import EntryKind, LedgerEntry
+from app.billing.service import balance_mismatches, post_entry
+from app.extensions import db
+
+
+@pytest.fixture
+def account(app, make_subscriber):
+    facts = make_subscriber()
+    with app.app_context():
+        yield facts["account_id"]
+
+
+def balance(account_id: int) -> int:
+    db.session.expire_all()
+    return db.session.get(Account, account_id).balance
+
+
+def test_entries_move_the_balance(account):
+    post_entry("acme", account, 50000, EntryKind.PAYMENT, "pay-1")
+    post_entry("acme", account, -2000, EntryKind.CHARGE, "charge-1")
+    db.session.commit()
+    assert balance(account) == 48000
+    assert balance_mismatches() == []
+
+
+def test_the_same_reference_credits_once(account):
+    first = post_entry("acme", account, 50000, EntryKind.PAYMENT, "gateway:42")
+    again = post_entry("acme", account, 50000, EntryKind.PAYMENT, "gateway:42")
+    db.session.commit()
+    assert again.id == first.id
+    assert balance(account) == 50000
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(LedgerEntry))
+    assert count == 1
+
+
+def test_amounts_are_integer_kopecks(account):
+    with pytest.raises(TypeError):
+        post_entry("acme", account, 500.0, EntryKind.PAYMENT, "float")
+
+
+def test_another_tenants_account_cannot_be_posted_to(account):
+    with pytest.raises(LookupError):
+        post_entry("tomtel", account, 100, EntryKind.PAYMENT, "cross")
+
+
+def test_a_cached_balance_edited_behind_the_ledger_is_detected(account):
+    post_entry("acme", account, 1000, EntryKind.PAYMENT, "p")
+    db.session.execute(sa.update(Account).where(Account.id == account).values(balance=999))
+    db.session.commit()
+    assert balance_mismatches() == [("acme", db.session.get(Account, account).number, 999, 1000)]

@@ -1,0 +1,149 @@
+"""Tenant config validation: every kind of mistake is reported as file:line: key: problem."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app.tenancy.loader import TenantConfigError
+from app.tenancy.registry import load_registry
+
+ACME = Path(__file__).resolve().parent.parent / "data" / "tenants" / "acme"
+LOCALES = {"ru", "en", "hi"}
+
+
+@pytest.fixture
+def tenants_dir(tmp_path: Path) -> Path:
+    root = tmp_path / "tenants"
+    shutil.copytree(ACME, root / "acme")
+    return root
+
+
+def edit(root: Path, old: str, new: str, slug: str = "acme") -> None:
+    path = root / slug / "tenant.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in the test tenant"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(root: Path, needle: str, slug: str = "acme") -> int:
+    lines = (root / slug / "tenant.yaml").read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if needle in line)
+
+
+def problems(root: Path, locales: set[str] = LOCALES) -> list[str]:
+    with pytest.raises(TenantConfigError) as caught:
+        load_registry([root], locales, dev_hosts=True)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_the_test_tenant_is_valid(tenants_dir):
+    registry = load_registry([tenants_dir], LOCALES, dev_hosts=True)
+    assert list(registry.tenants) == ["acme"]
+
+
+def test_unknown_key_is_named_with_its_line(tenants_dir):
+    edit(tenants_dir, "  menu: left", "  menu: left\n  menu_colour: red")
+    line = line_of(tenants_dir, "menu_colour")
+    assert problems(tenants_dir) == [
+        f"tenants/acme/tenant.yaml:{line}: branding.menu_colour: unknown key"
+    ]
+
+
+def test_wrong_type(tenants_dir):
+    edit(tenants_dir, "speed_mbps: 100", "speed_mbps: fast")
+    line = line_of(tenants_dir, "speed_mbps: fast")
+    (problem,) = problems(tenants_dir)
+    assert problem.startswith(f"tenants/acme/tenant.yaml:{line}: catalogue.tariffs.0.speed_mbps: ")
+    assert "integer" in problem
+
+
+def test_money_with_three_decimals_is_refused(tenants_dir):
+    edit(tenants_dir, 'monthly_fee: "930.50"', 'monthly_fee: "930.505"')
+    (problem,) = problems(tenants_dir)
+    assert "catalogue.tariffs.1.monthly_fee: has more than two digits" in problem
+
+
+def test_missing_required_key(tenants_dir):
+    edit(tenants_dir, "legal_name: ООО «Акме Телеком»\n", "")
+    (problem,) = problems(tenants_dir)
+    assert problem == "tenants/acme/tenant.yaml:2: legal_name: is required"
+
+
+def test_missing_translation_of_isp_text(tenants_dir):
+    edit(tenants_dir, "name: {ru: Базовый, en: Basic, hi: बेसिक}", "name: {ru: Базовый, en: Basic}")
+    line = line_of(tenants_dir, "name: {ru: Базовый")
+    assert problems(tenants_dir) == [
+        f"tenants/acme/tenant.yaml:{line}: catalogue.tariffs.0.name: missing the 'hi' translation"
+    ]
+
+
+def test_region_refers_to_undefined_tariff(tenants_dir):
+    edit(tenants_dir, "tariffs: [basic]", "tariffs: [basic, turbo]")
+    line = line_of(tenants_dir, "tariffs: [basic, turbo]")
+    assert problems(tenants_dir) == [
+        f"tenants/acme/tenant.yaml:{line}: regions.0.tariffs.1: refers to undefined tariff 'turbo'"
+    ]
+
+
+def test_locale_without_catalogue(tenants_dir):
+    line = line_of(tenants_dir, "locales:")
+    (problem,) = problems(tenants_dir, locales={"ru", "en"})
+    assert problem == (
+        f"tenants/acme/tenant.yaml:{line}: locales.available.2: "
+        "no translation catalogue for locale 'hi'"
+    )
+
+
+def test_host_claimed_by_two_tenants(tenants_dir):
+    shutil.copytree(tenants_dir / "acme", tenants_dir / "acme-two")
+    edit(tenants_dir, "host: hindi.acme.test", "host: hindi.acme-two.test", slug="acme-two")
+    edit(tenants_dir, "host: north.acme.test", "host: north.acme-two.test", slug="acme-two")
+    line = line_of(tenants_dir, "host: lk.acme.test", slug="acme-two")
+    assert problems(tenants_dir) == [
+        f"tenants/acme-two/tenant.yaml:{line}: hosts.0.host: "
+        "host 'lk.acme.test' is already used by tenant acme"
+    ]
+
+
+def test_low_contrast_brand_colours(tenants_dir):
+    edit(tenants_dir, 'on_primary: "#ffffff"', 'on_primary: "#3a6a8a"')
+    line = line_of(tenants_dir, "colours:")
+    assert problems(tenants_dir) == [
+        f"tenants/acme/tenant.yaml:{line}: branding.colours.on_primary: "
+        "contrast against primary is 1.45:1, WCAG AA needs 4.5:1"
+    ]
+
+
+def test_missing_logo_file(tenants_dir):
+    (tenants_dir / "acme" / "static" / "logo.svg").unlink()
+    line = line_of(tenants_dir, "logo: logo.svg")
+    assert problems(tenants_dir) == [
+        f"tenants/acme/tenant.yaml:{line}: branding.logo: file static/logo.svg not found in the "
+        "tenant folder"
+    ]
+
+
+def test_broken_yaml_names_its_line(tenants_dir):
+    edit(tenants_dir, "legal_name: ООО «Акме Телеком»", "legal_name: [unclosed")
+    (problem,) = problems(tenants_dir)
+    assert problem.startswith("tenants/acme/tenant.yaml:")
+    assert "not valid YAML" in problem
+
+
+def test_every_problem_is_reported_at_once(tenants_dir):
+    edit(tenants_dir, "speed_mbps: 100", "speed_mbps: -1")
+    edit(tenants_dir, "  menu: left", "  menu: middle")
+    assert len(problems(tenants_dir)) == 2
+
+
+def test_bad_regular_expression_in_login_pattern(tenants_dir):
+    edit(tenants_dir, r"pattern: '^\d{6}$'", "pattern: '^(\\d{6}$'")
+    (problem,) = problems(tenants_dir)
+    assert "login.identifiers.0.pattern: is not a valid regular expression" in problem
+
+
+def test_the_five_launch_tenants_are_valid():
+    root = Path(__file__).resolve().parent.parent.parent / "tenants"
+    registry = load_registry([root], LOCALES, dev_hosts=True)
+    assert set(registry.tenants) >= {"athome", "netbynet", "novotelecom", "tomtel", "iphome"}

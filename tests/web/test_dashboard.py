@@ -1,0 +1,89 @@
+"""What the dashboard tells a subscriber about their money."""
+
+import re
+from datetime import UTC, datetime
+
+from app.account.models import Account
+from app.extensions import db
+
+PASSWORD = "Sunny-Garden-77"
+
+
+def _text(response) -> str:
+    return re.sub(r"\s+", " ", response.get_data(as_text=True))
+
+
+def test_dashboard_shows_numbers_balance_tariff_and_days_left(client, make_subscriber):
+    subscriber = make_subscriber(password=PASSWORD, balance=45000, tariffs=("basic",))
+    client.login(subscriber["account"], PASSWORD)
+    page = _text(client.get("/"))
+    assert subscriber["account"] in page
+    assert subscriber["contract"] in page
+    assert "450,00 ₽" in page
+    assert "Базовый" in page  # tariff name from the tenant's YAML
+    assert "600,00 ₽" in page  # its monthly price
+    # 450 of a 600-a-month tariff: 22 or 23 days depending on this month's length.
+    days = int(re.search(r'data-testid="days-left">\s*(\d+)', page).group(1))
+    assert days in (21, 22, 23)
+
+
+def test_balance_formatting_follows_the_language(client, make_subscriber):
+    subscriber = make_subscriber(password=PASSWORD, balance=123456789)
+    client.login(subscriber["account"], PASSWORD)
+    client.set_cookie("lang", "en", domain="acme.localhost")
+    assert "RUB" in _text(client.get("/")) or "₽" in _text(client.get("/"))
+    assert "1,234,567.89" in _text(client.get("/"))
+    client.set_cookie("lang", "hi", domain="acme.localhost")
+    assert "12,34,567.89" in _text(client.get("/"))  # Indian digit grouping
+
+
+def test_two_service_points_and_their_total(client, make_subscriber):
+    subscriber = make_subscriber(password=PASSWORD, balance=100000, tariffs=("basic", "fast"))
+    client.login(subscriber["account"], PASSWORD)
+    page = _text(client.get("/"))
+    assert "Базовый" in page and "Быстрый" in page
+    assert "1 530,50 ₽" in page.replace("\xa0", " ")
+
+
+def test_negative_balance_shows_blocked_and_zero_days(client, make_subscriber):
+    subscriber = make_subscriber(password=PASSWORD, balance=-15000, status="blocked")
+    client.login(subscriber["account"], PASSWORD)
+    page = _text(client.get("/"))
+    assert "-150,00 ₽" in page.replace("\xa0", " ").replace("−", "-")
+    assert "status-blocked" in page
+    assert "balance-negative" in page
+
+
+def test_update_time_is_shown_in_the_regions_timezone(app, tenant_client, make_subscriber):
+    subscriber = make_subscriber(password=PASSWORD, balance=1000)
+    with app.app_context():
+        account = db.session.get(Account, subscriber["account_id"])
+        account.balance_updated_at = datetime(2026, 3, 1, 20, 30, tzinfo=UTC)
+        db.session.commit()
+    # The acme tenant's default timezone is Asia/Krasnoyarsk (UTC+7); its south region is UTC+7
+    # too but Novosibirsk-named, so compare against the tenant zone: 2 March, 03:30.
+    client = tenant_client("acme.localhost")
+    client.login(subscriber["account"], PASSWORD)
+    page = _text(client.get("/"))
+    assert "2 мар. 2026" in page and "03:30" in page
+    assert 'datetime="2026-03-01T20:30:00+00:00"' in page
+
+
+def test_another_tenants_subscriber_is_invisible(tenant_client, make_subscriber):
+    mine = make_subscriber(password=PASSWORD, balance=77700)
+    theirs = make_subscriber(tenant="tomtel", password=PASSWORD, logins={"account": "987654321"})
+    client = tenant_client("acme.localhost")
+    client.login(mine["account"], PASSWORD)
+    page = _text(client.get("/"))
+    assert "987654321" not in page and theirs["contract"] not in page
+
+
+def test_menu_shows_only_built_sections(client, make_subscriber):
+    subscriber = make_subscriber(password=PASSWORD)
+    client.login(subscriber["account"], PASSWORD)
+    page = client.get("/").get_data(as_text=True)
+    menu = re.search(r'<nav class="main-menu".*?</nav>', page, re.S).group(0)
+    links = re.findall(r'href="([^"]+)"', menu)
+    assert links == ["/", "/password"]
+    for link in links:
+        assert client.get(link).status_code == 200

@@ -1,0 +1,157 @@
+"""Session security: new session on login, server-side logout, tenant binding, timeouts."""
+
+import time
+
+from app.config import ConfigError, load_settings
+
+PASSWORD = "Sunny-Garden-77"
+
+
+def _session_cookie(client) -> str:
+    cookie = client.get_cookie("session", domain="acme.localhost") or client.get_cookie("session")
+    assert cookie is not None
+    return cookie.value
+
+
+def test_logout_ends_the_session_on_the_server(tenant_client, make_subscriber):
+    subscriber = make_subscriber(password=PASSWORD)
+    browser = tenant_client("acme.localhost")
+    browser.login(subscriber["account"], PASSWORD)
+    stolen = _session_cookie(browser)
+    thief = tenant_client("acme.localhost")
+    thief.set_cookie("session", stolen, domain="acme.localhost")
+    assert thief.get("/").status_code == 200  # a copied cookie works while the session lives
+
+    browser.form("/logout", {}, page="/")
+    assert browser.get("/").status_code == 302
+    response = thief.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+
+
+def test_a_session_made_on_one_tenant_is_refused_on_another(tenant_client, make_subscriber):
+    subscriber = make_subscriber(password=PASSWORD)
+    browser = tenant_client("acme.localhost")
+    browser.login(subscriber["account"], PASSWORD)
+    cookie = _session_cookie(browser)
+    elsewhere = tenant_client("tomtel.localhost")
+    elsewhere.set_cookie("session", cookie, domain="tomtel.localhost")
+    response = elsewhere.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+
+
+def test_login_starts_a_new_session(client, make_subscriber):
+    subscriber = make_subscriber(password=PASSWORD)
+    client.get("/login")
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    client.login(subscriber["account"], PASSWORD)
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert session["tenant"] == "acme"
+
+
+def test_idle_session_expires(client, make_subscriber):
+    subscriber = make_subscriber(password=PASSWORD)
+    client.login(subscriber["account"], PASSWORD)
+    with client.session_transaction() as session:
+        session["seen_at"] = int(time.time()) - 31 * 60
+    response = client.get("/", follow_redirects=True)
+    assert "/login" in response.request.path
+    assert "session has expired" in response.get_data(as_text=True) or "истек" in (
+        response.get_data(as_text=True)
+    )
+
+
+def test_absolute_session_lifetime(client, make_subscriber):
+    subscriber = make_subscriber(password=PASSWORD)
+    client.login(subscriber["account"], PASSWORD)
+    with client.session_transaction() as session:
+        session["auth_at"] = int(time.time()) - 13 * 3600
+    assert client.get("/").status_code == 302
+
+
+def test_cookie_flags(client, make_subscriber):
+    subscriber = make_subscriber(password=PASSWORD)
+    response = client.login(subscriber["account"], PASSWORD)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+def test_form_without_csrf_token_is_rejected(client, make_subscriber):
+    subscriber = make_subscriber(password=PASSWORD)
+    response = client.post("/login", data={"login": subscriber["account"], "password": PASSWORD})
+    assert response.status_code == 400
+    assert "form has expired" in response.get_data(as_text=True) or "устарел" in (
+        response.get_data(as_text=True)
+    )
+    assert client.get("/").status_code == 302
+
+
+def test_logout_needs_a_post_with_token(client, make_subscriber):
+    subscriber = make_subscriber(password=PASSWORD)
+    client.login(subscriber["account"], PASSWORD)
+    assert client.get("/logout").status_code == 405
+    assert client.post("/logout").status_code == 400
+    assert client.get("/").status_code == 200
+
+
+def test_too_many_attempts_on_one_account_get_429(client, make_subscriber):
+    subscriber = make_subscriber(password=PASSWORD)
+    for _ in range(10):
+        assert client.login(subscriber["account"], "wrong").status_code == 200
+    response = client.login(subscriber["account"], PASSWORD)
+    assert response.status_code == 429
+    text = response.get_data(as_text=True)
+    assert "Повторите через" in text and "мин." in text
+    # Another account from the same address is still allowed.
+    other = make_subscriber(password=PASSWORD)
+    assert client.login(other["account"], PASSWORD).status_code == 302
+
+
+def test_too_many_attempts_from_one_address_get_429(client, make_subscriber):
+    subscriber = make_subscriber(password=PASSWORD)
+    statuses = [client.login(f"{n:06d}x", "wrong").status_code for n in range(30)]
+    assert set(statuses) == {200}
+    assert client.login(subscriber["account"], PASSWORD).status_code == 429
+
+
+def test_production_refuses_the_default_secret_key(monkeypatch):
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379")
+    try:
+        load_settings()
+    except ConfigError as exc:
+        assert "SECRET_KEY" in str(exc)
+    else:
+        raise AssertionError("production started with the development secret key")
+    monkeypatch.setenv("SECRET_KEY", "x" * 48)
+    settings = load_settings()
+    assert settings["SESSION_COOKIE_SECURE"] is True
+
+
+def test_security_headers(client):
+    response = client.get("/login")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_an_error_in_a_page_shows_no_traceback(app, client, make_subscriber, monkeypatch):
+    from app.account import service
+
+    subscriber = make_subscriber(password=PASSWORD)
+    client.login(subscriber["account"], PASSWORD)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database exploded")
+
+    monkeypatch.setattr(service, "account_overview", broken)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    response = client.get("/")
+    assert response.status_code == 500
+    text = response.get_data(as_text=True)
+    assert "Traceback" not in text and "database exploded" not in text
