@@ -29,9 +29,14 @@ db: setup
 	$(FLASK) db upgrade
 	$(FLASK) demo seed
 
+# The development mail sink runs beside the portal, which sends to it; it stops with flask.
+run: MAIL_PORT ?= 8025
 run: db
 	@echo "Open http://tomtel.localhost:$(PORT)/, http://athome.localhost:$(PORT)/, http://spb.netbynet.localhost:$(PORT)/ …"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@$(BIN)/python scripts/dev-mail-sink $(MAIL_PORT) & sink=$$!; \
+	trap 'kill $$sink 2>/dev/null; wait $$sink 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
+	SMTP_HOST=127.0.0.1 SMTP_PORT=$(MAIL_PORT) SMTP_SECURITY=none SMTP_USERNAME= \
+		$(FLASK) run --host $(HOST) --port $(PORT)
 
 chromium:
 	@scripts/ensure-chromium

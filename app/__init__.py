@@ -44,9 +44,9 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_features(app: Flask) -> None:
-    from . import account, auth, billing
+    from . import account, auth, billing, captcha, notify, recovery
 
-    for feature in (auth, account, billing):
+    for feature in (auth, account, billing, captcha, notify, recovery):
         feature.init_app(app)
 
 

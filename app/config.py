@@ -25,6 +25,23 @@ def _default_database_url() -> str:
     return f"sqlite:///{instance / 'portal.sqlite3'}"
 
 
+def _notify_settings() -> dict:
+    """Where e-mail and SMS go; `make run` points SMTP at the development mail sink."""
+    env = os.environ.get
+    return {
+        "SMTP_HOST": env("SMTP_HOST", "127.0.0.1"),
+        "SMTP_PORT": int(env("SMTP_PORT", "25")),
+        "SMTP_SECURITY": env("SMTP_SECURITY", "none").strip().lower(),  # none|starttls|ssl
+        "SMTP_USERNAME": env("SMTP_USERNAME") or None,
+        "SMTP_PASSWORD": env("SMTP_PASSWORD") or None,
+        # Seconds per network operation; a subscriber's page waits on it.
+        "SMTP_TIMEOUT": float(env("SMTP_TIMEOUT", "5")),
+        "SMTP_RETRIES": int(env("SMTP_RETRIES", "1")),
+        "MAIL_DEFAULT_SENDER": env("MAIL_DEFAULT_SENDER", "noreply@localhost"),
+        "SMS_PROVIDER": env("SMS_PROVIDER", "outbox").strip().lower(),
+    }
+
+
 def load_settings(overrides: dict | None = None) -> dict:
     """Collect the application settings from the environment, then apply overrides."""
     production = os.environ.get("PORTAL_ENV", "development") == "production"
@@ -36,6 +53,12 @@ def load_settings(overrides: dict | None = None) -> dict:
         "PORTAL_TENANTS_DIR": os.environ.get("PORTAL_TENANTS_DIR", str(ROOT / "tenants")),
         # In development every tenant also answers on <slug>.localhost.
         "PORTAL_DEV_HOSTS": _bool("PORTAL_DEV_HOSTS", default=not production),
+        # Links in e-mails are built from this (see tenancy.resolve.public_url), never from Host.
+        "PORTAL_LINK_BASE": os.environ.get(
+            "PORTAL_LINK_BASE", "" if production else "http://{slug}.localhost:5000"
+        ),
+        # Recovery answers take at least this long, so timing tells nothing about accounts.
+        "PORTAL_RECOVERY_MIN_SECONDS": float(os.environ.get("PORTAL_RECOVERY_MIN_SECONDS", "0.3")),
         # How many proxies in front of us may set X-Forwarded-Host/-For/-Proto.
         "PORTAL_TRUSTED_PROXIES": int(os.environ.get("PORTAL_TRUSTED_PROXIES", "0")),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -58,6 +81,7 @@ def load_settings(overrides: dict | None = None) -> dict:
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
         "BABEL_DEFAULT_LOCALE": "ru",
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+        **_notify_settings(),
     }
     if overrides:
         settings.update(overrides)

@@ -40,6 +40,8 @@ def portal_settings(**extra) -> dict:
         "PORTAL_ARGON2_PROFILE": "test",
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": None,
+        "PORTAL_RECOVERY_MIN_SECONDS": 0,
+        "PORTAL_LINK_BASE": "https://{slug}.portal.test",
     }
     settings.update(extra)
     return settings
@@ -168,9 +170,9 @@ def make_subscriber(app):
         registry = app.extensions["tenancy"]
         t = registry.tenants[tenant]
         with app.app_context():
-            subscriber = Subscriber(
-                tenant=tenant, surname="Тестов", first_name=f"Тест{n}", **fields
-            )
+            fields.setdefault("surname", "Тестов")
+            fields.setdefault("first_name", f"Тест{n}")
+            subscriber = Subscriber(tenant=tenant, **fields)
             db.session.add(subscriber)
             db.session.flush()
             contract = Contract(
@@ -217,3 +219,66 @@ def make_subscriber(app):
             }
 
     return make
+
+
+class Mailbox:
+    """What a real local SMTP server (aiosmtpd) received during a test."""
+
+    def __init__(self):
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if address.lower() in str(m["To"]).lower()]
+
+    def last_text(self, address: str) -> str:
+        (*_, message) = self.to(address)
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+    def link(self, address: str) -> str:
+        match = re.search(r"https?://\S+", self.last_text(address))
+        assert match, "no link in the e-mail"
+        return match.group(0)
+
+
+@pytest.fixture(scope="session")
+def _smtp_server():
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port, server_hostname="localhost")
+    controller.start()
+    yield mailbox, port
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(app, _smtp_server, monkeypatch) -> Mailbox:
+    """A clean inbox on a local SMTP server the app sends to."""
+    box, port = _smtp_server
+    box.messages.clear()
+    monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
+    monkeypatch.setitem(app.config, "SMTP_PORT", port)
+    return box
+
+
+@pytest.fixture
+def sms(app):
+    """Texts the SMS outbox holds for a phone, newest first."""
+    from app.notify.service import sms_outbox
+
+    def texts(phone: str) -> list[str]:
+        with app.app_context():
+            return [m.text for m in sms_outbox(phone=phone)]
+
+    return texts

@@ -23,19 +23,19 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Log in"))
 
 
-def _policy(form, field) -> None:
+def password_policy(form, field) -> None:
+    """WTForms validator: the portal's password rules."""
     problem = passwords.policy_problem(field.data or "")
     if problem:
         raise ValidationError(POLICY_MESSAGES[problem])
 
 
-class ChangePasswordForm(FlaskForm):
-    current = PasswordField(
-        _l("Current password"), validators=[DataRequired(_l("Please fill in this field."))]
-    )
+class NewPasswordForm(FlaskForm):
+    """A new password typed twice, checked against the password rules."""
+
     new = PasswordField(
         _l("New password"),
-        validators=[DataRequired(_l("Please fill in this field.")), _policy],
+        validators=[DataRequired(_l("Please fill in this field.")), password_policy],
         description=_l("From 8 to 128 characters. A phrase of several words is easy to remember."),
     )
     confirm = PasswordField(
@@ -46,6 +46,12 @@ class ChangePasswordForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("Save the new password"))
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current = PasswordField(
+        _l("Current password"), validators=[DataRequired(_l("Please fill in this field."))]
+    )
 
     def validate_new(self, field) -> None:
         if field.data and field.data == self.current.data:

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from app.extensions import db, limiter
 from app.tenancy.theming import text
@@ -40,7 +41,7 @@ def _login_form() -> LoginForm:
     form = LoginForm()
     form.login.label.text = text(tenant.config.login.field_label)
     if tenant.config.login.choose_region:
-        form.region.choices = [(r.code, text(r.name)) for r in tenant.config.regions]
+        form.region.choices = [SelectChoice(r.code, text(r.name)) for r in tenant.config.regions]
         if g.region and request.method == "GET":
             form.region.data = g.region.code
     else:

@@ -34,6 +34,8 @@ class DemoSubscriber(Model):
     balance: Kopecks
     history_days: int = Field(default=120, ge=0, le=730)
     points: tuple[DemoPoint, ...] = Field(min_length=1)
+    # Channels the subscriber switched password recovery on for, where a tenant asks for that.
+    recovery: tuple[Literal["sms", "email"], ...] = ()
     note: str | None = None
 
 

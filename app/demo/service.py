@@ -13,6 +13,7 @@ from app.auth.identifiers import normalise_phone
 from app.billing import service as ledger
 from app.billing.models import EntryKind
 from app.extensions import db
+from app.recovery import service as recovery_service
 from app.tenancy.loader import TenantConfigError, YamlDocument
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import IdentifierKind
@@ -111,6 +112,8 @@ def _create(tenant: Tenant, person: DemoSubscriber, today: date, profile: str) -
     )
     for kind, value in _logins(tenant, person):
         auth_service.add_identifier(tenant, subscriber.id, kind, value)
+    if person.recovery:
+        recovery_service.switch_on(tenant, subscriber, person.recovery)
     monthly = sum(tenant.tariffs[p.tariff].monthly_fee for p in person.points)
     _history(tenant, person, account.id, start, today, monthly)
     db.session.flush()

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .schema import Colours, TenantConfig, Text
+from .schema import Colours, FindBy, TenantConfig, Text
 
 Problem = tuple[tuple, str]
 
@@ -84,6 +84,20 @@ def _reference_problems(config: TenantConfig) -> Iterator[Problem]:
                     yield ("regions", r, field, i), f"refers to undefined {what} {code!r}"
     if config.login.choose_region and not config.regions:
         yield ("login", "choose_region"), "is set but the tenant defines no regions"
+    yield from _recovery_problems(config)
+
+
+def _recovery_problems(config: TenantConfig) -> Iterator[Problem]:
+    flows = config.recovery.flows
+    yield from _duplicates(("recovery", "flows"), [f.code for f in flows])
+    for i, flow in enumerate(flows):
+        path = ("recovery", "flows", i)
+        if (FindBy.IDENTIFIER in flow.find_by) != bool(flow.identifiers):
+            yield (*path, "identifiers"), "is needed exactly when find_by has 'identifier'"
+        if FindBy.REGION in flow.find_by and not config.regions:
+            yield (*path, "find_by"), "asks for a region but the tenant defines no regions"
+        yield from _duplicates((*path, "find_by"), list(flow.find_by))
+        yield from _duplicates((*path, "deliver"), list(flow.deliver))
 
 
 def _asset_problems(config: TenantConfig, folder: Path) -> Iterator[Problem]:

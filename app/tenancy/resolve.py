@@ -18,6 +18,22 @@ def resolve_site() -> None:
     g.region = site.region or site.tenant.region(session.get("region"))
 
 
+def public_url(tenant, path: str) -> str:
+    """An absolute link for messages, from the tenant's configured host, never the request's.
+
+    PORTAL_LINK_BASE may template it, e.g. "http://{slug}.localhost:5000" in development;
+    otherwise the tenant's first host in its YAML, over https.
+    """
+    template = current_app.config.get("PORTAL_LINK_BASE")
+    if template:
+        base = template.format(slug=tenant.slug)
+    elif tenant.config.hosts:
+        base = f"https://{tenant.config.hosts[0].host}"
+    else:
+        base = f"http://{tenant.slug}.localhost"
+    return base.rstrip("/") + path
+
+
 def tenant_static(filename: str):
     """The current tenant's own assets (logo, favicon) from tenants/<slug>/static/."""
     return send_from_directory(g.tenant.folder / "static", filename, max_age=3600)

@@ -166,9 +166,74 @@ class RecoveryChannel(StrEnum):
     OFFICE = "office"
 
 
+class FindBy(StrEnum):
+    """What a subscriber types to name their account in a recovery flow."""
+
+    SURNAME = "surname"
+    FIRST_NAME = "first_name"
+    CONTRACT_OR_ACCOUNT = "contract_or_account"
+    CONTRACT = "contract"
+    ACCOUNT = "account"
+    PHONE = "phone"
+    EMAIL = "email"
+    LOGIN = "login"
+    IDENTIFIER = "identifier"
+    REGION = "region"
+
+
+class Delivery(StrEnum):
+    """What a recovery flow sends, and where: a code, a link or a temporary password."""
+
+    SMS_CODE = "sms_code"
+    EMAIL_LINK = "email_link"
+    SMS_TEMPORARY_PASSWORD = "sms_temporary_password"
+    EMAIL_TEMPORARY_PASSWORD = "email_temporary_password"
+
+
+def _rate(value: str) -> str:
+    from limits import parse
+
+    try:
+        parse(value)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a rate such as '3 per hour'") from exc
+    return value
+
+
+Rate = Annotated[str, BeforeValidator(_rate)]
+
+
+class RecoveryFlow(Model):
+    code: Code
+    title: Text
+    find_by: tuple[FindBy, ...] = Field(min_length=1)
+    # For find_by: identifier, the kinds the subscriber may pick from.
+    identifiers: tuple[IdentifierKind, ...] = ()
+    # Several deliveries: the subscriber picks one they still have.
+    deliver: tuple[Delivery, ...] = Field(min_length=1)
+    captcha: bool = False
+    requires_opt_in: bool = False
+    tell_login: bool = False
+
+
+class RecoveryLimits(Model):
+    """Sending limits; exceeding them is answered with «try again in N minutes»."""
+
+    account: Rate = "3 per hour"
+    destination: Rate = "5 per hour"
+    address: Rate = "20 per hour"
+    tenant: Rate = "2000 per hour"
+
+
 class Recovery(Model):
+    flows: tuple[RecoveryFlow, ...] = ()
     channels: tuple[RecoveryChannel, ...] = ()
     note: Text | None = None
+    code_minutes: int = Field(default=10, gt=0, le=60)
+    link_minutes: int = Field(default=60, gt=0, le=24 * 60)
+    max_guesses: int = Field(default=5, gt=0, le=10)
+    log_in_after_reset: bool = False
+    limits: RecoveryLimits = RecoveryLimits()
 
 
 class PaymentKind(StrEnum):
@@ -225,6 +290,13 @@ class Branding(Model):
     button_shape: Literal["rounded", "pill", "square"] = "rounded"
 
 
+class Mail(Model):
+    """Who the ISP's e-mails come from."""
+
+    sender_name: Text
+    sender_address: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+
+
 class Billing(Model):
     suspend_below: Kopecks = 0
 
@@ -247,3 +319,4 @@ class TenantConfig(Model):
     catalogue: Catalogue
     payments: Payments = Payments()
     billing: Billing = Billing()
+    mail: Mail | None = None

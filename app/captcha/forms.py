@@ -1,0 +1,82 @@
+"""The picture-code field and a base form that handles its switch buttons."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.utils import unset_value
+from wtforms.validators import StopValidation
+
+from . import service
+from .challenge import CODE_LENGTH
+from .picture import HEIGHT, WIDTH
+
+PICTURE_LABEL = _l("Code from the picture")
+MESSAGES = {
+    service.Verdict.WRONG: _l("The code is wrong. Please try again."),
+    service.Verdict.EXPIRED: _l("Time is up. Please enter the new code."),
+}
+EMPTY_MESSAGE = _l("Please fill in this field.")
+
+
+class CaptchaField(StringField):
+    """A picture code, or a question in words at the subscriber's choice; checked once.
+
+    The challenge is issued when the field is rendered (``field.challenge``), so a form
+    that is only read, or that redirects, issues nothing.
+    """
+
+    code_length = CODE_LENGTH
+    picture_size = (WIDTH, HEIGHT)
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label or PICTURE_LABEL, validators, **kwargs)
+        self.picture_label = self.label.text
+        self.switch_to: str | None = None
+        self._challenge: service.Challenge | None = None
+
+    @property
+    def switch_name(self) -> str:
+        """Name of the buttons that ask for another picture or for the question."""
+        return f"{self.name}_mode"
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        super().process(formdata, data, extra_filters)
+        requested = formdata.get(self.switch_name) if formdata else None
+        self.switch_to = requested if requested in service.MODES else None
+
+    def pre_validate(self, form) -> None:
+        typed = (self.data or "").strip()
+        verdict = service.verify(typed)
+        self._challenge = None  # used up: the re-rendered form shows a new one
+        if verdict is service.Verdict.PASSED:
+            return
+        raise StopValidation(MESSAGES[verdict] if typed else EMPTY_MESSAGE)
+
+    @property
+    def challenge(self) -> service.Challenge:
+        """The challenge shown with this field, issued on first use; sets the label to match."""
+        if self._challenge is None:
+            self._challenge = service.issue(self.switch_to)
+            question = self._challenge.mode == service.QUESTION
+            self.label.text = (
+                service.question_text(self._challenge) if question else self.picture_label
+            )
+        return self._challenge
+
+    def _value(self) -> str:
+        # Every rendering has a new challenge, so an earlier answer is never filled back in.
+        return ""
+
+
+class CaptchaForm(FlaskForm):
+    """Base for a form with a picture code: subclass it and add the form's own fields."""
+
+    captcha = CaptchaField()
+
+    def validate(self, extra_validators=None) -> bool:
+        """Validate, unless the subscriber only pressed a picture/question switch."""
+        # A switch re-renders the form with another challenge and the values typed so far;
+        # it is not a submission, so no field should complain yet.
+        if self.captcha.switch_to:
+            return False
+        return super().validate(extra_validators)

@@ -1,0 +1,37 @@
+"""flask outbox show: the texts the development SMS provider kept instead of sending."""
+
+from contextlib import suppress
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from app.tenancy import registry_of
+
+from .service import e164, sms_outbox
+
+outbox_cli = AppGroup("outbox", help="The development SMS outbox.")
+
+
+@outbox_cli.command("show")
+@click.option("--tenant", "slug", help="Only this tenant's texts.")
+@click.option("--phone", help="Only texts to this number (E.164, e.g. +79131234567).")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(min=1))
+def outbox_show(slug: str | None, phone: str | None, limit: int) -> None:
+    """Print the SMS outbox, newest first: time (UTC), tenant, phone, text."""
+    tenants = registry_of(current_app).tenants
+    if slug is not None and slug not in tenants:
+        raise click.BadParameter(f"no tenant {slug!r}", param_hint="--tenant")
+    if phone is not None:
+        # Accept the number as people type it; the outbox stores E.164.
+        region = tenants[slug].config.phone_region if slug else "ZZ"
+        with suppress(ValueError):
+            phone = e164(phone, region)
+    messages = sms_outbox(slug, phone, limit)
+    if not messages:
+        click.echo("The SMS outbox is empty.")
+    for message in messages:
+        when = message.created_at.isoformat(timespec="seconds")
+        # One line per text, so the output can be grepped.
+        text = " ".join(message.text.splitlines())
+        click.echo(f"{when}  {message.tenant}  {message.phone}  {text}")

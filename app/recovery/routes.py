@@ -1,0 +1,197 @@
+"""The public recovery pages: ask, confirm the code or link, set the new password."""
+
+import logging
+import time
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.account.models import Subscriber
+from app.auth import service as auth_service
+from app.auth import sessions
+from app.auth.forms import NewPasswordForm
+from app.extensions import db, limiter
+from app.notify.service import DeliveryError
+from app.tenancy.schema import Delivery
+
+from . import bp, messages, secrets_store, service
+from .forms import CodeForm, chosen_delivery, request_form, typed_values
+from .models import Challenge
+from .secrets_store import Outcome
+
+log = logging.getLogger(__name__)
+SESSION_KEY = "recovery"
+
+
+def _flow(code: str):
+    for flow in g.tenant.config.recovery.flows:
+        if flow.code == code:
+            return flow
+    abort(404)
+
+
+def _profile() -> str:
+    return current_app.config["PORTAL_ARGON2_PROFILE"]
+
+
+def _pad(started: float) -> None:
+    # Every answer takes the same minimum time, so a real send is not told apart by speed.
+    remaining = current_app.config["PORTAL_RECOVERY_MIN_SECONDS"] - (time.monotonic() - started)
+    if remaining > 0:
+        time.sleep(remaining)
+
+
+@bp.route("/recover")
+def choose():
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.change_password"))
+    flows = g.tenant.config.recovery.flows
+    if len(flows) == 1:
+        return redirect(url_for("recovery.ask", code=flows[0].code))
+    return render_template("recovery/choose.html", flows=flows)
+
+
+@bp.route("/recover/via/<code>", methods=["GET", "POST"])
+def ask(code: str):
+    flow = _flow(code)
+    form = request_form(g.tenant, flow)
+    if not form.validate_on_submit():
+        return render_template("recovery/ask.html", flow=flow, form=form)
+    started = time.monotonic()
+    delivery = chosen_delivery(form, flow)
+    prepared = service.prepare(
+        g.tenant, flow, delivery, typed_values(form, flow), request.remote_addr or ""
+    )
+    if prepared.wait_minutes:
+        _pad(started)
+        message = _(
+            "Too many attempts. Please try again in %(minutes)s min.", minutes=prepared.wait_minutes
+        )
+        return render_template("recovery/ask.html", flow=flow, form=form, error=message), 429
+    failed = _deliver(flow, prepared)
+    db.session.commit()
+    _pad(started)
+    if failed:
+        message = _("We could not send the message right now. Please try again in a few minutes.")
+        return render_template("recovery/ask.html", flow=flow, form=form, error=message), 503
+    session[SESSION_KEY] = {"handle": prepared.handle, "flow": flow.code}
+    if delivery == Delivery.SMS_CODE:
+        return redirect(url_for("recovery.code"))
+    return redirect(url_for("recovery.sent", flow=flow.code, delivery=delivery.value))
+
+
+def _deliver(flow, prepared) -> bool:
+    """Send the secret when an account matched; True when delivery failed."""
+    if prepared.subscriber_id is None:
+        return False
+    channel = service.channel_of(prepared.delivery)
+    try:
+        if prepared.delivery == Delivery.SMS_CODE:
+            messages.send_reset_code(g.tenant, prepared.destination, prepared.secret)
+        elif prepared.delivery == Delivery.EMAIL_LINK:
+            messages.send_reset_link(g.tenant, prepared.destination, prepared.secret)
+        else:
+            messages.send_temporary_password(
+                g.tenant, channel, prepared.destination, prepared.secret
+            )
+            service.apply_temporary_password(
+                g.tenant, prepared.subscriber_id, prepared.secret, _profile()
+            )
+            _notify_changed(prepared.subscriber_id, channel)
+    except DeliveryError:
+        log.warning("recovery %s: delivery by %s failed", flow.code, channel)
+        db.session.rollback()
+        return True
+    return False
+
+
+@bp.route("/recover/sent")
+def sent():
+    flow = _flow(request.args.get("flow", ""))
+    delivery = request.args.get("delivery", "")
+    if delivery not in {d.value for d in flow.deliver}:
+        abort(404)
+    return render_template("recovery/sent.html", flow=flow, delivery=delivery)
+
+
+@bp.route("/recover/code", methods=["GET", "POST"])
+@limiter.limit("30 per 10 minutes", methods=["POST"])
+def code():
+    state = session.get(SESSION_KEY)
+    if not state:
+        return redirect(url_for("recovery.choose"))
+    flow = _flow(state["flow"])
+    form = CodeForm()
+    error = None
+    if form.validate_on_submit():
+        outcome = secrets_store.check_code(
+            g.tenant.slug, state["handle"], form.code.data, g.tenant.config.recovery.max_guesses
+        )
+        db.session.commit()
+        if outcome == Outcome.OK:
+            return redirect(url_for("recovery.new_password"))
+        error = CODE_ERRORS[outcome]()
+    return render_template("recovery/code.html", flow=flow, form=form, error=error)
+
+
+CODE_ERRORS = {
+    Outcome.WRONG: lambda: _("The code is incorrect. Check the SMS and try again."),
+    Outcome.EXPIRED: lambda: _("The code has expired. Please request a new one."),
+    Outcome.LOCKED: lambda: _("Too many wrong codes. Please request a new one."),
+    Outcome.GONE: lambda: _("This code is no longer valid. Use the newest code or request one."),
+}
+
+
+@bp.route("/recover/password", methods=["GET", "POST"])
+def new_password():
+    state = session.get(SESSION_KEY) or {}
+    challenge = secrets_store.verified(g.tenant.slug, state.get("handle", ""))
+    if challenge is None:
+        flash(_("Please start the recovery again."), "error")
+        return redirect(url_for("recovery.choose"))
+    return _set_password(challenge)
+
+
+@bp.route("/recover/link/<token>", methods=["GET", "POST"])
+def link(token: str):
+    outcome, challenge = secrets_store.by_link_token(g.tenant.slug, token)
+    if challenge is None:
+        message = (
+            _("This link has expired. Please request a new one.")
+            if outcome == Outcome.EXPIRED
+            else _("This link is no longer valid: it was used, or a newer one was sent.")
+        )
+        return render_template("recovery/link_invalid.html", message=message), 410
+    return _set_password(challenge)
+
+
+def _set_password(challenge: Challenge):
+    form = NewPasswordForm()
+    if not form.validate_on_submit():
+        return render_template("recovery/password.html", form=form)
+    subscriber_id = service.complete_reset(g.tenant, challenge, form.new.data, _profile())
+    _notify_changed(subscriber_id, challenge.channel)
+    flow = next((f for f in g.tenant.config.recovery.flows if f.code == challenge.flow), None)
+    logins = service.login_names(g.tenant, subscriber_id) if flow and flow.tell_login else []
+    db.session.commit()
+    session.pop(SESSION_KEY, None)
+    if g.tenant.config.recovery.log_in_after_reset:
+        sessions.begin(auth_service.start_session(g.tenant.slug, subscriber_id))
+        return redirect(url_for("account.dashboard"))
+    flash(_("Your new password is set. Please log in with it."), "info")
+    if logins:
+        flash(_("Your login: %(login)s", login=logins[0]), "info")
+    return redirect(url_for("auth.login"))
+
+
+def _notify_changed(subscriber_id: int, used_channel: str) -> None:
+    subscriber = db.session.get(Subscriber, subscriber_id)
+    target = service.other_channel(subscriber, used_channel)
+    if target is None:
+        return
+    try:
+        messages.send_password_changed(g.tenant, *target)
+    except DeliveryError:
+        # The reset itself succeeded; the notice is best effort and must not undo it.
+        log.warning("password-changed notice by %s could not be delivered", target[0])

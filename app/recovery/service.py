@@ -1,0 +1,220 @@
+"""Recovery decisions: who is asking, what to send where, and finishing the reset."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from app.account.models import LoginIdentifier, Subscriber
+from app.auth import service as auth_service
+from app.extensions import db
+from app.persistence import utcnow
+from app.tenancy.registry import Tenant
+from app.tenancy.schema import Delivery, IdentifierKind, RecoveryFlow
+
+from . import secrets_store
+from .limits import over_limit
+from .lookup import find_subscriber
+from .models import Challenge, OptIn, Purpose
+
+SMS_DELIVERIES = {Delivery.SMS_CODE, Delivery.SMS_TEMPORARY_PASSWORD}
+TEMPORARY_DELIVERIES = {Delivery.SMS_TEMPORARY_PASSWORD, Delivery.EMAIL_TEMPORARY_PASSWORD}
+
+
+def channel_of(delivery: Delivery) -> str:
+    return "sms" if delivery in SMS_DELIVERIES else "email"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What a recovery request came to. Looks the same whether or not an account matched."""
+
+    delivery: Delivery
+    handle: str | None = None
+    subscriber_id: int | None = None
+    destination: str | None = None
+    secret: str | None = None
+    wait_minutes: int | None = None
+
+
+def _typed_key(tenant: Tenant, flow: RecoveryFlow, typed: dict[str, str]) -> str:
+    text = "|".join(f"{k}={' '.join(v.split()).casefold()}" for k, v in sorted(typed.items()))
+    return f"{tenant.slug}:{flow.code}:{hashlib.sha256(text.encode()).hexdigest()}"
+
+
+def contact(tenant: Tenant, subscriber: Subscriber, channel: str, flow: RecoveryFlow) -> str | None:
+    """The phone or e-mail on record for a channel; with opt-in, only a confirmed one."""
+    value = subscriber.phone if channel == "sms" else subscriber.email
+    if not value or not flow.requires_opt_in:
+        return value
+    opt_in = db.session.get(OptIn, subscriber.id)
+    confirmed = (opt_in.phone if channel == "sms" else opt_in.email) if opt_in else None
+    return value if confirmed == value else None
+
+
+def prepare(
+    tenant: Tenant, flow: RecoveryFlow, delivery: Delivery, typed: dict[str, str], address: str
+) -> Prepared:
+    """Apply the limits, find the account and make the secret to send (or a decoy)."""
+    limits = tenant.config.recovery.limits
+    wait = over_limit(
+        [
+            (limits.address, f"address:{address}"),
+            (limits.tenant, f"tenant:{tenant.slug}"),
+            (limits.account, f"typed:{_typed_key(tenant, flow, typed)}"),
+        ]
+    )
+    if wait is not None:
+        return Prepared(delivery, wait_minutes=wait)
+    channel = channel_of(delivery)
+    subscriber_id = find_subscriber(tenant, flow, typed)
+    subscriber = db.session.get(Subscriber, subscriber_id) if subscriber_id else None
+    destination = contact(tenant, subscriber, channel, flow) if subscriber else None
+    if destination and over_limit([(limits.destination, f"destination:{destination}")]):
+        destination = None  # quietly: a 429 here would tell that the account exists
+    owner = subscriber_id if destination else None
+    if delivery in TEMPORARY_DELIVERIES:
+        secret = secrets_store.new_temporary_password()
+        return Prepared(delivery, None, owner, destination, secret)
+    secret = secrets_store.new_code() if channel == "sms" else secrets_store.new_token()
+    settings = tenant.config.recovery
+    minutes = settings.code_minutes if channel == "sms" else settings.link_minutes
+    issued = secrets_store.issue(
+        tenant.slug,
+        owner,
+        Purpose.RESET,
+        flow.code,
+        channel,
+        destination,
+        timedelta(minutes=minutes),
+        secret,
+    )
+    return Prepared(delivery, issued.handle, owner, destination, secret)
+
+
+def apply_temporary_password(tenant: Tenant, subscriber_id: int, password: str, profile: str):
+    """After the temporary password went out: it replaces the old one until changed."""
+    auth_service.set_password(tenant.slug, subscriber_id, password, profile, temporary=True)
+
+
+def complete_reset(tenant: Tenant, challenge: Challenge, password: str, profile: str) -> int:
+    """Set the new password, spend the challenge and end every session of the subscriber."""
+    secrets_store.use(challenge)
+    auth_service.set_password(tenant.slug, challenge.subscriber_id, password, profile)
+    return challenge.subscriber_id
+
+
+def other_channel(subscriber: Subscriber, used: str) -> tuple[str, str] | None:
+    """Where to send «your password was changed»: the channel not used for the reset."""
+    if used == "sms" and subscriber.email:
+        return "email", subscriber.email
+    if used == "email" and subscriber.phone:
+        return "sms", subscriber.phone
+    return None
+
+
+def login_names(tenant: Tenant, subscriber_id: int) -> list[str]:
+    """The logins a subscriber may type, to remind them after a reset."""
+    kinds = [i.kind.value for i in tenant.config.login.identifiers]
+    rows = db.session.execute(
+        sa.select(LoginIdentifier.kind, LoginIdentifier.value).where(
+            LoginIdentifier.tenant == tenant.slug,
+            LoginIdentifier.subscriber_id == subscriber_id,
+        )
+    ).all()
+    return [value for kind, value in sorted(rows, key=lambda r: kinds.index(r[0])) if kind in kinds]
+
+
+def start_contact_confirmation(
+    tenant: Tenant, subscriber_id: int, channel: str, value: str
+) -> secrets_store.Issued | int:
+    """Send-ready code proving the subscriber owns value; or minutes to wait when limited."""
+    limits = tenant.config.recovery.limits
+    wait = over_limit(
+        [(limits.account, f"contact:{subscriber_id}"), (limits.destination, f"destination:{value}")]
+    )
+    if wait is not None:
+        return wait
+    minutes = tenant.config.recovery.code_minutes
+    return secrets_store.issue(
+        tenant.slug,
+        subscriber_id,
+        Purpose.CONTACT,
+        "contact",
+        channel,
+        value,
+        timedelta(minutes=minutes),
+        secrets_store.new_code(),
+    )
+
+
+def confirm_contact(tenant: Tenant, subscriber_id: int, challenge: Challenge) -> None:
+    """Store a proven phone or e-mail and switch recovery on for it."""
+    subscriber = db.session.get(Subscriber, subscriber_id)
+    value = challenge.destination
+    secrets_store.use(challenge)
+    kind = IdentifierKind.PHONE if challenge.channel == "sms" else IdentifierKind.EMAIL
+    if challenge.channel == "sms":
+        subscriber.phone = value
+    else:
+        subscriber.email = value
+    _replace_login(tenant, subscriber_id, kind, value)
+    opt_in = db.session.get(OptIn, subscriber_id) or OptIn(
+        tenant=tenant.slug, subscriber_id=subscriber_id
+    )
+    if challenge.channel == "sms":
+        opt_in.phone = value
+    else:
+        opt_in.email = value
+    opt_in.updated_at = utcnow()
+    db.session.add(opt_in)
+
+
+def _replace_login(tenant: Tenant, subscriber_id: int, kind: IdentifierKind, value: str) -> None:
+    if kind not in {i.kind for i in tenant.config.login.identifiers}:
+        return
+    db.session.execute(
+        sa.delete(LoginIdentifier).where(
+            LoginIdentifier.tenant == tenant.slug,
+            LoginIdentifier.subscriber_id == subscriber_id,
+            LoginIdentifier.kind == kind.value,
+        )
+    )
+    taken = db.session.scalar(
+        sa.select(LoginIdentifier.id).where(
+            LoginIdentifier.tenant == tenant.slug,
+            LoginIdentifier.kind == kind.value,
+            LoginIdentifier.value == value,
+        )
+    )
+    if taken is None:  # a value another subscriber logs in with stays theirs
+        auth_service.add_identifier(tenant, subscriber_id, kind, value)
+
+
+def switch_on(tenant: Tenant, subscriber: Subscriber, channels: tuple[str, ...]) -> None:
+    """Mark the subscriber's current phone and/or e-mail as confirmed for recovery."""
+    opt_in = db.session.get(OptIn, subscriber.id) or OptIn(
+        tenant=tenant.slug, subscriber_id=subscriber.id
+    )
+    if "sms" in channels:
+        opt_in.phone = subscriber.phone
+    if "email" in channels:
+        opt_in.email = subscriber.email
+    db.session.add(opt_in)
+
+
+def switch_off(tenant: Tenant, subscriber_id: int) -> None:
+    """Turn recovery off again: no channel is confirmed any more."""
+    opt_in = db.session.get(OptIn, subscriber_id)
+    if opt_in is not None and opt_in.tenant == tenant.slug:
+        db.session.delete(opt_in)
+
+
+def opt_in_state(tenant: Tenant, subscriber: Subscriber) -> dict[str, bool]:
+    """Which of the subscriber's current contacts recovery may use."""
+    opt_in = db.session.get(OptIn, subscriber.id)
+    return {
+        "sms": bool(opt_in and subscriber.phone and opt_in.phone == subscriber.phone),
+        "email": bool(opt_in and subscriber.email and opt_in.email == subscriber.email),
+    }

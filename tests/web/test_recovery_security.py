@@ -1,0 +1,281 @@
+"""Recovery security: expiry, single use, guess limits, rate limits, no account enumeration."""
+
+import re
+import time
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.persistence import utcnow
+from app.recovery import secrets_store
+from app.recovery.models import Challenge
+
+PASSWORD = "Sunny-Garden-77"
+NEW = "Velvet-Harbor-2931"
+PHONE = "+79135551234"
+EMAIL = "ivan.petrov@example.ru"
+
+
+@pytest.fixture
+def athome(make_subscriber):
+    return make_subscriber(
+        tenant="athome",
+        password=PASSWORD,
+        logins={"login": "petrov_spb"},
+        surname="Петров",
+        first_name="Иван",
+        phone=PHONE,
+        email=EMAIL,
+    )
+
+
+def ask(client, contract: str, delivery: str = "sms_code", surname: str = "Петров"):
+    return client.form(
+        "/recover/via/identity",
+        {
+            "surname": surname,
+            "first_name": "Иван",
+            "contract_or_account": contract,
+            "delivery": delivery,
+        },
+    )
+
+
+def latest_code(sms) -> str:
+    return re.search(r"\b(\d{6})\b", sms(PHONE)[0]).group(1)
+
+
+def test_code_expires_after_ten_minutes(app, tenant_client, athome, sms, monkeypatch):
+    client = tenant_client("athome.localhost")
+    ask(client, athome["contract"])
+    later = utcnow() + timedelta(minutes=10, seconds=1)
+    monkeypatch.setattr(secrets_store, "utcnow", lambda: later)
+    response = client.form("/recover/code", {"code": latest_code(sms)})
+    assert response.status_code == 200
+    assert "expired" in response.text or "истёк" in response.text or "истек" in response.text
+    assert client.get("/recover/password").status_code == 302
+
+
+def test_link_expires_after_an_hour(tenant_client, athome, mailbox, monkeypatch):
+    client = tenant_client("athome.localhost")
+    ask(client, athome["contract"], delivery="email_link")
+    path = urlsplit(mailbox.link(EMAIL)).path
+    assert client.get(path).status_code == 200
+    later = utcnow() + timedelta(minutes=61)
+    monkeypatch.setattr(secrets_store, "utcnow", lambda: later)
+    assert client.get(path).status_code == 410
+
+
+def test_a_link_works_once(tenant_client, athome, mailbox):
+    client = tenant_client("athome.localhost")
+    ask(client, athome["contract"], delivery="email_link")
+    path = urlsplit(mailbox.link(EMAIL)).path
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(path).text).group(1)
+    assert client.form(path, {"new": NEW, "confirm": NEW}).status_code == 302
+    assert client.get(path).status_code == 410
+    again = {"csrf_token": token, "new": "Other-Harbor-9999", "confirm": "Other-Harbor-9999"}
+    assert client.post(path, data=again).status_code == 410
+    assert client.login("petrov_spb", NEW).status_code == 302
+
+
+def test_a_verified_code_sets_one_password_only(tenant_client, athome, sms):
+    client = tenant_client("athome.localhost")
+    ask(client, athome["contract"])
+    client.form("/recover/code", {"code": latest_code(sms)})
+    client.form("/recover/password", {"new": NEW, "confirm": NEW})
+    assert client.get("/recover/password").status_code == 302
+
+
+def test_five_wrong_guesses_lock_the_code(tenant_client, athome, sms):
+    client = tenant_client("athome.localhost")
+    ask(client, athome["contract"])
+    right = latest_code(sms)
+    wrong = f"{(int(right) + 1) % 10**6:06d}"
+    for _ in range(5):
+        client.form("/recover/code", {"code": wrong})
+    response = client.form("/recover/code", {"code": right})
+    assert response.status_code == 200
+    assert client.get("/recover/password").status_code == 302
+
+
+def test_a_newer_code_invalidates_the_older(tenant_client, athome, sms):
+    first_browser = tenant_client("athome.localhost")
+    ask(first_browser, athome["contract"])
+    first = latest_code(sms)
+    second_browser = tenant_client("athome.localhost")
+    ask(second_browser, athome["contract"])
+    second = latest_code(sms)
+    response = first_browser.form("/recover/code", {"code": first})
+    assert response.status_code == 200
+    assert "no longer valid" in response.text or "недействителен" in response.text
+    assert first_browser.get("/recover/password").status_code == 302
+    response = second_browser.form("/recover/code", {"code": second})
+    assert response.headers["Location"] == "/recover/password"
+
+
+def test_older_challenge_is_superseded_in_the_database(app, tenant_client, athome, sms, mailbox):
+    client = tenant_client("athome.localhost")
+    ask(client, athome["contract"])
+    ask(client, athome["contract"], delivery="email_link")
+    with app.app_context():
+        rows = db.session.scalars(sa.select(Challenge).order_by(Challenge.id)).all()
+        assert [r.superseded for r in rows] == [True, False]
+
+
+def test_secrets_are_stored_hashed(app, tenant_client, athome, sms):
+    client = tenant_client("athome.localhost")
+    ask(client, athome["contract"])
+    code = latest_code(sms)
+    with app.app_context():
+        challenge = db.session.scalar(sa.select(Challenge))
+        stored = " ".join(str(v) for v in challenge.__dict__.values())
+        assert code not in stored
+
+
+def test_knowing_surname_and_contract_never_sets_a_password(tenant_client, athome):
+    client = tenant_client("athome.localhost")
+    ask(client, athome["contract"])
+    assert client.get("/recover/password").status_code == 302
+    response = client.form("/recover/password", {"new": NEW, "confirm": NEW}, page="/recover/code")
+    assert response.status_code == 302
+    assert client.login("petrov_spb", NEW).status_code == 200
+
+
+def test_sending_is_rate_limited_with_a_clear_wait(tenant_client, athome, sms):
+    client = tenant_client("athome.localhost")
+    for _ in range(3):
+        assert ask(client, athome["contract"]).status_code == 302
+    response = ask(client, athome["contract"])
+    assert response.status_code == 429
+    assert re.search(r"(try again in|Повторите через) \d+", response.text)
+    assert len(sms(PHONE)) == 3
+
+
+def test_destination_limit_is_silent(tenant_client, athome, sms):
+    client = tenant_client("athome.localhost")
+    typed = [athome["contract"], athome["account"]]
+    for value in typed * 3:
+        assert ask(client, value).status_code == 302
+    assert len(sms(PHONE)) == 5  # the sixth request looked the same but sent nothing
+
+
+def _without_tokens(html: str) -> str:
+    return re.sub(r'value="[^"]*"', "", html)
+
+
+def test_existing_and_missing_accounts_get_the_same_answers(tenant_client, athome, sms):
+    real = tenant_client("athome.localhost")
+    fake = tenant_client("athome.localhost")
+    a = ask(real, athome["contract"])
+    b = ask(fake, "NO-SUCH-1")
+    assert (a.status_code, a.headers["Location"]) == (b.status_code, b.headers["Location"])
+    assert _without_tokens(real.get("/recover/code").text) == _without_tokens(
+        fake.get("/recover/code").text
+    )
+    wrong_a = real.form("/recover/code", {"code": "000000"})
+    wrong_b = fake.form("/recover/code", {"code": "000000"})
+    assert _without_tokens(wrong_a.text) == _without_tokens(wrong_b.text)
+
+
+def test_timing_does_not_tell_accounts_apart(app, tenant_client, athome, sms, monkeypatch):
+    monkeypatch.setitem(app.config, "PORTAL_RECOVERY_MIN_SECONDS", 0.25)
+
+    def timed(client, contract: str) -> float:
+        client.get("/recover/via/identity")
+        started = time.monotonic()
+        ask(client, contract)
+        return time.monotonic() - started
+
+    real = [timed(tenant_client("athome.localhost"), athome["contract"]) for _ in range(2)]
+    fake = [timed(tenant_client("athome.localhost"), f"NO-{n}") for n in range(2)]
+    assert min(real + fake) >= 0.25
+    assert abs(sum(real) / 2 - sum(fake) / 2) < 0.1
+
+
+def test_other_tenants_accounts_are_not_found(tenant_client, make_subscriber, sms):
+    subscriber = make_subscriber(
+        tenant="tomtel", password=PASSWORD, phone=PHONE, logins={"account": "701000111"}
+    )
+    client = tenant_client("netbynet.localhost")
+    client.form(
+        "/recover/via/phone",
+        {"region": "spb", "phone": PHONE, "account": subscriber["account"], "delivery": "sms_code"},
+    )
+    assert sms(PHONE) == []
+
+
+def test_a_link_from_one_tenant_is_dead_on_another(tenant_client, athome, mailbox):
+    client = tenant_client("athome.localhost")
+    ask(client, athome["contract"], delivery="email_link")
+    path = urlsplit(mailbox.link(EMAIL)).path
+    assert tenant_client("tomtel.localhost").get(path).status_code == 410
+
+
+def test_links_use_the_configured_host_not_the_request(tenant_client, make_subscriber, mailbox):
+    subscriber = make_subscriber(
+        tenant="netbynet",
+        password=PASSWORD,
+        phone=PHONE,
+        email=EMAIL,
+        region="spb",
+        logins={"contract": "781000111"},
+    )
+    client = tenant_client("spb.netbynet.localhost")
+    client.form(
+        "/recover/via/phone",
+        {
+            "region": "spb",
+            "phone": PHONE,
+            "account": subscriber["account"],
+            "delivery": "email_link",
+        },
+        headers={"X-Forwarded-Host": "evil.example"},
+    )
+    assert mailbox.link(EMAIL).startswith("https://netbynet.portal.test/recover/link/")
+
+
+def test_recovery_ends_every_open_session(tenant_client, athome, sms):
+    logged_in = tenant_client("athome.localhost")
+    logged_in.login("petrov_spb", PASSWORD)
+    client = tenant_client("athome.localhost")
+    ask(client, athome["contract"])
+    client.form("/recover/code", {"code": latest_code(sms)})
+    client.form("/recover/password", {"new": NEW, "confirm": NEW})
+    assert logged_in.get("/").status_code == 302
+
+
+def test_failed_delivery_says_so_and_changes_nothing(app, tenant_client, athome, monkeypatch):
+    from app.notify.service import DeliveryError
+    from app.recovery import messages
+
+    def down(*args, **kwargs):
+        raise DeliveryError("gateway down")
+
+    monkeypatch.setattr(messages, "send_sms", down)
+    client = tenant_client("athome.localhost")
+    response = ask(client, athome["contract"])
+    assert response.status_code == 503
+    assert "could not send" in response.text or "не удалось" in response.text.lower()
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Challenge)) == 0
+
+
+def test_changing_the_recovery_phone_needs_the_current_password(tenant_client, athome, sms):
+    client = tenant_client("athome.localhost")
+    client.login("petrov_spb", PASSWORD)
+    new_phone = "+79135550000"
+    response = client.form(
+        "/profile/recovery",
+        {"contact-channel": "sms", "contact-value": new_phone, "contact-current": "guess"},
+    )
+    assert response.status_code == 200 and sms(new_phone) == []
+    client.form(
+        "/profile/recovery",
+        {"contact-channel": "sms", "contact-value": "8 913 555 00 00", "contact-current": PASSWORD},
+    )
+    code = re.search(r"\b(\d{6})\b", sms(new_phone)[0]).group(1)
+    client.form("/profile/recovery/confirm", {"code": code})
+    assert "+79135550000" in client.get("/profile/recovery").text
