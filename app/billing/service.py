@@ -5,9 +5,10 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from app.account.models import Account
+from app.account.models import Account, AccountStatus
 from app.extensions import db
 from app.persistence import utcnow
+from app.tenancy.registry import Tenant
 
 from .models import EntryKind, LedgerEntry
 
@@ -56,6 +57,25 @@ def post_entry(
     account.balance += amount
     account.balance_updated_at = max(moment, account.balance_updated_at or moment)
     db.session.flush()
+    return entry
+
+
+def credit(
+    tenant: Tenant,
+    account_id: int,
+    amount: int,
+    kind: EntryKind,
+    reference: str,
+    description: str = "",
+) -> LedgerEntry:
+    """Post money in (a payment, a promised credit …) and lift a debt block it clears."""
+    if amount <= 0:
+        raise ValueError("a credit must be a positive number of kopecks")
+    entry = post_entry(tenant.slug, account_id, amount, kind, reference, description)
+    account = db.session.get(Account, account_id)
+    threshold = tenant.config.billing.suspend_below
+    if account.status == AccountStatus.BLOCKED and account.balance >= threshold:
+        account.status = AccountStatus.ACTIVE
     return entry
 
 

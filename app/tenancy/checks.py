@@ -85,6 +85,22 @@ def _reference_problems(config: TenantConfig) -> Iterator[Problem]:
     if config.login.choose_region and not config.regions:
         yield ("login", "choose_region"), "is set but the tenant defines no regions"
     yield from _recovery_problems(config)
+    yield from _money_problems(config)
+
+
+def _money_problems(config: TenantConfig) -> Iterator[Problem]:
+    payments = config.payments
+    if payments.min_amount > payments.max_amount:
+        yield ("payments", "min_amount"), "is larger than max_amount"
+    if payments.require_consent and payments.terms is None:
+        yield ("payments", "terms"), "is needed when require_consent is set"
+    promised = config.billing.promised_payment
+    if promised is not None:
+        path = ("billing", "promised_payment")
+        if (promised.amount == "fixed") != (promised.fixed_amount is not None):
+            yield (*path, "fixed_amount"), "is needed exactly when amount is 'fixed'"
+        if (promised.period == "rolling") != (promised.window_days is not None):
+            yield (*path, "window_days"), "is needed exactly when period is 'rolling'"
 
 
 def _recovery_problems(config: TenantConfig) -> Iterator[Problem]:
