@@ -26,7 +26,7 @@ extract-messages: $(STAMP)
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 db: setup
-	$(FLASK) db upgrade heads
+	$(FLASK) db upgrade
 	$(FLASK) demo seed
 
 # The development mail sink runs beside the portal, which sends to it; it stops with flask.

@@ -44,9 +44,29 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_features(app: Flask) -> None:
-    from . import account, auth, billing, captcha, notify, recovery
+    from . import (
+        account,
+        auth,
+        billing,
+        captcha,
+        notify,
+        payments,
+        recovery,
+        statements,
+        transfers,
+    )
 
-    for feature in (auth, account, billing, captcha, notify, recovery):
+    for feature in (
+        auth,
+        account,
+        billing,
+        captcha,
+        notify,
+        recovery,
+        transfers,
+        statements,
+        payments,
+    ):
         feature.init_app(app)
 
 

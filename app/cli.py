@@ -1,4 +1,4 @@
-"""Operator commands: flask tenants check|list, flask demo seed, flask billing verify."""
+"""Operator commands: flask tenants check|list, flask demo seed (billing: app/billing/cli.py)."""
 
 import sys
 from datetime import datetime
@@ -16,7 +16,6 @@ from .tenancy.registry import load_registry
 
 tenants_cli = AppGroup("tenants", help="Inspect and validate tenant configuration.")
 demo_cli = AppGroup("demo", help="Demo data.")
-billing_cli = AppGroup("billing", help="Billing checks.")
 
 
 @tenants_cli.command("check")
@@ -80,19 +79,6 @@ def demo_seed() -> None:
         click.echo(f"{tenant.slug}: {created} demo subscriber(s) created")
 
 
-@billing_cli.command("verify")
-def billing_verify() -> None:
-    """Prove every cached balance equals the sum of its ledger entries."""
-    from .billing.service import balance_mismatches
-
-    bad = balance_mismatches()
-    for tenant, number, cached, actual in bad:
-        click.echo(f"{tenant} account {number}: cached {cached}, ledger {actual}", err=True)
-    if bad:
-        sys.exit(1)
-    click.echo("All balances match their ledgers.")
-
-
 def register(app: Flask) -> None:
-    for group in (tenants_cli, demo_cli, billing_cli):
+    for group in (tenants_cli, demo_cli):
         app.cli.add_command(group)

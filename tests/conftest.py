@@ -58,7 +58,7 @@ def _reset_schema(app) -> None:
             with db.engine.begin() as conn:
                 conn.execute(sa.text("DROP SCHEMA public CASCADE"))
                 conn.execute(sa.text("CREATE SCHEMA public"))
-        upgrade(directory=str(ROOT / "migrations"), revision="heads")
+        upgrade(directory=str(ROOT / "migrations"))
 
 
 def _dispose(application) -> None:

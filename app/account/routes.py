@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from flask import abort, g, render_template
+from flask import g, render_template
 from flask_babel import get_timezone
 from flask_login import current_user, login_required
 
@@ -13,8 +13,6 @@ from . import bp, service
 @login_required
 def dashboard():
     today = datetime.now(get_timezone()).date()
-    subscriber = service.subscriber_profile(g.tenant, current_user.subscriber_id)
-    if subscriber is None:
-        abort(404)
+    # The session loader already found the subscriber within this tenant: no second query.
     accounts = service.account_overview(g.tenant, current_user.subscriber_id, today)
-    return render_template("account/dashboard.html", subscriber=subscriber, accounts=accounts)
+    return render_template("account/dashboard.html", name=current_user.name, accounts=accounts)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app.extensions import db
 from app.tenancy.registry import Tenant
@@ -54,13 +54,17 @@ class AccountView:
 
 def account_overview(tenant: Tenant, subscriber_id: int, today: date) -> list[AccountView]:
     """Every account of a subscriber with its service points, in contract order."""
-    accounts = db.session.scalars(
-        sa.select(Account)
-        .join(Account.contract)
-        .where(Contract.subscriber_id == subscriber_id, Account.tenant == tenant.slug)
-        .options(contains_eager(Account.contract), selectinload(Account.service_points))
-        .order_by(Contract.id)
-    ).all()
+    accounts = (
+        db.session.scalars(
+            sa.select(Account)
+            .join(Account.contract)
+            .where(Contract.subscriber_id == subscriber_id, Account.tenant == tenant.slug)
+            .options(contains_eager(Account.contract), joinedload(Account.service_points))
+            .order_by(Contract.id)
+        )
+        .unique()
+        .all()
+    )
     month_days = calendar.monthrange(today.year, today.month)[1]
     views = []
     for account in accounts:
@@ -86,6 +90,5 @@ def account_overview(tenant: Tenant, subscriber_id: int, today: date) -> list[Ac
 
 def subscriber_profile(tenant: Tenant, subscriber_id: int) -> Subscriber | None:
     """The subscriber's own record, only within this tenant."""
-    # get() reuses the row the session loader already fetched in this request.
     subscriber = db.session.get(Subscriber, subscriber_id)
     return subscriber if subscriber is not None and subscriber.tenant == tenant.slug else None

@@ -1,7 +1,29 @@
-"""The ledger behind balances."""
+"""The ledger behind balances, the daily charging run and the promised payment."""
 
-from flask import Flask
+from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
+
+bp = Blueprint("billing", __name__, template_folder="templates")
+PROMISED_ENDPOINT = "billing.promised_page"
+
+
+def has_promised_payment(tenant) -> bool:
+    """Whether the ISP offers a promised payment at all."""
+    return tenant is not None and tenant.config.billing.promised_payment is not None
 
 
 def init_app(app: Flask) -> None:
-    from . import models  # noqa: F401  (tables join the metadata on import)
+    from . import models, routes  # noqa: F401  (tables and views register on import)
+    from .cli import billing_cli
+
+    app.register_blueprint(bp)
+    app.cli.add_command(billing_cli)
+    _add_menu_item(app)
+
+
+def _add_menu_item(app: Flask) -> None:
+    from app.tenancy.theming import add_menu_item
+
+    add_menu_item(
+        app, PROMISED_ENDPOINT, _l("Promised payment"), order=25, visible=has_promised_payment
+    )

@@ -13,6 +13,7 @@ from app.persistence import TenantScoped, UTCDateTime, utcnow
 class Purpose(StrEnum):
     RESET = "reset"  # proves the subscriber may set a new password
     CONTACT = "contact"  # proves they own a phone or e-mail they want to use for recovery
+    PROMISED = "promised"  # confirms taking a promised payment (billing)
 
 
 class Challenge(TenantScoped, db.Model):

@@ -1,7 +1,9 @@
 """Per-tenant look: template overrides, colours, logo, menu and the helpers templates use."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from babel import Locale
 from flask import Flask, current_app, g, has_request_context, url_for
@@ -43,17 +45,22 @@ class TenantEnvironment(Environment):
         return super().get_template(name, parent, globals)
 
 
+def _always(tenant) -> bool:
+    return True
+
+
 @dataclass(frozen=True)
 class MenuItem:
     endpoint: str
     label: object
     order: int
+    visible: Callable = _always
 
 
-def add_menu_item(app: Flask, endpoint: str, label, order: int) -> None:
-    """Show a section in the cabinet menu; only built sections call this."""
+def add_menu_item(app: Flask, endpoint: str, label, order: int, visible: Callable = _always):
+    """Show a section in the cabinet menu; visible(tenant) hides it where an ISP lacks it."""
     items = app.extensions.setdefault("menu", [])
-    items.append(MenuItem(endpoint, label, order))
+    items.append(MenuItem(endpoint, label, order, visible))
     items.sort(key=lambda item: item.order)
 
 
@@ -73,6 +80,7 @@ def text(value) -> str:
     return tenant.text(value, current_locale()) if tenant else ""
 
 
+@cache
 def locale_name(code: str) -> str:
     """A language's name in that language, as a switcher should show it."""
     return Locale.parse(code).get_display_name(code).capitalize()
@@ -92,7 +100,7 @@ def _context() -> dict:
         "tenant": tenant,
         "region": g.get("region"),
         "brand": tenant.config.branding,
-        "menu": current_app.extensions.get("menu", []),
+        "menu": [m for m in current_app.extensions.get("menu", []) if m.visible(tenant)],
         "current_locale": current_locale(),
         "logo_url": url_for("tenant_static", filename=tenant.config.branding.logo),
     }

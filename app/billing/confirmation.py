@@ -1,0 +1,102 @@
+"""Confirming a promised payment by an SMS code, where the ISP asks for it.
+
+Someone who learnt a password could otherwise take a trust payment in the owner's name;
+the code goes to the phone on record, never to one typed in the request.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask_babel import gettext as _
+
+from app.account.models import Account, Subscriber
+from app.notify.service import send_sms
+from app.recovery import secrets_store
+from app.recovery.limits import over_limit
+from app.recovery.models import Purpose
+from app.recovery.secrets_store import Outcome
+from app.tenancy.locale import current_locale
+from app.tenancy.registry import Tenant
+from app.tenancy.theming import money
+
+from . import promised
+
+FLOW_PREFIX = "promised:"
+
+
+@dataclass(frozen=True)
+class CodeSent:
+    """A code went out (handle), or why not: no phone on record, or wait this many minutes."""
+
+    handle: str | None = None
+    wait_minutes: int | None = None
+    no_phone: bool = False
+
+
+def send_code(tenant: Tenant, subscriber: Subscriber, account: Account, amount: int) -> CodeSent:
+    """Text a one-time code for taking a promised payment on this account. Caller commits."""
+    phone = subscriber.phone
+    if not phone:
+        return CodeSent(no_phone=True)
+    limits = tenant.config.recovery.limits
+    wait = over_limit(
+        [
+            (limits.account, f"promised:{tenant.slug}:{subscriber.id}"),
+            (limits.destination, f"destination:{phone}"),
+        ]
+    )
+    if wait is not None:
+        return CodeSent(wait_minutes=wait)
+    code = secrets_store.new_code()
+    minutes = tenant.config.recovery.code_minutes
+    issued = secrets_store.issue(
+        tenant.slug,
+        subscriber.id,
+        Purpose.PROMISED,
+        f"{FLOW_PREFIX}{account.id}",
+        "sms",
+        phone,
+        timedelta(minutes=minutes),
+        code,
+    )
+    send_sms(tenant, phone, _message(tenant, code, amount, account.number, minutes))
+    return CodeSent(handle=issued.handle)
+
+
+def _message(tenant: Tenant, code: str, amount: int, number: str, minutes: int) -> str:
+    return _(
+        "%(isp)s: code %(code)s confirms a promised payment of %(amount)s "
+        "to account %(account)s. Valid for %(minutes)s min. Do not tell it to anyone.",
+        isp=tenant.text(tenant.config.name, current_locale()),
+        code=code,
+        amount=money(amount),
+        account=number,
+        minutes=minutes,
+    )
+
+
+def confirm(tenant: Tenant, subscriber_id: int, handle: str, typed: str):
+    """Check the typed code and, if right, take the promised payment it was sent for.
+
+    Returns (Outcome, PromisedPayment | Refusal | None). The caller commits, also when the
+    code is wrong, so the wrong guess is counted.
+    """
+    outcome = secrets_store.check_code(
+        tenant.slug, handle, typed, tenant.config.recovery.max_guesses
+    )
+    if outcome != Outcome.OK:
+        return outcome, None
+    challenge = secrets_store.verified(tenant.slug, handle)
+    if (
+        challenge is None
+        or challenge.subscriber_id != subscriber_id
+        or challenge.purpose != Purpose.PROMISED
+        or not challenge.flow.startswith(FLOW_PREFIX)
+    ):
+        return Outcome.GONE, None
+    account_id = int(challenge.flow.removeprefix(FLOW_PREFIX))
+    account = promised.account_of(tenant, subscriber_id, account_id)
+    if account is None:
+        return Outcome.GONE, None
+    secrets_store.use(challenge)
+    return outcome, promised.take(tenant, account.id)

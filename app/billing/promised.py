@@ -1,0 +1,246 @@
+"""The promised payment: a few days of credit that restores access on a small debt.
+
+The rules are the ISP's (tenant.config.billing.promised_payment). While a promise is
+open the account keeps its access even if the credit does not cover the whole debt;
+when it falls due the daily run writes the credit back off and the normal suspension
+rule applies again.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+import sqlalchemy as sa
+
+from app.account.models import Account, AccountStatus, Contract, ServicePoint, Subscriber
+from app.extensions import db
+from app.persistence import utcnow
+from app.tenancy.registry import Tenant
+from app.tenancy.schema import PromisedPayment as Rule
+
+from .models import EntryKind, PromisedPayment
+from .service import (
+    LocalDates,
+    account_region,
+    credit,
+    local_midnight,
+    lock_account,
+    post_entry,
+)
+
+
+class Refusal(StrEnum):
+    """Why a promised payment cannot be taken now, in the order they are checked."""
+
+    PAUSED = "paused"
+    OPEN = "open"  # the previous one is not repaid yet
+    USED_UP = "used_up"  # `times` already taken this month / in the window
+    NOT_NEGATIVE = "not_negative"  # there is money on the balance
+    DEBT_TOO_BIG = "debt_too_big"
+    NOTHING_TO_LEND = "nothing_to_lend"  # a monthly-fee promise on an account with no fee
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What a promised payment would be for one account right now, or why it cannot be."""
+
+    rule: Rule
+    amount: int
+    fee: int
+    due_on: date
+    used: int
+    debt: int
+    open: PromisedPayment | None
+    refusal: Refusal | None
+
+    @property
+    def allowed(self) -> bool:
+        return self.refusal is None
+
+
+def rule_of(tenant: Tenant) -> Rule | None:
+    """The tenant's promised-payment rule; None where the ISP offers none."""
+    return tenant.config.billing.promised_payment
+
+
+def monthly_fee(tenant: Tenant, account_id: int) -> int:
+    """The sum of the monthly fees of the account's service points."""
+    codes = db.session.scalars(
+        sa.select(ServicePoint.tariff_code).where(
+            ServicePoint.tenant == tenant.slug, ServicePoint.account_id == account_id
+        )
+    )
+    return sum(tenant.tariffs[c].monthly_fee for c in codes if c in tenant.tariffs)
+
+
+def open_promise(tenant: Tenant, account_id: int) -> PromisedPayment | None:
+    """The account's promise that is not repaid yet, if any."""
+    return db.session.scalar(
+        sa.select(PromisedPayment).where(
+            PromisedPayment.tenant == tenant.slug,
+            PromisedPayment.account_id == account_id,
+            PromisedPayment.closed_at.is_(None),
+        )
+    )
+
+
+def _period_start(rule: Rule, local_day: date, zone, now: datetime) -> datetime:
+    if rule.period == "rolling":
+        return now - timedelta(days=rule.window_days)
+    return local_midnight(local_day.replace(day=1), zone)
+
+
+def _used(tenant: Tenant, account_id: int, since: datetime) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).where(
+            PromisedPayment.tenant == tenant.slug,
+            PromisedPayment.account_id == account_id,
+            PromisedPayment.taken_at >= since,
+        )
+    )
+
+
+def _refusal(rule: Rule, account: Account, amount: int, used: int, is_open: bool):
+    if account.status == AccountStatus.PAUSED:
+        return Refusal.PAUSED
+    if is_open:
+        return Refusal.OPEN
+    if used >= rule.times:
+        return Refusal.USED_UP
+    if account.balance >= 0:
+        return Refusal.NOT_NEGATIVE
+    if -account.balance > rule.max_debt:
+        return Refusal.DEBT_TOO_BIG
+    if amount <= 0:
+        return Refusal.NOTHING_TO_LEND
+    return None
+
+
+def offer(tenant: Tenant, account: Account, now: datetime | None = None) -> Offer:
+    """The promised payment the account may take now, or the rule that stops it."""
+    rule = rule_of(tenant)
+    if rule is None:
+        raise LookupError(f"tenant {tenant.slug} offers no promised payment")
+    now = now or utcnow()
+    dates = LocalDates(tenant, now)
+    region = account_region(tenant, account.id)
+    code = region.code if region else None
+    zone, today = dates.zone(code), dates.of(code)
+    amount = rule.fixed_amount if rule.amount == "fixed" else monthly_fee(tenant, account.id)
+    current = open_promise(tenant, account.id)
+    used = _used(tenant, account.id, _period_start(rule, today, zone, now))
+    return Offer(
+        rule=rule,
+        amount=amount,
+        fee=rule.fee,
+        due_on=today + timedelta(days=rule.days),
+        used=used,
+        debt=max(0, -account.balance),
+        open=current,
+        refusal=_refusal(rule, account, amount, used, current is not None),
+    )
+
+
+def take(tenant: Tenant, account_id: int, now: datetime | None = None):
+    """Activate a promised payment under the account's row lock; the PromisedPayment or a
+    Refusal. The caller commits."""
+    now = now or utcnow()
+    account = lock_account(tenant.slug, account_id)
+    if account is None:
+        raise LookupError(f"no account {account_id} in tenant {tenant.slug}")
+    terms = offer(tenant, account, now)
+    if terms.refusal is not None:
+        return terms.refusal
+    region = account_region(tenant, account_id)
+    zone = LocalDates(tenant, now).zone(region.code if region else None)
+    promise = PromisedPayment(
+        tenant=tenant.slug,
+        account_id=account_id,
+        amount=terms.amount,
+        fee=terms.fee,
+        taken_at=now,
+        due_at=local_midnight(terms.due_on, zone),
+        reference=f"promised:{uuid.uuid4().hex}",
+    )
+    db.session.add(promise)
+    db.session.flush()
+    credit(tenant, account_id, terms.amount, EntryKind.PROMISED_CREDIT, promise.reference)
+    if terms.fee > 0:
+        post_entry(tenant.slug, account_id, -terms.fee, EntryKind.CHARGE, _fee_ref(promise))
+    # The promise itself is the access extension, even where it leaves some debt.
+    account.status = AccountStatus.ACTIVE
+    db.session.flush()
+    return promise
+
+
+def due_on(tenant: Tenant, promise: PromisedPayment) -> date:
+    """The local date on which a promise is written back off."""
+    region = account_region(tenant, promise.account_id)
+    return promise.due_at.astimezone(
+        LocalDates(tenant, promise.due_at).zone(region.code if region else None)
+    ).date()
+
+
+def _fee_ref(promise: PromisedPayment) -> str:
+    return f"promised-fee:{promise.id}"
+
+
+def repayment_reference(promise: PromisedPayment) -> str:
+    """The ledger reference that writes a promise's credit back off."""
+    return f"promised-repay:{promise.id}"
+
+
+def repay(tenant: Tenant, promise: PromisedPayment, now: datetime) -> None:
+    """Write the credit back off and close the promise; a second call changes nothing."""
+    post_entry(
+        tenant.slug,
+        promise.account_id,
+        -promise.amount,
+        EntryKind.PROMISED_REPAYMENT,
+        repayment_reference(promise),
+        at=now,
+    )
+    promise.closed_at = promise.closed_at or now
+
+
+def repay_due(tenant: Tenant, dates: LocalDates, now: datetime) -> int:
+    """Repay every open promise due on or before its account's local date; how many."""
+    codes = [None, *tenant.regions]
+    cutoffs = {code: local_midnight(dates.of(code), dates.zone(code)) for code in codes}
+    rows = db.session.execute(
+        sa.select(PromisedPayment, Subscriber.region)
+        .join(Account, Account.id == PromisedPayment.account_id)
+        .join(Contract, Contract.id == Account.contract_id)
+        .join(Subscriber, Subscriber.id == Contract.subscriber_id)
+        .where(PromisedPayment.tenant == tenant.slug, PromisedPayment.closed_at.is_(None))
+        .where(PromisedPayment.due_at <= max(cutoffs.values()))
+        .order_by(PromisedPayment.account_id)
+    ).all()
+    repaid = 0
+    for promise, region in rows:
+        code = region if region in tenant.regions else None
+        if promise.due_at <= cutoffs[code]:
+            repay(tenant, promise, now)
+            repaid += 1
+    return repaid
+
+
+def accounts_of(tenant: Tenant, subscriber_id: int) -> list[Account]:
+    """The subscriber's accounts in this tenant, in contract order."""
+    return list(
+        db.session.scalars(
+            sa.select(Account)
+            .join(Contract, Contract.id == Account.contract_id)
+            .where(Contract.subscriber_id == subscriber_id, Account.tenant == tenant.slug)
+            .order_by(Contract.id)
+        )
+    )
+
+
+def account_of(tenant: Tenant, subscriber_id: int, key: str | int) -> Account | None:
+    """One of the subscriber's own accounts, by number (from a form) or id (from a code)."""
+    for account in accounts_of(tenant, subscriber_id):
+        if key in (account.number, account.id):
+            return account
+    return None

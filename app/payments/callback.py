@@ -1,0 +1,129 @@
+"""Provider notifications: verify, match the pending payment, credit exactly once.
+
+This is the portal's callback handler, behind POST /payments/notify/<provider>; the sandbox
+bank delivers to it in-process with the same raw body and headers.
+"""
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from app.billing.models import EntryKind
+from app.billing.service import credit
+from app.extensions import db
+from app.persistence import utcnow
+from app.tenancy.registry import Tenant
+
+from .models import Payment, PaymentStatus
+from .providers import FailureReason, Notification, NotificationRejected, get_provider
+
+log = logging.getLogger("app.payments")
+
+
+@dataclass(frozen=True)
+class Applied:
+    payment_id: int
+    credited: bool
+    answer: str
+
+
+def apply_notification(
+    tenant: Tenant, provider_name: str, raw_body: bytes, headers: Mapping[str, str]
+) -> Applied:
+    """Verify a notification with the tenant's key and settle its payment; the caller commits.
+
+    The payment row is locked (FOR UPDATE) and its status checked, and the ledger reference
+    is unique, so the same notification delivered again, or many times at once, credits once.
+    """
+    try:
+        provider = get_provider(provider_name)
+    except LookupError as exc:
+        raise NotificationRejected(str(exc)) from exc
+    notification = provider.verify_notification(raw_body, headers, tenant)
+    payment = db.session.scalar(
+        sa.select(Payment)
+        .where(Payment.tenant == tenant.slug, Payment.reference == notification.reference)
+        .with_for_update()
+    )
+    if payment is None:
+        raise NotificationRejected(f"unknown payment {notification.reference!r}")
+    _check_matches(payment, provider_name, notification)
+    credited = _settle(tenant, payment, notification)
+    return Applied(payment.id, credited, provider.acknowledge(notification))
+
+
+def _check_matches(payment: Payment, provider_name: str, notification: Notification) -> None:
+    if payment.provider != provider_name:
+        raise NotificationRejected(f"payment {payment.reference} is not with {provider_name}")
+    if notification.amount != payment.amount or notification.currency != payment.currency:
+        raise NotificationRejected(
+            f"payment {payment.reference}: notified {notification.amount} "
+            f"{notification.currency}, expected {payment.amount} {payment.currency}"
+        )
+    if payment.provider_payment_id and notification.provider_payment_id != (
+        payment.provider_payment_id
+    ):
+        raise NotificationRejected(f"payment {payment.reference}: another provider payment id")
+
+
+def _settle(tenant: Tenant, payment: Payment, notification: Notification) -> bool:
+    """Move the payment to its outcome; True when this call credited the account."""
+    if payment.status == PaymentStatus.SUCCEEDED:
+        if not notification.succeeded:
+            log.warning("payment %s: failure notified after crediting, ignored", payment.reference)
+        return False
+    if not notification.succeeded:
+        if payment.status == PaymentStatus.PENDING:
+            reason = notification.failure_reason or FailureReason.DECLINED
+            payment.status, payment.failure_reason = PaymentStatus.FAILED, reason.value
+            payment.completed_at = utcnow()
+        return False
+    # A success after a failure still credits: the bank has taken the money.
+    _credit(tenant, payment, notification)
+    return True
+
+
+def _credit(tenant: Tenant, payment: Payment, notification: Notification) -> None:
+    credit(
+        tenant,
+        payment.account_id,
+        payment.amount,
+        EntryKind.PAYMENT,
+        reference=f"payment:{payment.reference}",
+        description=f"{payment.method} {payment.reference}",
+    )
+    payment.status, payment.failure_reason = PaymentStatus.SUCCEEDED, None
+    payment.completed_at = utcnow()
+    if notification.card and payment.save_card and payment.payer_subscriber_id:
+        from .autopay import keep_card
+
+        keep_card(tenant, payment.payer_subscriber_id, payment.provider, notification.card)
+    db.session.flush()
+
+
+def handle_notification(
+    tenant: Tenant, provider_name: str, raw_body: bytes, headers: Mapping[str, str]
+) -> str | None:
+    """Apply and commit; the provider's acknowledgement, or None when nothing was changed."""
+    try:
+        applied = apply_notification(tenant, provider_name, raw_body, headers)
+        db.session.commit()
+    except NotificationRejected as exc:
+        db.session.rollback()
+        log.warning(
+            "notification refused: tenant=%s provider=%s: %s", tenant.slug, provider_name, exc
+        )
+        return None
+    except (IntegrityError, OperationalError) as exc:
+        # A concurrent delivery won the race (SQLite has no row locks); the provider retries.
+        db.session.rollback()
+        log.info("notification deferred: tenant=%s: %s", tenant.slug, type(exc).__name__)
+        return None
+    if applied.credited:
+        from .receipts import send_receipt
+
+        send_receipt(tenant, applied.payment_id)
+    return applied.answer

@@ -1,0 +1,167 @@
+"""Payment forms, built from what the tenant's YAML allows."""
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from app.tenancy.registry import Tenant
+from app.tenancy.theming import money, text
+
+from . import service
+from .lookup import AccountChoice
+from .models import RuleKind
+
+REQUIRED = DataRequired(_l("Please fill in this field."))
+EMAIL = Regexp(
+    r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter an e-mail such as name@example.ru.")
+)
+
+
+class AmountField(StringField):
+    """Roubles as typed; .kopecks holds the parsed amount after validation."""
+
+    kopecks: int | None = None
+
+    def pre_validate(self, form):
+        """Parse the amount and check it against the ISP's minimum and maximum."""
+        if not (self.data or "").strip():
+            return  # "please fill in" comes from the required check alone
+        self.kopecks = service.parse_amount(self.data)
+        if self.kopecks is None:
+            raise ValidationError(_("Enter the amount in roubles, for example 500 or 930.50."))
+        rules = form.tenant.config.payments
+        if not service.amount_allowed(form.tenant, self.kopecks):
+            raise ValidationError(
+                _(
+                    "Enter an amount from %(min)s to %(max)s.",
+                    min=money(rules.min_amount),
+                    max=money(rules.max_amount),
+                )
+            )
+
+
+def _method_label(method) -> str:
+    brands = f" ({', '.join(method.brands)})" if method.brands else ""
+    return f"{text(method.name)}{brands}"
+
+
+def payment_form(tenant: Tenant, region, who: str, accounts: list[AccountChoice] = ()) -> FlaskForm:
+    """The pay form: account (own, when several), method, amount, consent, card saving, e-mail.
+
+    who is "own", "other" (an account number to top up) or "guest" (contract or phone).
+    """
+
+    class PayForm(FlaskForm):
+        pass
+
+    PayForm.tenant = tenant
+    _target_fields(PayForm, who, accounts)
+    _money_fields(PayForm, tenant, region)
+    email_checks = [REQUIRED] if who == "guest" else [Optional()]
+    PayForm.email = StringField(
+        _l("E-mail for the receipt") if who == "guest" else _l("E-mail for the receipt (optional)"),
+        validators=[*email_checks, Length(max=254), EMAIL],
+    )
+    if who == "own" and service.autopay_offered(tenant):
+        PayForm.save_card = BooleanField(
+            _l("Save the card for autopay"),
+            description=_l(
+                "Bank card only. The bank keeps the card; we keep only its last four digits."
+            ),
+        )
+    if tenant.config.payments.require_consent:
+        PayForm.consent = BooleanField(
+            _l("I agree with the terms"),
+            validators=[DataRequired(_l("Please tick «I agree with the terms» to pay."))],
+        )
+    return PayForm()
+
+
+def _target_fields(form_class, who: str, accounts: list[AccountChoice]) -> None:
+    """Which account: a choice of one's own, or a number typed for another's."""
+    if who == "own" and len(accounts) > 1:
+        choices = [SelectChoice(str(a.id), _l("Account %(n)s", n=a.number)) for a in accounts]
+        form_class.account = SelectField(_l("Account"), choices=choices)
+    labels = {
+        "other": _l("Account number to top up"),
+        "guest": _l("Contract number or phone number"),
+    }
+    if who in labels:
+        form_class.target = StringField(labels[who], validators=[REQUIRED, Length(max=40)])
+
+
+def _money_fields(form_class, tenant: Tenant, region) -> None:
+    """How to pay (the tenant's online methods for the region) and how much."""
+    rules = tenant.config.payments
+    methods = service.online_methods(tenant, region)
+    form_class.method = RadioField(
+        _l("How to pay"),
+        choices=[SelectChoice(m.code, _method_label(m)) for m in methods],
+        default=methods[0].code if methods else None,
+        validators=[InputRequired(_l("Choose how to pay."))],
+    )
+    form_class.amount = AmountField(
+        _l("Amount, ₽"),
+        description=_l(
+            "From %(min)s to %(max)s.", min=money(rules.min_amount), max=money(rules.max_amount)
+        ),
+        validators=[REQUIRED],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """Only the CSRF token: the payer confirms what the page shows."""
+
+
+def autopay_form(accounts: list[AccountChoice]) -> FlaskForm:
+    """The autopay rule: top up below a balance, or pay the monthly fees on a day."""
+
+    class AutopayForm(FlaskForm):
+        kind = RadioField(
+            _l("When to pay"),
+            choices=[
+                SelectChoice(
+                    RuleKind.THRESHOLD.value, _l("Top up when the balance falls below a limit")
+                ),
+                SelectChoice(
+                    RuleKind.MONTHLY.value, _l("Pay the monthly fee on a day of the month")
+                ),
+            ],
+            default=RuleKind.THRESHOLD.value,
+            validators=[InputRequired(_l("Choose when to pay."))],
+        )
+        threshold = StringField(_l("When the balance falls below, ₽"), validators=[Optional()])
+        top_up = StringField(_l("Top up by, ₽"), validators=[Optional()])
+        day = IntegerField(
+            _l("Day of the month (1–28)"),
+            validators=[Optional(), NumberRange(1, 28, _l("Enter a day from 1 to 28."))],
+        )
+
+    if len(accounts) > 1:
+        choices = [SelectChoice(str(a.id), _l("Account %(n)s", n=a.number)) for a in accounts]
+        AutopayForm.account = SelectField(_l("Account"), choices=choices)
+    return AutopayForm()
+
+
+class AccountActionForm(FlaskForm):
+    """A button acting on one account (switch autopay off)."""
+
+    account = HiddenField()

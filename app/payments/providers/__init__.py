@@ -1,0 +1,132 @@
+"""The payment provider interface: how the portal talks to an acquirer's gateway.
+
+A provider adapter (ЮKassa, T-Bank, Robokassa, the built-in sandbox) is one module in this
+package plus its name in `payments.provider` of the tenant YAML. Its secrets (shop id, API
+key, notification key) come from the environment, never from YAML, which lives in git.
+Adapters know nothing of views, sessions or the ledger; they implement:
+
+    start(order: Order, return_url: str, notify_url: str) -> Redirect
+        Register the payment with the gateway. Redirect.url is where the browser goes to
+        enter card data (the gateway's page, never the portal's); Redirect.provider_payment_id
+        is the gateway's id for it. return_url is where the gateway sends the browser back
+        (the portal's result page); notify_url is the portal's POST /payments/notify/<provider>.
+
+    verify_notification(raw_body: bytes, headers: Mapping, tenant: Tenant) -> Notification
+        Check a server-to-server notification with the tenant's key over the RAW body, as
+        received, and parse it. Raise NotificationRejected when it cannot be trusted or read.
+        (A gateway that does not sign, like ЮKassa, is verified by asking its API for the
+        payment's status here.) The portal credits ONLY on a verified notification, never on
+        the browser's return to return_url.
+
+    acknowledge(notification: Notification) -> str
+        The body the gateway expects in answer to a notification it delivered (most want any
+        200; Robokassa wants "OK<InvId>").
+
+    charge_saved(order: Order, token: str, notify_url: str) -> None
+        Charge a card token saved earlier (autopay). The outcome arrives as a notification,
+        through the same verify_notification path.
+
+    forget_token(tenant: Tenant, token: str) -> None
+        The subscriber removed the card: ask the gateway to revoke the token.
+
+Then the portal, for each verified notification: looks the payment up by reference within the
+tenant, locks its row, compares amount and currency exactly, and credits the account once
+(ledger reference "payment:<reference>"). See app/payments/callback.py.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from app.tenancy.registry import Tenant
+
+
+class FailureReason(StrEnum):
+    """Why a payment failed, as a code the result page turns into plain words."""
+
+    WRONG_CARD_DATA = "wrong_card_data"
+    INSUFFICIENT_FUNDS = "insufficient_funds"
+    NOT_ALLOWED_ONLINE = "not_allowed_online"
+    NO_3DS = "no_3ds"
+    THREE_DS_FAILED = "3ds_failed"
+    NOT_CONFIRMED = "not_confirmed"  # e.g. the mobile operator's code was wrong
+    CANCELLED = "cancelled"
+    CARD_REVOKED = "card_revoked"
+    UNAVAILABLE = "unavailable"  # the gateway could not be reached; nothing was charged
+    DECLINED = "declined"  # anything else the bank says no to
+
+
+class NotificationRejected(Exception):
+    """A notification that must not change anything; str() is for the log."""
+
+
+class ProviderUnavailable(Exception):
+    """The gateway could not be reached or refused to register the payment."""
+
+
+@dataclass(frozen=True)
+class Order:
+    """What a provider needs to know of a payment; no account or subscriber data."""
+
+    tenant: Tenant
+    reference: str
+    amount: int  # kopecks
+    currency: str
+    method_kind: str  # PaymentKind of the tenant's method: card, wallet, mobile, bank_online
+    description: str
+    save_card: bool = False
+    payer_email: str | None = None
+
+
+@dataclass(frozen=True)
+class Redirect:
+    url: str
+    provider_payment_id: str
+
+
+@dataclass(frozen=True)
+class CardToken:
+    """A card the gateway keeps for later charges: its token and what a person recognises."""
+
+    token: str
+    last4: str
+    brand: str
+
+
+@dataclass(frozen=True)
+class Notification:
+    reference: str
+    provider_payment_id: str
+    amount: int  # kopecks
+    currency: str
+    succeeded: bool
+    failure_reason: FailureReason | None = None
+    card: CardToken | None = None
+
+
+class Provider(Protocol):
+    name: str
+
+    def start(self, order: Order, return_url: str, notify_url: str) -> Redirect: ...
+
+    def verify_notification(
+        self, raw_body: bytes, headers: Mapping[str, str], tenant: Tenant
+    ) -> Notification: ...
+
+    def acknowledge(self, notification: Notification) -> str: ...
+
+    def charge_saved(self, order: Order, token: str, notify_url: str) -> None: ...
+
+    def forget_token(self, tenant: Tenant, token: str) -> None: ...
+
+
+def get_provider(name: str) -> Provider:
+    """The adapter registered under name; LookupError for an unknown one."""
+    from .sandbox import SandboxProvider
+
+    providers: dict[str, Provider] = {SandboxProvider.name: SandboxProvider()}
+    try:
+        return providers[name]
+    except KeyError:
+        raise LookupError(f"no payment provider {name!r}") from None

@@ -1,0 +1,66 @@
+"""The e-mail receipt sent to a payer who gave an address, once the payment is credited."""
+
+import logging
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from babel.numbers import format_currency
+from flask import has_request_context
+from flask_babel import gettext as _
+
+from app.account.models import Account
+from app.extensions import db
+from app.notify.service import DeliveryError, send_email
+from app.tenancy.locale import current_locale
+from app.tenancy.registry import Tenant
+
+from .lookup import mask_number
+from .models import Payment
+from .service import method_by_code
+
+log = logging.getLogger("app.payments")
+
+
+def _locale(tenant: Tenant) -> str:
+    return current_locale() if has_request_context() else tenant.config.locales.default
+
+
+def receipt_text(tenant: Tenant, payment: Payment, account_number: str) -> str:
+    """A short plain-text receipt: ISP, account, amount, date, payment reference."""
+    locale = _locale(tenant)
+    amount = format_currency(Decimal(payment.amount) / 100, payment.currency, locale=locale)
+    moment = format_datetime(
+        payment.completed_at, "medium", tzinfo=ZoneInfo(tenant.config.timezone), locale=locale
+    )
+    method = method_by_code(tenant, payment.method)
+    lines = [
+        f"{tenant.text(tenant.config.name, locale)} ({tenant.config.legal_name})",
+        _("Payment received. Thank you!"),
+        "",
+        _("Account: %(number)s", number=mask_number(account_number)),
+        _("Amount: %(amount)s", amount=amount),
+        _("Date: %(date)s", date=moment),
+        _("Payment reference: %(reference)s", reference=payment.reference),
+    ]
+    if method is not None:
+        lines.append(_("Method: %(method)s", method=tenant.text(method.name, locale)))
+    return "\n".join(lines) + "\n"
+
+
+def send_receipt(tenant: Tenant, payment_id: int) -> bool:
+    """E-mail the receipt if the payer gave an address; False when it could not be sent."""
+    payment = db.session.get(Payment, payment_id)
+    if payment is None or not payment.payer_email:
+        return True
+    account = db.session.get(Account, payment.account_id)
+    subject = _("Payment receipt %(reference)s", reference=payment.reference)
+    try:
+        send_email(
+            tenant, payment.payer_email, subject, receipt_text(tenant, payment, account.number)
+        )
+    except DeliveryError:
+        # The money is credited; a lost receipt is logged, never a reason to undo anything.
+        log.warning("receipt for payment %s could not be sent", payment.reference)
+        return False
+    return True

@@ -1,0 +1,162 @@
+"""The pay page, the result page and the provider's notification endpoint."""
+
+from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from app.account import service as account_service
+from app.extensions import csrf, db
+from app.tenancy.theming import text
+
+from . import bp, lookup, service
+from .callback import handle_notification
+from .forms import payment_form
+from .models import Payment, PaymentKind, PaymentStatus
+from .providers import FailureReason, ProviderUnavailable
+
+SESSION_PAYMENTS = "payments"  # references this browser started: guests may see their results
+
+FAILURE_TEXT = {
+    FailureReason.WRONG_CARD_DATA: _l("The card details were entered incorrectly."),
+    FailureReason.INSUFFICIENT_FUNDS: _l("There is not enough money on the card."),
+    FailureReason.NOT_ALLOWED_ONLINE: _l(
+        "The card is not allowed for internet payments. Ask your bank to allow them, "
+        "or use another card."
+    ),
+    FailureReason.NO_3DS: _l(
+        "3-D Secure is not enabled for this card. Ask your bank to enable it, or use another card."
+    ),
+    FailureReason.THREE_DS_FAILED: _l("3-D Secure failed: the one-time password was not accepted."),
+    FailureReason.NOT_CONFIRMED: _l("The payment was not confirmed with the code from the SMS."),
+    FailureReason.CANCELLED: _l("The payment was cancelled."),
+    FailureReason.CARD_REVOKED: _l("The saved card can no longer be charged."),
+    FailureReason.DECLINED: _l("The bank declined the payment."),
+    FailureReason.UNAVAILABLE: _l("The payment service did not answer. Nothing was charged."),
+}
+
+
+def roubles(kopecks: int) -> str:
+    """An amount as the amount field expects it: 600 or 930.50."""
+    whole, part = divmod(kopecks, 100)
+    return f"{whole}.{part:02d}" if part else str(whole)
+
+
+def method_hints(methods) -> dict[str, str]:
+    """What each method costs and how soon the money arrives, shown under its choice."""
+    hints = {}
+    for method in methods:
+        cost = (
+            _("Commission %(percent)s%%", percent=method.commission_percent)
+            if method.commission_percent
+            else _("No commission")
+        )
+        hints[method.code] = f"{cost}. {text(method.crediting)}".strip()
+    return hints
+
+
+def remember(reference: str) -> None:
+    """Let this browser see the payment's result without logging in."""
+    started = [r for r in session.get(SESSION_PAYMENTS, []) if r != reference]
+    session[SESSION_PAYMENTS] = [*started[-19:], reference]
+
+
+def go_to_provider(payment: Payment, method):
+    """Hand a committed pending payment to the provider and send the browser there."""
+    return_url = url_for("payments.result", reference=payment.reference, _external=True)
+    remember(payment.reference)
+    try:
+        target = service.start_payment(g.tenant, payment, method, return_url)
+    except ProviderUnavailable:
+        db.session.commit()
+        flash(
+            _("The payment service is not answering. Nothing was charged; please try later."),
+            "error",
+        )
+        return redirect(url_for("payments.result", reference=payment.reference))
+    db.session.commit()
+    return redirect(target)
+
+
+def _own_payment(form, accounts, methods) -> service.NewPayment:
+    """The payment the validated pay form asks for."""
+    chosen = form.account.data if "account" in form else str(accounts[0].id)
+    return service.NewPayment(
+        account_id=next(a.id for a in accounts if str(a.id) == chosen),
+        method=next(m for m in methods if m.code == form.method.data),
+        amount=form.amount.kopecks,
+        payer_subscriber_id=current_user.subscriber_id,
+        payer_email=form.email.data,
+        save_card=bool("save_card" in form and form.save_card.data),
+    )
+
+
+@bp.route("/payments", methods=["GET", "POST"])
+@login_required
+def pay():
+    """The «Top up» page: online methods, the suggested amount, other ways to pay."""
+    tenant, region = g.tenant, g.region
+    accounts = lookup.subscriber_accounts(tenant, current_user.subscriber_id)
+    methods = service.online_methods(tenant, region)
+    form = payment_form(tenant, region, "own", accounts)
+    suggestions = {
+        a.id: service.suggested_amount(tenant, a.balance, a.monthly_total) for a in accounts
+    }
+    if request.method == "GET" and accounts:
+        form.amount.data = roubles(suggestions[accounts[0].id])
+        profile = account_service.subscriber_profile(tenant, current_user.subscriber_id)
+        form.email.data = profile.email if profile else None
+    if accounts and methods and form.validate_on_submit():
+        new = _own_payment(form, accounts, methods)
+        payment = service.create_payment(tenant, new)
+        db.session.commit()
+        return go_to_provider(payment, new.method)
+    offline = service.offline_methods(tenant, region)
+    return render_template(
+        "payments/pay.html",
+        form=form,
+        accounts=accounts,
+        suggestions=suggestions,
+        hints=method_hints(methods),
+        offline=offline,
+        offline_hints=method_hints(offline),
+        autopay=service.autopay_offered(tenant),
+    )
+
+
+def _may_see(payment: Payment) -> bool:
+    if current_user.is_authenticated and payment.payer_subscriber_id == current_user.subscriber_id:
+        return True
+    return payment.reference in session.get(SESSION_PAYMENTS, [])
+
+
+@bp.route("/payments/result/<reference>")
+def result(reference: str):
+    """The «Result» line of a payment, for its payer or the browser that started it."""
+    payment = service.find_payment(g.tenant, reference)
+    if payment is None or not _may_see(payment):
+        abort(404)
+    balance = None
+    if payment.status == PaymentStatus.SUCCEEDED and payment.kind == PaymentKind.OWN:
+        balance = lookup.account_choice(g.tenant, payment.account_id).balance
+    reason = None
+    if payment.status == PaymentStatus.FAILED:
+        reason = FAILURE_TEXT.get(payment.failure_reason, FAILURE_TEXT[FailureReason.DECLINED])
+    return render_template(
+        "payments/result.html",
+        payment=payment,
+        method=service.method_by_code(g.tenant, payment.method),
+        holder=lookup.holder(g.tenant, payment.account_id),
+        balance=balance,
+        reason=reason,
+    )
+
+
+@bp.route("/payments/notify/<provider>", methods=["POST"])
+@csrf.exempt
+def notify(provider: str):
+    """The provider's server-to-server notification; 400 when refused."""
+    answer = handle_notification(g.tenant, provider, request.get_data(), request.headers)
+    if answer is None:
+        return "rejected\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
+    return answer, 200, {"Content-Type": "text/plain; charset=utf-8"}

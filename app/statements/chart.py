@@ -1,0 +1,98 @@
+"""The balance over recent days: end-of-day balances in one query, drawn as an SVG path."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from app.account.models import Account, Contract
+from app.billing.models import LedgerEntry
+from app.extensions import db
+
+from .history import local_midnight
+
+DAYS = 90
+WIDTH, HEIGHT, PAD = 360, 120, 6
+
+
+@dataclass(frozen=True)
+class BalanceSeries:
+    """End-of-day balances (kopecks) of one account, oldest day first, today last."""
+
+    days: list[date]
+    balances: list[int]
+
+    def lowest(self) -> tuple[int, date]:
+        """The lowest closing balance and its (latest) day."""
+        i = min(range(len(self.balances)), key=lambda n: (self.balances[n], -n))
+        return self.balances[i], self.days[i]
+
+    def highest(self) -> tuple[int, date]:
+        """The highest closing balance and its (latest) day."""
+        i = max(range(len(self.balances)), key=lambda n: (self.balances[n], n))
+        return self.balances[i], self.days[i]
+
+    @property
+    def today(self) -> int:
+        """The balance now: today's closing balance so far."""
+        return self.balances[-1]
+
+
+def balance_series(
+    tenant: str, subscriber_id: int, today: date, zone: str, days: int = DAYS
+) -> dict[str, BalanceSeries]:
+    """Each account's end-of-day balances over the last `days` local days, in one query.
+
+    A day's closing balance is the current balance minus everything posted after that
+    day ended; one conditional sum per day boundary does that for every day at once.
+    """
+    first = today - timedelta(days=days - 1)
+    day_list = [first + timedelta(days=n) for n in range(days)]
+    ends = [local_midnight(day + timedelta(days=1), zone) for day in day_list]
+    later = [
+        sa.func.coalesce(
+            sa.func.sum(sa.case((LedgerEntry.created_at >= end, LedgerEntry.amount), else_=0)), 0
+        )
+        for end in ends
+    ]
+    query = (
+        sa.select(Account.number, Account.balance, *later)
+        .join(Contract, Account.contract_id == Contract.id)
+        .outerjoin(
+            LedgerEntry,
+            sa.and_(LedgerEntry.account_id == Account.id, LedgerEntry.created_at >= ends[0]),
+        )
+        .where(Contract.subscriber_id == subscriber_id, Account.tenant == tenant)
+        .group_by(Account.id, Account.number, Account.balance)
+    )
+    series = {}
+    for number, balance, *after in db.session.execute(query):
+        series[number] = BalanceSeries(day_list, [balance - int(a) for a in after])
+    return series
+
+
+@dataclass(frozen=True)
+class ChartShape:
+    """SVG geometry of a series in a WIDTH x HEIGHT box: the line, the area, the zero line."""
+
+    line: str
+    area: str
+    zero_y: float | None
+
+
+def shape(series: BalanceSeries) -> ChartShape:
+    """Scale the balances into the box, zero always included so debt shows below it."""
+    values = series.balances
+    low, high = min(min(values), 0), max(max(values), 0)
+    span = high - low or 1
+    step = (WIDTH - 2 * PAD) / max(len(values) - 1, 1)
+
+    def y(value: int) -> float:
+        return round(HEIGHT - PAD - (value - low) * (HEIGHT - 2 * PAD) / span, 1)
+
+    points = [(round(PAD + n * step, 1), y(v)) for n, v in enumerate(values)]
+    line = "M" + " L".join(f"{x},{py}" for x, py in points)
+    base = y(0)
+    area = f"{line} L{points[-1][0]},{base} L{points[0][0]},{base} Z"
+    # Below zero is debt: mark where zero is so the dip reads as one.
+    return ChartShape(line, area, base if low < 0 else None)

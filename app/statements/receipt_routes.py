@@ -1,0 +1,108 @@
+"""Receipts: a payment's receipt and the bank receipt (form ПД-4), as pages and as PDFs."""
+
+from babel.numbers import get_decimal_symbol
+from flask import Response, abort, g, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
+
+from app.tenancy.locale import current_locale
+from app.tenancy.theming import money
+
+from . import bp, qr, service
+from .forms import BankReceiptForm, account_choices
+from .pdf import render_pdf
+from .routes import local_today, safe_filename
+
+# The bank receipt is for a teller at a Russian bank, whatever language the page speaks.
+BANK_LOCALE = "ru"
+
+
+def pdf_response(pdf: bytes, filename: str) -> Response:
+    """A PDF download that no cache keeps: it holds personal data."""
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers.set("Content-Disposition", "attachment", filename=safe_filename(filename))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _payment_or_404(entry_id: int) -> service.PaymentFacts:
+    facts = service.payment(g.tenant, current_user.subscriber_id, entry_id)
+    if facts is None:
+        abort(404)
+    return facts
+
+
+@bp.route("/statement/receipt/<int:entry_id>")
+@login_required
+def receipt(entry_id: int):
+    """A payment's printable receipt."""
+    facts = _payment_or_404(entry_id)
+    return render_template("statements/receipt.html", facts=facts)
+
+
+@bp.route("/statement/receipt/<int:entry_id>.pdf")
+@login_required
+def receipt_pdf(entry_id: int):
+    """The same receipt as a PDF."""
+    facts = _payment_or_404(entry_id)
+    html = render_template("statements/receipt_pdf.html", facts=facts)
+    return pdf_response(render_pdf(html), f"receipt-{facts.account_number}-{entry_id}.pdf")
+
+
+def _bank_receipt_context() -> tuple[dict, bool]:
+    """Everything the ПД-4 page and PDF show, and whether the amount typed was acceptable."""
+    requisites = g.tenant.config.payments.requisites
+    accounts = service.owned_accounts(g.tenant, current_user.subscriber_id)
+    if requisites is None or not accounts:
+        abort(404)
+    formdata = MultiDict(request.args)
+    formdata.setdefault("account", accounts[0].number)
+    form = BankReceiptForm(formdata=formdata)
+    form.account.choices = account_choices(accounts)
+    account = service.pick_account(accounts, form.account.data) or accounts[0]
+    facts = service.bank_receipt_facts(
+        g.tenant, current_user.subscriber_id, account.number, local_today()
+    )
+    if facts is None:
+        abort(404)
+    limits = g.tenant.config.payments
+    if "amount" not in request.args:
+        # A suggestion the ISP's limits refuse would greet the subscriber with an error.
+        suggested = min(max(facts.suggested, limits.min_amount), limits.max_amount)
+        decimal = get_decimal_symbol(current_locale())
+        form.amount.data = service.roubles(suggested, decimal) if facts.suggested > 0 else ""
+    shown = (money(limits.min_amount), money(limits.max_amount))
+    valid = form.validate() and form.check_amount(limits.min_amount, limits.max_amount, shown)
+    context = {"form": form, "accounts": accounts, "requisites": requisites, "facts": facts}
+    if valid:
+        context.update(_pd4(requisites, facts, form.amount_kopecks()))
+    return context, valid
+
+
+def _pd4(requisites, facts: service.BankReceiptFacts, amount: int | None) -> dict:
+    purpose = requisites.purpose.get(BANK_LOCALE)
+    fields = qr.payment_fields(requisites, purpose, amount, facts.account_number, facts.payer)
+    payload = qr.build_payload(fields)
+    svg = qr.qr_svg(payload, _("Payment QR code"))
+    return {"amount": amount, "purpose": purpose, "payload": payload, "qr_svg": Markup(svg)}
+
+
+@bp.route("/statement/bank-receipt")
+@login_required
+def bank_receipt():
+    """The bank receipt (ПД-4) with its payment QR code, for an amount the subscriber picks."""
+    context, valid = _bank_receipt_context()
+    return render_template("statements/bank_receipt.html", **context), 200 if valid else 400
+
+
+@bp.route("/statement/bank-receipt.pdf")
+@login_required
+def bank_receipt_pdf():
+    """The bank receipt as a PDF to print."""
+    context, valid = _bank_receipt_context()
+    if not valid:
+        return render_template("statements/bank_receipt.html", **context), 400
+    html = render_template("statements/bank_receipt_pdf.html", **context)
+    return pdf_response(render_pdf(html), f"bank-receipt-{context['facts'].account_number}.pdf")

@@ -1,0 +1,109 @@
+"""Whose money a statement or receipt shows: the subscriber's own accounts and payments."""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+import sqlalchemy as sa
+
+from app.account import service as account_service
+from app.account.models import Account, Contract, Subscriber
+from app.billing.models import EntryKind, LedgerEntry
+from app.extensions import db
+from app.tenancy.registry import Tenant
+
+_AMOUNT = re.compile(r"^\d{1,9}([.,]\d{1,2})?$")
+
+
+@dataclass(frozen=True)
+class OwnedAccount:
+    id: int
+    number: str
+    contract_number: str
+
+
+def owned_accounts(tenant: Tenant, subscriber_id: int) -> list[OwnedAccount]:
+    """The subscriber's accounts in this tenant, in contract order."""
+    rows = db.session.execute(
+        sa.select(Account.id, Account.number, Contract.number)
+        .join(Account.contract)
+        .where(Contract.subscriber_id == subscriber_id, Account.tenant == tenant.slug)
+        .order_by(Contract.id)
+    )
+    return [OwnedAccount(*row) for row in rows]
+
+
+def pick_account(accounts: list[OwnedAccount], number: str | None) -> OwnedAccount | None:
+    """The account with that number, or the first one when none is asked for."""
+    if not number:
+        return accounts[0] if accounts else None
+    return next((a for a in accounts if a.number == number), None)
+
+
+@dataclass(frozen=True)
+class PaymentFacts:
+    """One payment and whose it is: what a receipt prints."""
+
+    entry: LedgerEntry
+    account_number: str
+    contract_number: str
+    payer: Subscriber
+
+
+def payment(tenant: Tenant, subscriber_id: int, entry_id: int) -> PaymentFacts | None:
+    """A payment entry of one of the subscriber's accounts; None for anything else."""
+    row = db.session.execute(
+        sa.select(LedgerEntry, Account.number, Contract.number, Subscriber)
+        .join(Account, LedgerEntry.account_id == Account.id)
+        .join(Contract, Account.contract_id == Contract.id)
+        .join(Subscriber, Contract.subscriber_id == Subscriber.id)
+        .where(
+            LedgerEntry.id == entry_id,
+            LedgerEntry.tenant == tenant.slug,
+            LedgerEntry.kind == EntryKind.PAYMENT.value,
+            Account.tenant == tenant.slug,
+            Subscriber.id == subscriber_id,
+        )
+    ).one_or_none()
+    return PaymentFacts(*row) if row is not None else None
+
+
+@dataclass(frozen=True)
+class BankReceiptFacts:
+    """What the bank receipt (form ПД-4) prints besides the ISP's requisites."""
+
+    account_number: str
+    payer: Subscriber
+    address: str
+    suggested: int
+
+
+def bank_receipt_facts(
+    tenant: Tenant, subscriber_id: int, account_number: str, today: date
+) -> BankReceiptFacts | None:
+    """The payer, their address and the amount worth suggesting: the debt or a month's fee."""
+    payer = account_service.subscriber_profile(tenant, subscriber_id)
+    views = account_service.account_overview(tenant, subscriber_id, today)
+    view = next((v for v in views if v.number == account_number), None)
+    if payer is None or view is None:
+        return None
+    suggested = -view.balance if view.balance < 0 else view.monthly_total
+    address = view.points[0].address if view.points else ""
+    return BankReceiptFacts(view.number, payer, address, suggested)
+
+
+def parse_amount(typed: str) -> int:
+    """Roubles as typed («1 234,56», «1234.5», «600 ₽») to kopecks; ValueError if not money."""
+    cleaned = re.sub(r"[\s\u00a0\u202f₽]|руб\.?", "", typed or "", flags=re.IGNORECASE)
+    if not _AMOUNT.match(cleaned):
+        raise ValueError(typed)
+    try:
+        return int(Decimal(cleaned.replace(",", ".")) * 100)
+    except InvalidOperation as exc:
+        raise ValueError(typed) from exc
+
+
+def roubles(kopecks: int, decimal: str = ".") -> str:
+    """Kopecks as a plain amount for a form field: 123456 -> «1234.56» (or «1234,56»)."""
+    return f"{kopecks // 100}{decimal}{kopecks % 100:02d}"

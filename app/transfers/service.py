@@ -1,0 +1,221 @@
+"""Wrong-account transfer requests: filing, reading one's own, and staff status changes."""
+
+import re
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.account.models import Account, Contract, Subscriber
+from app.extensions import db
+from app.persistence import utcnow
+from app.tenancy.registry import Tenant
+
+from . import storage
+from .models import TransferCounter, TransferEvent, TransferRequest, TransferStatus
+
+NUMBER_TEXT = re.compile(r"^\s*(?:TR-?)?0*(\d{1,9})\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Details:
+    """What the subscriber wrote on the form, already checked and normalised."""
+
+    correct_account: str
+    address: str
+    full_name: str
+    phone: str
+    paid_on: date
+    amount: int
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    content: bytes
+    filename: str
+
+
+def enabled(tenant: Tenant) -> bool:
+    """Whether this ISP takes wrong-account transfer requests in the cabinet."""
+    return tenant.config.payments.transfer_requests
+
+
+def own_accounts(tenant: Tenant, subscriber_id: int) -> list[Account]:
+    """The subscriber's accounts in this tenant, in contract order."""
+    return list(
+        db.session.scalars(
+            sa.select(Account)
+            .join(Account.contract)
+            .where(Contract.subscriber_id == subscriber_id, Account.tenant == tenant.slug)
+            .order_by(Contract.id)
+        )
+    )
+
+
+def form_defaults(tenant: Tenant, subscriber_id: int) -> dict[str, str]:
+    """What the form starts with: the subscriber's name, phone, account and address."""
+    subscriber = db.session.get(Subscriber, subscriber_id)
+    if subscriber is None or subscriber.tenant != tenant.slug:
+        return {}
+    accounts = own_accounts(tenant, subscriber_id)
+    first = accounts[0] if accounts else None
+    points = first.service_points if first else []
+    return {
+        "correct_account": first.number if first else "",
+        "address": points[0].address if points else "",
+        "full_name": subscriber.display_name,
+        "phone": subscriber.phone or "",
+    }
+
+
+def _next_number(tenant_slug: str) -> int:
+    # One atomic upsert: the counter row stays locked until commit, so two requests filed
+    # at the same moment never get the same number.
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(TransferCounter)
+        .values(tenant=tenant_slug, last_number=1)
+        .on_conflict_do_update(
+            index_elements=[TransferCounter.tenant],
+            set_={"last_number": TransferCounter.last_number + 1},
+        )
+        .returning(TransferCounter.last_number)
+    )
+    return db.session.execute(statement).scalar_one()
+
+
+def create_request(
+    tenant: Tenant, subscriber_id: int, details: Details, receipt: Receipt, root: Path
+) -> TransferRequest:
+    """File a request with its receipt stored on disk; the caller commits.
+
+    If the caller's commit fails it must storage.discard(root, request.file_path).
+    """
+    kind = storage.detect_kind(receipt.content)
+    if kind is None or len(receipt.content) > storage.MAX_BYTES:
+        raise ValueError("a receipt must be a PNG, JPEG or PDF of at most 5 MB")
+    accounts = own_accounts(tenant, subscriber_id)
+    if not accounts:
+        raise LookupError(f"subscriber {subscriber_id} has no account in {tenant.slug}")
+    # Filed under the account it names when that is the subscriber's own, else their first.
+    account = next((a for a in accounts if a.number == details.correct_account), accounts[0])
+    relative = storage.save(root, tenant.slug, receipt.content, kind)
+    try:
+        return _insert(tenant, subscriber_id, account.id, details, receipt, kind, relative)
+    except Exception:
+        storage.discard(root, relative)
+        raise
+
+
+def _insert(tenant, subscriber_id, account_id, details, receipt, kind, relative):
+    now = utcnow()
+    request = TransferRequest(
+        tenant=tenant.slug,
+        number=_next_number(tenant.slug),
+        subscriber_id=subscriber_id,
+        account_id=account_id,
+        **asdict(details),
+        file_path=relative,
+        original_filename=storage.clean_filename(receipt.filename),
+        content_type=kind.content_type,
+        file_size=len(receipt.content),
+        status=TransferStatus.SUBMITTED,
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(request)
+    db.session.flush()
+    _record(request, TransferStatus.SUBMITTED, None, "subscriber", now)
+    db.session.flush()
+    return request
+
+
+def _record(request: TransferRequest, status, note: str | None, actor: str, when) -> None:
+    db.session.add(
+        TransferEvent(
+            tenant=request.tenant,
+            request_id=request.id,
+            status=status,
+            note=note,
+            actor=actor,
+            created_at=when,
+        )
+    )
+
+
+def requests_of(tenant: Tenant, subscriber_id: int) -> list[TransferRequest]:
+    """The subscriber's own requests in this tenant, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(TransferRequest)
+            .where(
+                TransferRequest.tenant == tenant.slug,
+                TransferRequest.subscriber_id == subscriber_id,
+            )
+            .order_by(TransferRequest.created_at.desc(), TransferRequest.id.desc())
+        )
+    )
+
+
+def request_of(tenant: Tenant, subscriber_id: int, number: int) -> TransferRequest | None:
+    """One request, only when it is this subscriber's and in this tenant."""
+    return db.session.scalar(
+        sa.select(TransferRequest).where(
+            TransferRequest.tenant == tenant.slug,
+            TransferRequest.subscriber_id == subscriber_id,
+            TransferRequest.number == number,
+        )
+    )
+
+
+def parse_number(text: str) -> int | None:
+    """123, 000123, TR-000123 or tr-123 as the number 123; None when it is none of these."""
+    match = NUMBER_TEXT.match(text)
+    return int(match.group(1)) if match else None
+
+
+def find(number: int, tenant_slug: str | None = None) -> list[TransferRequest]:
+    """Requests with this number: one per tenant that has it, or only in the given tenant."""
+    query = sa.select(TransferRequest).where(TransferRequest.number == number)
+    if tenant_slug is not None:
+        query = query.where(TransferRequest.tenant == tenant_slug)
+    return list(db.session.scalars(query.order_by(TransferRequest.tenant)))
+
+
+def queue(tenant_slug: str | None = None, status: str | None = None) -> list[TransferRequest]:
+    """Requests for operators, oldest first, optionally of one tenant or one status."""
+    query = sa.select(TransferRequest)
+    if tenant_slug is not None:
+        query = query.where(TransferRequest.tenant == tenant_slug)
+    if status is not None:
+        query = query.where(TransferRequest.status == status)
+    return list(db.session.scalars(query.order_by(TransferRequest.created_at, TransferRequest.id)))
+
+
+def set_status(
+    request: TransferRequest, status: TransferStatus, note: str | None, actor: str
+) -> TransferRequest:
+    """Move a request to a status, keeping the note for the subscriber; the caller commits."""
+    note = (note or "").strip() or None
+    if status == request.status and note is None:
+        raise ValueError(f"{request.label} is already {status.value}")
+    if status == TransferStatus.REJECTED and note is None:
+        raise ValueError("a rejection needs a note telling the subscriber why")
+    now = utcnow()
+    request.status = status
+    request.staff_note = note
+    request.updated_at = now
+    _record(request, status, note, actor, now)
+    db.session.flush()
+    return request
+
+
+def contact_email(tenant: Tenant, subscriber_id: int) -> str | None:
+    """The e-mail on record for confirmations, if the subscriber has one."""
+    subscriber = db.session.get(Subscriber, subscriber_id)
+    if subscriber is None or subscriber.tenant != tenant.slug:
+        return None
+    return subscriber.email or None

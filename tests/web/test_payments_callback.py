@@ -1,0 +1,179 @@
+"""The provider's notification endpoint: only a verified, matching notification credits, once."""
+
+import json
+import logging
+
+import pytest
+import sqlalchemy as sa
+
+from app.billing.models import LedgerEntry
+from app.billing.service import balance_mismatches
+from app.extensions import db
+from app.payments import service
+from app.payments.models import Payment
+from app.payments.sandbox import bank
+
+URL = "/payments/notify/sandbox"
+
+
+def pending_payment(app, account_id: int, tenant: str = "athome", amount: int = 50000) -> str:
+    with app.app_context():
+        t = app.extensions["tenancy"].tenants[tenant]
+        new = service.NewPayment(account_id, service.method_by_code(t, "card"), amount)
+        payment = service.create_payment(t, new)
+        db.session.commit()
+        return payment.reference
+
+
+def body(ref: str, **changes) -> bytes:
+    payload = {
+        "payment_id": "sbx_pay_test",
+        "reference": ref,
+        "amount": 50000,
+        "currency": "RUB",
+        "status": "succeeded",
+        "failure_reason": None,
+        "card": None,
+    }
+    return json.dumps({**payload, **changes}).encode()
+
+
+def signed(app, raw: bytes, tenant: str = "athome") -> dict:
+    with app.app_context():
+        return {"X-Sandbox-Signature": bank.sign(tenant, raw), "Content-Type": "application/json"}
+
+
+def credited(app, account_id: int) -> list[int]:
+    with app.app_context():
+        return list(
+            db.session.scalars(
+                sa.select(LedgerEntry.amount).where(LedgerEntry.account_id == account_id)
+            )
+        )
+
+
+@pytest.fixture
+def account(make_subscriber):
+    return make_subscriber(tenant="athome")["account_id"]
+
+
+@pytest.fixture
+def athome(tenant_client):
+    return tenant_client("athome.localhost")
+
+
+def test_verified_notification_credits_once_however_often_delivered(app, athome, account):
+    reference = pending_payment(app, account)
+    raw = body(reference)
+    for _ in range(3):  # no CSRF token needed: the bank is not a browser
+        response = athome.post(URL, data=raw, headers=signed(app, raw))
+        assert response.status_code == 200
+        assert response.get_data(as_text=True) == "OK"
+    assert credited(app, account) == [50000]
+    with app.app_context():
+        payment = db.session.scalar(sa.select(Payment))
+        assert payment.status == "succeeded" and payment.completed_at is not None
+        assert balance_mismatches() == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"amount": 5000000},
+        {"amount": 49999},
+        {"amount": "50000"},
+        {"currency": "USD"},
+        {"reference": "NOSUCHPAYMENT"},
+        {"status": "paid"},
+    ],
+)
+def test_mismatching_notification_is_refused(app, athome, account, caplog, change):
+    raw = body(pending_payment(app, account), **change)
+    with caplog.at_level(logging.WARNING, logger="app.payments"):
+        response = athome.post(URL, data=raw, headers=signed(app, raw))
+    assert response.status_code == 400
+    assert credited(app, account) == []
+    assert "notification refused" in caplog.text
+
+
+def test_bad_signature_is_refused(app, athome, account):
+    raw = body(pending_payment(app, account))
+    headers = signed(app, raw)
+    tampered = raw.replace(b"50000", b"50001")
+    assert athome.post(URL, data=tampered, headers=headers).status_code == 400
+    assert athome.post(URL, data=raw).status_code == 400  # no signature at all
+    headers["X-Sandbox-Signature"] = "0" * 64
+    assert athome.post(URL, data=raw, headers=headers).status_code == 400
+    assert credited(app, account) == []
+
+
+def test_signature_covers_the_raw_body_not_its_meaning(app, athome, account):
+    raw = body(pending_payment(app, account))
+    reformatted = json.dumps(json.loads(raw), indent=2).encode()
+    assert athome.post(URL, data=reformatted, headers=signed(app, raw)).status_code == 400
+    assert credited(app, account) == []
+
+
+def test_another_tenants_key_is_refused(app, athome, tenant_client, account):
+    reference = pending_payment(app, account)
+    raw = body(reference)
+    assert athome.post(URL, data=raw, headers=signed(app, raw, tenant="tomtel")).status_code == 400
+    # Nor can it be sent to the other tenant's host: the payment is not there.
+    tomtel = tenant_client("tomtel.localhost")
+    assert tomtel.post(URL, data=raw, headers=signed(app, raw, tenant="tomtel")).status_code == 400
+    assert credited(app, account) == []
+
+
+def test_unknown_provider_is_refused(app, athome, account):
+    raw = body(pending_payment(app, account))
+    response = athome.post("/payments/notify/yookassa", data=raw, headers=signed(app, raw))
+    assert response.status_code == 400
+    assert credited(app, account) == []
+
+
+def test_failure_then_replay_changes_nothing(app, athome, account):
+    reference = pending_payment(app, account)
+    raw = body(reference, status="failed", failure_reason="insufficient_funds")
+    for _ in range(2):
+        assert athome.post(URL, data=raw, headers=signed(app, raw)).status_code == 200
+    with app.app_context():
+        payment = db.session.scalar(sa.select(Payment))
+        assert (payment.status, payment.failure_reason) == ("failed", "insufficient_funds")
+    assert credited(app, account) == []
+
+
+def test_keys_differ_per_tenant_and_follow_the_override(app, monkeypatch):
+    with app.app_context():
+        athome_key, tomtel_key = bank.merchant_key("athome"), bank.merchant_key("tomtel")
+        assert athome_key != tomtel_key
+        monkeypatch.setitem(app.config, "PAYMENTS_SANDBOX_SECRET", "another-secret")
+        assert bank.merchant_key("athome") not in (athome_key, tomtel_key)
+
+
+def test_success_after_a_failure_still_credits_once(app, athome, account):
+    reference = pending_payment(app, account)
+    failed = body(reference, status="failed", failure_reason="declined")
+    paid = body(reference)
+    assert athome.post(URL, data=failed, headers=signed(app, failed)).status_code == 200
+    for _ in range(2):  # the bank took the money after all, and says so twice
+        assert athome.post(URL, data=paid, headers=signed(app, paid)).status_code == 200
+    assert credited(app, account) == [50000]
+
+
+def test_notification_for_another_bank_payment_id_is_refused(app, athome, account):
+    reference = pending_payment(app, account)
+    with app.app_context():
+        db.session.execute(sa.update(Payment).values(provider_payment_id="sbx_pay_real"))
+        db.session.commit()
+    raw = body(reference, payment_id="sbx_pay_other")
+    assert athome.post(URL, data=raw, headers=signed(app, raw)).status_code == 400
+    raw = body(reference, payment_id="sbx_pay_real")
+    assert athome.post(URL, data=raw, headers=signed(app, raw)).status_code == 200
+    assert credited(app, account) == [50000]
+
+
+def test_switched_off_sandbox_accepts_no_notification(app, athome, account, monkeypatch):
+    raw = body(pending_payment(app, account))
+    monkeypatch.setitem(app.config, "PAYMENTS_SANDBOX_ENABLED", False)
+    assert athome.post(URL, data=raw, headers=signed(app, raw)).status_code == 400
+    assert credited(app, account) == []
