@@ -44,31 +44,45 @@ def balance_series(
     """Each account's end-of-day balances over the last `days` local days, in one query.
 
     A day's closing balance is the current balance minus everything posted after that
-    day ended; one conditional sum per day boundary does that for every day at once.
+    day ended, so only the window's entries are read, newest first, and summed back.
     """
     first = today - timedelta(days=days - 1)
     day_list = [first + timedelta(days=n) for n in range(days)]
     ends = [local_midnight(day + timedelta(days=1), zone) for day in day_list]
-    later = [
-        sa.func.coalesce(
-            sa.func.sum(sa.case((LedgerEntry.created_at >= end, LedgerEntry.amount), else_=0)), 0
-        )
-        for end in ends
-    ]
     query = (
-        sa.select(Account.number, Account.balance, *later)
+        sa.select(Account.number, Account.balance, LedgerEntry.created_at, LedgerEntry.amount)
         .join(Contract, Account.contract_id == Contract.id)
         .outerjoin(
             LedgerEntry,
             sa.and_(LedgerEntry.account_id == Account.id, LedgerEntry.created_at >= ends[0]),
         )
         .where(Contract.subscriber_id == subscriber_id, Account.tenant == tenant)
-        .group_by(Account.id, Account.number, Account.balance)
+        .order_by(Account.id, LedgerEntry.created_at.desc())
     )
-    series = {}
-    for number, balance, *after in db.session.execute(query):
-        series[number] = BalanceSeries(day_list, [balance - int(a) for a in after])
-    return series
+    entries: dict[str, list] = {}
+    balances: dict[str, int] = {}
+    for number, balance, created_at, amount in db.session.execute(query):
+        balances[number] = balance
+        bucket = entries.setdefault(number, [])
+        if created_at is not None:
+            bucket.append((created_at, amount))
+    return {
+        number: BalanceSeries(day_list, _closing(balances[number], entries[number], ends))
+        for number in balances
+    }
+
+
+def _closing(balance: int, newest_first: list, ends: list) -> list[int]:
+    """Closing balances at each day end, walking back from the current balance."""
+    closing = []
+    later = 0
+    position = 0
+    for end in reversed(ends):
+        while position < len(newest_first) and newest_first[position][0] >= end:
+            later += newest_first[position][1]
+            position += 1
+        closing.append(balance - later)
+    return closing[::-1]
 
 
 @dataclass(frozen=True)

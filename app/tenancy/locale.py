@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from flask import Flask, g, has_request_context, redirect, request
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 from app.extensions import babel
@@ -74,6 +74,19 @@ def set_language():
     return response
 
 
+def _translations():
+    # Flask-Babel resolves domain, context and locale on every call; a page makes dozens.
+    translations = g.get("_translations")
+    if translations is None:
+        translations = g._translations = get_translations()
+    return translations
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+    )
     app.add_url_rule("/language", "set_language", set_language, methods=["POST"])
