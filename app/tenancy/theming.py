@@ -66,7 +66,9 @@ def add_menu_item(app: Flask, endpoint: str, label, order: int, visible: Callabl
 
 def money(kopecks: int) -> str:
     """Kopecks as roubles in the current language's currency format."""
-    return format_currency(Decimal(kopecks) / 100, "RUB")
+    # CLDR writes the rouble as "RUB" outside Russian; subscribers know it as ₽ everywhere.
+    text = format_currency(Decimal(kopecks) / 100, "RUB")
+    return text.replace("RUB", "₽") if "RUB" in text else text
 
 
 def local_datetime(moment, fmt: str = "medium") -> str:

@@ -207,12 +207,12 @@ def test_the_page_explains_the_rule_in_plain_words(app, tenant_client, subscribe
     subscriber("novotelecom", -20000)
     page = text(cabinet(tenant_client, "novotelecom").get("/promised-payment"))
     rule_block = page.split('data-testid="rule"')[1].split("</dl>")[0]
-    assert "RUB300.00" in rule_block  # a fixed amount
+    assert "₽300.00" in rule_block  # a fixed amount
     assert "3 days" in rule_block
     assert "free of charge" in rule_block
     assert "up to 2 times in any 30 days" in rule_block
-    assert "RUB500.00" in rule_block  # the debt limit
-    assert "Take a promised payment of RUB300.00" in page
+    assert "₽500.00" in rule_block  # the debt limit
+    assert "Take a promised payment of ₽300.00" in page
 
 
 def test_taking_it_restores_access_and_a_second_one_is_refused(app, tenant_client, subscriber):
@@ -222,8 +222,8 @@ def test_taking_it_restores_access_and_a_second_one_is_refused(app, tenant_clien
     response = client.form("/promised-payment", {"account": number})
     assert response.status_code == 302
     page = text(client.get("/promised-payment"))
-    assert "RUB450.00 is credited to account" in page
-    assert "RUB445.00" in page and "status-active" in page
+    assert "₽450.00 is credited to account" in page
+    assert "₽445.00" in page and "status-active" in page
     assert account(app, account_id).status == AccountStatus.ACTIVE
     again = client.form("/promised-payment", {"account": number}, page="/promised-payment")
     assert again.status_code == 409
@@ -240,8 +240,8 @@ REFUSALS = [
     (
         -100001,
         "debt_too_big",
-        "The debt of RUB1,000.01 is too big: a promised payment is possible for a debt "
-        "of at most RUB1,000.00. Please top up the balance.",
+        "The debt of ₽1,000.01 is too big: a promised payment is possible for a debt "
+        "of at most ₽1,000.00. Please top up the balance.",
     ),
 ]
 
@@ -303,7 +303,7 @@ def test_tomtel_asks_for_the_code_sent_to_the_phone_on_record(app, tenant_client
     response = client.form("/promised-payment", {"account": number})
     assert response.headers["Location"] == "/promised-payment/confirm"
     assert account(app, account_id).status == AccountStatus.BLOCKED  # nothing until the code
-    assert "RUB490.00" in sms(PHONE)[0] and number in sms(PHONE)[0]
+    assert "₽490.00" in sms(PHONE)[0] and number in sms(PHONE)[0]
 
     wrong = client.form("/promised-payment/confirm", {"code": "000000"})
     assert "The code is incorrect" in text(wrong)

@@ -91,15 +91,15 @@ def test_statement_is_in_the_menu_and_shows_the_last_30_days_newest_first(client
 
 def test_totals_of_the_period_and_of_a_kind(client, ivan):
     page = text_of(client.get("/statement"))
-    assert re.search(r'data-testid="credits">RUB1,834.56<', page)
-    assert re.search(r'data-testid="debits">-RUB25.00<', page)
-    assert re.search(r'data-testid="net">RUB1,809.56<', page)
+    assert re.search(r'data-testid="credits">₽1,834.56<', page)
+    assert re.search(r'data-testid="debits">-₽25.00<', page)
+    assert re.search(r'data-testid="net">₽1,809.56<', page)
     response = client.get(f"/statement?account={ivan['account']}&kind=payments")
     assert references(response) == ["bank:77"]
     assert 'data-testid="count">1<' in text_of(response)
     response = client.get(f"/statement?account={ivan['account']}&kind=refunds")
     assert references(response) == ["=cmd|calc"]
-    assert re.search(r'data-testid="net">-RUB5.00<', text_of(response))
+    assert re.search(r'data-testid="net">-₽5.00<', text_of(response))
 
 
 def test_the_period_is_in_local_days_of_the_region(app, client, ivan):
@@ -280,7 +280,7 @@ def test_a_payment_receipt_names_the_isp_the_payer_and_the_money(client, ivan):
     assert "Иванов Иван" in page
     assert f'data-testid="receipt-account">{ivan["account"]}<' in page
     assert 'data-testid="receipt-reference">bank:77<' in page
-    assert 'data-testid="receipt-amount">RUB1,234.56<' in page
+    assert 'data-testid="receipt-amount">₽1,234.56<' in page
     assert "12:00" in page  # local time of the payment
     charge_id = ivan["ids"][1]
     assert client.get(f"/statement/receipt/{charge_id}").status_code == 404  # only payments
@@ -449,9 +449,9 @@ def test_dashboard_draws_the_90_day_chart_in_few_queries(app, client, ivan):
     assert 'role="img"' in page and "Balance over the last 90 days" in page
     assert re.search(r"<svg[^>]*aria-labelledby=\"chart-svg-title-1 chart-summary-1\"", page)
     summary = re.search(r'data-testid="chart-summary">(.*?)</figcaption>', page)[1]
-    assert "highest RUB2,809.56" in summary and "today RUB2,809.56" in summary
+    assert "highest ₽2,809.56" in summary and "today ₽2,809.56" in summary
     # Before the first payment 40 days ago the account held nothing.
-    assert "Lowest RUB0.00" in summary
+    assert "Lowest ₽0.00" in summary
     assert re.search(r'class="chart-line" d="M[\d., L]+"', page)
     assert 'data-testid="balance"' in page and 'data-testid="days-left"' in page
     assert f'href="/statement?account={ivan["account"]}"' in page
