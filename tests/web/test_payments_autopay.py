@@ -17,6 +17,18 @@ PASSWORD = "Sunny-Garden-77"
 
 
 @pytest.fixture
+def tenant_client(tenant_client):
+    """These pages are checked in English, whatever the tenant's default language."""
+
+    def make(host: str):
+        client = tenant_client(host)
+        client.set_cookie("lang", "en", domain=host)
+        return client
+
+    return make
+
+
+@pytest.fixture
 def subscriber(make_subscriber):
     return make_subscriber(tenant="athome", password=PASSWORD, logins={"login": "petrov"})
 
@@ -79,7 +91,7 @@ def test_threshold_rule_tops_up_once_per_date(app, client, subscriber):
     )
     assert response.status_code == 302
     page = client.get("/payments/autopay").get_data(as_text=True)
-    assert "300,00" in page and "100,00" in page  # «On: 300 ₽ is paid when … below 100 ₽»
+    assert "300.00" in page and "100.00" in page  # «On: 300 ₽ is paid when … below 100 ₽»
     assert run(app, date(2026, 3, 1)) == 0  # 500 ₽ is not below 100 ₽
     charge(app, account, 45000, "charge:1")
     assert run(app, date(2026, 3, 2)) == 1
@@ -141,7 +153,7 @@ def test_rule_form_says_what_is_missing(client):
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Enter the balance limit in roubles" in page and "Enter an amount from 10,00" in page
+    assert "Enter the balance limit in roubles" in page and "Enter an amount from ₽10.00" in page
     response = client.form("/payments/autopay", {"kind": "monthly", "day": "31"})
     assert "Enter a day from 1 to 28." in response.get_data(as_text=True)
 
