@@ -282,7 +282,7 @@ class Payments(Model):
     # Электронный город asks the subscriber to tick «Я согласен» with the terms.
     require_consent: bool = False
     terms: Text | None = None
-    # Tomtel: pay by contract or phone number without logging in.
+    # Pay by contract or phone number without logging in (Томтел does).
     without_login: bool = False
     # IP-Home: top up another subscriber's account.
     for_others: bool = False
@@ -341,7 +341,7 @@ class PromisedPayment(Model):
     window_days: int | None = Field(default=None, gt=0, le=365)
     # Allowed only while the balance is negative and the debt is at most this.
     max_debt: Kopecks
-    # Tomtel: a trust payment must be confirmed by a code, as an intruder could take one.
+    # A trust payment confirmed by an SMS code, as an intruder could take one (Томтел).
     confirm_by_code: bool = False
 
 
