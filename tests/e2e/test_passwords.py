@@ -30,8 +30,7 @@ def test_issued_password_is_replaced_before_anything_else(demo, portal, page):
     expect(page.get_by_role("status")).to_have_text(
         portal.t(
             page,
-            "You logged in with a temporary password. "
-            "Please choose your own password to continue.",
+            "You logged in with a temporary password. Please choose your own password to continue.",
         )
     )
     expect(page.get_by_role("navigation")).to_have_count(0)
