@@ -1,55 +1,28 @@
 """Typed, frozen description of a tenant, validated from its YAML."""
 
 import re
-from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel, field_validator
+from pydantic import BeforeValidator, Field, field_validator
 
-
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _kopecks(value: object) -> int:
-    """Accept roubles written as 650, 650.5 or "650.50" and return integer kopecks."""
-    if isinstance(value, bool) or value is None:
-        raise ValueError("must be an amount in roubles, e.g. 650 or 650.50")
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation as exc:
-        raise ValueError("must be an amount in roubles, e.g. 650 or 650.50") from exc
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValueError("has more than two digits after the decimal point")
-    return int(amount * 100)
-
-
-Kopecks = Annotated[int, BeforeValidator(_kopecks)]
-HEX_COLOUR = r"^#[0-9a-fA-F]{6}$"
-Colour = Annotated[str, Field(pattern=HEX_COLOUR)]
-Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,39}$")]
-
-
-def _timezone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown timezone {value!r}") from exc
-    return value
-
-
-TimeZoneName = Annotated[str, BeforeValidator(_timezone)]
-
-
-class Text(RootModel[dict[str, str]]):
-    """ISP-owned text with one value per locale, e.g. {ru: …, en: …, hi: …}."""
-
-    model_config = ConfigDict(frozen=True)
-
-    def get(self, locale: str, fallback: str = "ru") -> str:
-        return self.root.get(locale) or self.root.get(fallback) or next(iter(self.root.values()))
+from .money_schema import (  # noqa: F401  (part of the schema's public names)
+    Billing,
+    PaymentKind,
+    PaymentMethod,
+    Payments,
+    PromisedPayment,
+    Requisites,
+)
+from .types import (  # noqa: F401  (part of the schema's public names)
+    HEX_COLOUR,
+    Code,
+    Colour,
+    Kopecks,
+    Model,
+    Text,
+    TimeZoneName,
+)
 
 
 class Locales(Model):
@@ -236,61 +209,6 @@ class Recovery(Model):
     limits: RecoveryLimits = RecoveryLimits()
 
 
-class PaymentKind(StrEnum):
-    CARD = "card"
-    WALLET = "wallet"
-    MOBILE = "mobile"
-    BANK_ONLINE = "bank_online"
-    TERMINAL = "terminal"
-    BANK_TRANSFER = "bank_transfer"
-    CASH = "cash"
-    AUTOPAY = "autopay"
-
-
-class PaymentMethod(Model):
-    code: Code
-    kind: PaymentKind
-    name: Text
-    brands: tuple[str, ...] = ()
-    commission_percent: Decimal = Field(default=Decimal(0), ge=0, le=100)
-    crediting: Text | None = None
-    # Paid from the cabinet through the payment provider; otherwise shown as information.
-    online: bool = False
-
-
-Digits = Annotated[str, Field(pattern=r"^\d+$")]
-
-
-class Requisites(Model):
-    """The ISP's bank details, printed on the bank receipt (form ПД-4) and its QR code."""
-
-    payee: str
-    inn: Annotated[str, Field(pattern=r"^(\d{10}|\d{12})$")]
-    kpp: Annotated[str, Field(pattern=r"^\d{9}$")] | None = None
-    bank_name: str
-    bic: Annotated[str, Field(pattern=r"^\d{9}$")]
-    account: Annotated[str, Field(pattern=r"^\d{20}$")]
-    correspondent_account: Annotated[str, Field(pattern=r"^\d{20}$")]
-    purpose: Text
-
-
-class Payments(Model):
-    methods: tuple[PaymentMethod, ...] = ()
-    provider: Literal["sandbox"] = "sandbox"
-    min_amount: Kopecks = 1000
-    max_amount: Kopecks = 3000000
-    # Электронный город asks the subscriber to tick «Я согласен» with the terms.
-    require_consent: bool = False
-    terms: Text | None = None
-    # Pay by contract or phone number without logging in (Томтел does).
-    without_login: bool = False
-    # IP-Home: top up another subscriber's account.
-    for_others: bool = False
-    # At Home: ask staff to move a payment made to the wrong account.
-    transfer_requests: bool = False
-    requisites: Requisites | None = None
-
-
 class Region(Model):
     code: Code
     name: Text
@@ -326,28 +244,6 @@ class Mail(Model):
 
     sender_name: Text
     sender_address: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
-
-
-class PromisedPayment(Model):
-    """Credit that restores access for a few days; its rules are the ISP's."""
-
-    amount: Literal["monthly_fee", "fixed"] = "monthly_fee"
-    fixed_amount: Kopecks | None = None
-    days: int = Field(gt=0, le=31)
-    fee: Kopecks = 0
-    # How often: `times` per calendar month, or per rolling window of `window_days`.
-    times: int = Field(default=1, gt=0, le=10)
-    period: Literal["calendar_month", "rolling"] = "calendar_month"
-    window_days: int | None = Field(default=None, gt=0, le=365)
-    # Allowed only while the balance is negative and the debt is at most this.
-    max_debt: Kopecks
-    # A trust payment confirmed by an SMS code, as an intruder could take one (Томтел).
-    confirm_by_code: bool = False
-
-
-class Billing(Model):
-    suspend_below: Kopecks = 0
-    promised_payment: PromisedPayment | None = None
 
 
 class TenantConfig(Model):

@@ -1,0 +1,86 @@
+"""The money part of a tenant's config: payment methods, requisites, promised payment."""
+
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from .types import Code, Kopecks, Model, Text
+
+
+class PaymentKind(StrEnum):
+    CARD = "card"
+    WALLET = "wallet"
+    MOBILE = "mobile"
+    BANK_ONLINE = "bank_online"
+    TERMINAL = "terminal"
+    BANK_TRANSFER = "bank_transfer"
+    CASH = "cash"
+    AUTOPAY = "autopay"
+
+
+class PaymentMethod(Model):
+    code: Code
+    kind: PaymentKind
+    name: Text
+    brands: tuple[str, ...] = ()
+    commission_percent: Decimal = Field(default=Decimal(0), ge=0, le=100)
+    crediting: Text | None = None
+    # Paid from the cabinet through the payment provider; otherwise shown as information.
+    online: bool = False
+
+
+Digits = Annotated[str, Field(pattern=r"^\d+$")]
+
+
+class Requisites(Model):
+    """The ISP's bank details, printed on the bank receipt (form ПД-4) and its QR code."""
+
+    payee: str
+    inn: Annotated[str, Field(pattern=r"^(\d{10}|\d{12})$")]
+    kpp: Annotated[str, Field(pattern=r"^\d{9}$")] | None = None
+    bank_name: str
+    bic: Annotated[str, Field(pattern=r"^\d{9}$")]
+    account: Annotated[str, Field(pattern=r"^\d{20}$")]
+    correspondent_account: Annotated[str, Field(pattern=r"^\d{20}$")]
+    purpose: Text
+
+
+class Payments(Model):
+    methods: tuple[PaymentMethod, ...] = ()
+    provider: Literal["sandbox"] = "sandbox"
+    min_amount: Kopecks = 1000
+    max_amount: Kopecks = 3000000
+    # Электронный город asks the subscriber to tick «Я согласен» with the terms.
+    require_consent: bool = False
+    terms: Text | None = None
+    # Pay by contract or phone number without logging in (Томтел does).
+    without_login: bool = False
+    # IP-Home: top up another subscriber's account.
+    for_others: bool = False
+    # At Home: ask staff to move a payment made to the wrong account.
+    transfer_requests: bool = False
+    requisites: Requisites | None = None
+
+
+class PromisedPayment(Model):
+    """Credit that restores access for a few days; its rules are the ISP's."""
+
+    amount: Literal["monthly_fee", "fixed"] = "monthly_fee"
+    fixed_amount: Kopecks | None = None
+    days: int = Field(gt=0, le=31)
+    fee: Kopecks = 0
+    # How often: `times` per calendar month, or per rolling window of `window_days`.
+    times: int = Field(default=1, gt=0, le=10)
+    period: Literal["calendar_month", "rolling"] = "calendar_month"
+    window_days: int | None = Field(default=None, gt=0, le=365)
+    # Allowed only while the balance is negative and the debt is at most this.
+    max_debt: Kopecks
+    # A trust payment confirmed by an SMS code, as an intruder could take one (Томтел).
+    confirm_by_code: bool = False
+
+
+class Billing(Model):
+    suspend_below: Kopecks = 0
+    promised_payment: PromisedPayment | None = None

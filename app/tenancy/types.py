@@ -1,0 +1,50 @@
+"""Building blocks of tenant config: frozen models, money, codes, colours, ISP text."""
+
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _kopecks(value: object) -> int:
+    """Accept roubles written as 650, 650.5 or "650.50" and return integer kopecks."""
+    if isinstance(value, bool) or value is None:
+        raise ValueError("must be an amount in roubles, e.g. 650 or 650.50")
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise ValueError("must be an amount in roubles, e.g. 650 or 650.50") from exc
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValueError("has more than two digits after the decimal point")
+    return int(amount * 100)
+
+
+Kopecks = Annotated[int, BeforeValidator(_kopecks)]
+HEX_COLOUR = r"^#[0-9a-fA-F]{6}$"
+Colour = Annotated[str, Field(pattern=HEX_COLOUR)]
+Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,39}$")]
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown timezone {value!r}") from exc
+    return value
+
+
+TimeZoneName = Annotated[str, BeforeValidator(_timezone)]
+
+
+class Text(RootModel[dict[str, str]]):
+    """ISP-owned text with one value per locale, e.g. {ru: …, en: …, hi: …}."""
+
+    model_config = ConfigDict(frozen=True)
+
+    def get(self, locale: str, fallback: str = "ru") -> str:
+        return self.root.get(locale) or self.root.get(fallback) or next(iter(self.root.values()))
