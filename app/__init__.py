@@ -3,7 +3,7 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import errors, tenancy
+from . import core, errors, tenancy
 from .config import load_settings
 from .extensions import csrf, db, limiter, login_manager, migrate
 
@@ -21,6 +21,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _trust_proxies(app)
     _init_extensions(app)
     tenancy.init_app(app)
+    core.init_app(app)
     # After tenancy, so rate-limit keys can see which tenant a request is for.
     limiter.init_app(app)
     _register_features(app)

@@ -150,8 +150,8 @@ def client(tenant_client) -> Client:
 @pytest.fixture
 def make_subscriber(app):
     """Create a subscriber with a contract, an account and a password; returns its facts."""
-    from app.account.models import Account, Contract, ServicePoint, Subscriber
     from app.auth import service as auth
+    from app.core.subscribers import Account, Contract, ServicePoint, Subscriber
     from app.tenancy.schema import IdentifierKind
 
     counter = iter(range(1, 10_000))
@@ -201,8 +201,7 @@ def make_subscriber(app):
                     )
                 )
             if balance:
-                from app.billing.models import EntryKind
-                from app.billing.service import post_entry
+                from app.core.ledger import EntryKind, post_entry
 
                 post_entry(tenant, account.id, balance, EntryKind.PAYMENT, f"test:{n}")
             auth.set_password(tenant, subscriber.id, password, "test", temporary=temporary)

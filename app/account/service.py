@@ -1,17 +1,12 @@
 """What a subscriber's accounts look like today: balance, tariffs, days the money lasts."""
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload
-
-from app.extensions import db
+from app.core.calendar import days_in_month
+from app.core.subscribers import AccountStatus, Subscriber, accounts_of, subscriber_of
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import Tariff
-
-from .models import Account, AccountStatus, Contract, Subscriber
 
 
 def days_left(balance: int, monthly_total: int, days_in_month: int) -> int | None:
@@ -54,18 +49,8 @@ class AccountView:
 
 def account_overview(tenant: Tenant, subscriber_id: int, today: date) -> list[AccountView]:
     """Every account of a subscriber with its service points, in contract order."""
-    accounts = (
-        db.session.scalars(
-            sa.select(Account)
-            .join(Account.contract)
-            .where(Contract.subscriber_id == subscriber_id, Account.tenant == tenant.slug)
-            .options(contains_eager(Account.contract), joinedload(Account.service_points))
-            .order_by(Contract.id)
-        )
-        .unique()
-        .all()
-    )
-    month_days = calendar.monthrange(today.year, today.month)[1]
+    accounts = accounts_of(tenant, subscriber_id, with_points=True)
+    month_days = days_in_month(today)
     views = []
     for account in accounts:
         points = [
@@ -90,5 +75,4 @@ def account_overview(tenant: Tenant, subscriber_id: int, today: date) -> list[Ac
 
 def subscriber_profile(tenant: Tenant, subscriber_id: int) -> Subscriber | None:
     """The subscriber's own record, only within this tenant."""
-    subscriber = db.session.get(Subscriber, subscriber_id)
-    return subscriber if subscriber is not None and subscriber.tenant == tenant.slug else None
+    return subscriber_of(tenant, subscriber_id)

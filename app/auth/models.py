@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.account.models import Subscriber
+from app.core.subscribers import Subscriber
 from app.extensions import db
 from app.persistence import TenantScoped, UTCDateTime, utcnow
 

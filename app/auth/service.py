@@ -7,14 +7,14 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_login import UserMixin
 
-from app.account.models import LoginIdentifier, Subscriber
+from app.core.identifiers import candidates, normalise
+from app.core.subscribers import LoginIdentifier, Subscriber
 from app.extensions import db
 from app.persistence import utcnow
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import IdentifierKind
 
 from . import passwords
-from .identifiers import candidates, normalise
 from .models import Credential
 
 

@@ -17,14 +17,15 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.account.models import Account, AccountStatus, Contract, ServicePoint, Subscriber
+from app.core.calendar import LocalDates, daily_part
+from app.core.ledger import EntryKind, LedgerEntry
+from app.core.subscribers import Account, AccountStatus, Contract, ServicePoint, Subscriber
 from app.extensions import db
 from app.persistence import UTCDateTime, utcnow
 from app.tenancy.registry import Tenant
 
 from . import promised
-from .models import EntryKind, LedgerEntry, PromisedPayment
-from .service import LocalDates, daily_part
+from .models import PromisedPayment
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 1000

@@ -8,13 +8,15 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.core.money import plain_roubles
 from app.tenancy import registry_of
 
 billing_cli = AppGroup("billing", help="Daily charging and ledger checks.")
 
 
 def _roubles(kopecks: int) -> str:
-    return f"{kopecks // 100}.{kopecks % 100:02d} RUB"
+    sign = "-" if kopecks < 0 else ""
+    return f"{sign}{plain_roubles(abs(kopecks))} RUB"
 
 
 def _describe(report, seconds: float) -> str:
@@ -67,7 +69,7 @@ def billing_run(day, slug: str | None) -> None:
 @billing_cli.command("verify")
 def billing_verify() -> None:
     """Prove every cached balance equals the sum of its ledger entries."""
-    from .service import balance_mismatches
+    from app.core.ledger import balance_mismatches
 
     bad = balance_mismatches()
     for tenant, number, cached, actual in bad:

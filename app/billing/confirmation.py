@@ -9,18 +9,17 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 
-from app.account.models import Account, Subscriber
+from app.core import verification
+from app.core.money import money
+from app.core.subscribers import Account, Subscriber, account_of
+from app.core.verification import Outcome, over_limit
 from app.notify.service import send_sms
-from app.recovery import secrets_store
-from app.recovery.limits import over_limit
-from app.recovery.models import Purpose
-from app.recovery.secrets_store import Outcome
 from app.tenancy.locale import current_locale
 from app.tenancy.registry import Tenant
-from app.tenancy.theming import money
 
 from . import promised
 
+PURPOSE = "promised"
 FLOW_PREFIX = "promised:"
 
 
@@ -47,12 +46,12 @@ def send_code(tenant: Tenant, subscriber: Subscriber, account: Account, amount: 
     )
     if wait is not None:
         return CodeSent(wait_minutes=wait)
-    code = secrets_store.new_code()
+    code = verification.new_code()
     minutes = tenant.config.recovery.code_minutes
-    issued = secrets_store.issue(
+    issued = verification.issue(
         tenant.slug,
         subscriber.id,
-        Purpose.PROMISED,
+        PURPOSE,
         f"{FLOW_PREFIX}{account.id}",
         "sms",
         phone,
@@ -81,22 +80,22 @@ def confirm(tenant: Tenant, subscriber_id: int, handle: str, typed: str):
     Returns (Outcome, PromisedPayment | Refusal | None). The caller commits, also when the
     code is wrong, so the wrong guess is counted.
     """
-    outcome = secrets_store.check_code(
+    outcome = verification.check_code(
         tenant.slug, handle, typed, tenant.config.recovery.max_guesses
     )
     if outcome != Outcome.OK:
         return outcome, None
-    challenge = secrets_store.verified(tenant.slug, handle)
+    challenge = verification.verified(tenant.slug, handle)
     if (
         challenge is None
         or challenge.subscriber_id != subscriber_id
-        or challenge.purpose != Purpose.PROMISED
+        or challenge.purpose != PURPOSE
         or not challenge.flow.startswith(FLOW_PREFIX)
     ):
         return Outcome.GONE, None
     account_id = int(challenge.flow.removeprefix(FLOW_PREFIX))
-    account = promised.account_of(tenant, subscriber_id, account_id)
+    account = account_of(tenant, subscriber_id, account_id)
     if account is None:
         return Outcome.GONE, None
-    secrets_store.use(challenge)
+    verification.use(challenge)
     return outcome, promised.take(tenant, account.id)

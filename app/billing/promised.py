@@ -13,21 +13,23 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 
-from app.account.models import Account, AccountStatus, Contract, ServicePoint, Subscriber
+from app.core.calendar import LocalDates, local_midnight
+from app.core.ledger import EntryKind, credit, lock_account, post_entry, set_status
+from app.core.subscribers import (
+    Account,
+    AccountStatus,
+    Contract,
+    ServicePoint,
+    Subscriber,
+    account_region,
+    monthly_fee,
+)
 from app.extensions import db
 from app.persistence import utcnow
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import PromisedPayment as Rule
 
-from .models import EntryKind, PromisedPayment
-from .service import (
-    LocalDates,
-    account_region,
-    credit,
-    local_midnight,
-    lock_account,
-    post_entry,
-)
+from .models import PromisedPayment
 
 
 class Refusal(StrEnum):
@@ -64,14 +66,13 @@ def rule_of(tenant: Tenant) -> Rule | None:
     return tenant.config.billing.promised_payment
 
 
-def monthly_fee(tenant: Tenant, account_id: int) -> int:
-    """The sum of the monthly fees of the account's service points."""
-    codes = db.session.scalars(
-        sa.select(ServicePoint.tariff_code).where(
+def _monthly_fee(tenant: Tenant, account_id: int) -> int:
+    points = db.session.scalars(
+        sa.select(ServicePoint).where(
             ServicePoint.tenant == tenant.slug, ServicePoint.account_id == account_id
         )
     )
-    return sum(tenant.tariffs[c].monthly_fee for c in codes if c in tenant.tariffs)
+    return monthly_fee(tenant, list(points))
 
 
 def open_promise(tenant: Tenant, account_id: int) -> PromisedPayment | None:
@@ -127,7 +128,7 @@ def offer(tenant: Tenant, account: Account, now: datetime | None = None) -> Offe
     region = account_region(tenant, account.id)
     code = region.code if region else None
     zone, today = dates.zone(code), dates.of(code)
-    amount = rule.fixed_amount if rule.amount == "fixed" else monthly_fee(tenant, account.id)
+    amount = rule.fixed_amount if rule.amount == "fixed" else _monthly_fee(tenant, account.id)
     current = open_promise(tenant, account.id)
     used = _used(tenant, account.id, _period_start(rule, today, zone, now))
     return Offer(
@@ -169,7 +170,7 @@ def take(tenant: Tenant, account_id: int, now: datetime | None = None):
     if terms.fee > 0:
         post_entry(tenant.slug, account_id, -terms.fee, EntryKind.CHARGE, _fee_ref(promise))
     # The promise itself is the access extension, even where it leaves some debt.
-    account.status = AccountStatus.ACTIVE
+    set_status(tenant, account, AccountStatus.ACTIVE)
     db.session.flush()
     return promise
 
@@ -224,23 +225,3 @@ def repay_due(tenant: Tenant, dates: LocalDates, now: datetime) -> int:
             repay(tenant, promise, now)
             repaid += 1
     return repaid
-
-
-def accounts_of(tenant: Tenant, subscriber_id: int) -> list[Account]:
-    """The subscriber's accounts in this tenant, in contract order."""
-    return list(
-        db.session.scalars(
-            sa.select(Account)
-            .join(Contract, Contract.id == Account.contract_id)
-            .where(Contract.subscriber_id == subscriber_id, Account.tenant == tenant.slug)
-            .order_by(Contract.id)
-        )
-    )
-
-
-def account_of(tenant: Tenant, subscriber_id: int, key: str | int) -> Account | None:
-    """One of the subscriber's own accounts, by number (from a form) or id (from a code)."""
-    for account in accounts_of(tenant, subscriber_id):
-        if key in (account.number, account.id):
-            return account
-    return None

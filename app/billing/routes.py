@@ -7,12 +7,12 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.account.models import Account, Subscriber
+from app.core.money import money
+from app.core.subscribers import Account, Subscriber, account_of, accounts_of
+from app.core.verification import Outcome
 from app.extensions import db
 from app.notify.service import DeliveryError
 from app.persistence import utcnow
-from app.recovery.secrets_store import Outcome
-from app.tenancy.theming import money
 
 from . import bp, confirmation, has_promised_payment, promised
 from .forms import CodeForm, TakeForm
@@ -77,7 +77,7 @@ def _page(status: int = 200):
     rule = _rule()
     now = utcnow()
     cards = []
-    for account in promised.accounts_of(g.tenant, current_user.subscriber_id):
+    for account in accounts_of(g.tenant, current_user.subscriber_id):
         offer = promised.offer(g.tenant, account, now)
         reason = refusal_text(offer) if offer.refusal else None
         cards.append((account, offer, reason))
@@ -98,7 +98,7 @@ def promised_take():
     if not form.validate_on_submit():
         flash(_("Please choose an account and try again."), "error")
         return _page(status=400)
-    account = promised.account_of(g.tenant, current_user.subscriber_id, form.account.data)
+    account = account_of(g.tenant, current_user.subscriber_id, form.account.data)
     if account is None:
         abort(404)
     if rule.confirm_by_code:

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from app.account.models import Account, Contract, ServicePoint, Subscriber
 from app.auth import service as auth_service
-from app.auth.identifiers import normalise_phone
-from app.billing import service as ledger
-from app.billing.models import EntryKind
+from app.core import ledger
+from app.core.identifiers import normalise_phone
+from app.core.ledger import EntryKind
+from app.core.subscribers import Account, Contract, ServicePoint, Subscriber
 from app.extensions import db
 from app.recovery import service as recovery_service
 from app.tenancy.loader import TenantConfigError, YamlDocument

@@ -6,9 +6,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.core.identifiers import e164
 from app.tenancy import registry_of
 
-from .service import e164, sms_outbox
+from .service import sms_outbox
 
 outbox_cli = AppGroup("outbox", help="The development SMS outbox.")
 

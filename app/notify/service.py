@@ -5,10 +5,10 @@ import smtplib
 import ssl
 import time
 
-import phonenumbers
 import sqlalchemy as sa
 from flask import current_app
 
+from app.core.identifiers import e164
 from app.extensions import db
 from app.tenancy.registry import Tenant
 
@@ -91,17 +91,6 @@ def send_sms(tenant: Tenant, phone: str, text: str) -> None:
         raise ValueError(f"an SMS may have at most {MAX_SMS_CHARS} characters, not {len(text)}")
     provider: SmsProvider = current_app.extensions["notify.sms"]
     provider.send(tenant.slug, e164(phone, tenant.config.phone_region), text)
-
-
-def e164(phone: str, region: str) -> str:
-    """The number in E.164 (+79131234567); ValueError when it is not a valid number."""
-    try:
-        number = phonenumbers.parse(phone, region)
-    except phonenumbers.NumberParseException as exc:
-        raise ValueError(f"not a phone number: {exc}") from exc
-    if not phonenumbers.is_valid_number(number):
-        raise ValueError("not a valid phone number")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def sms_outbox(

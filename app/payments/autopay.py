@@ -8,6 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from app.core.money import clamp
 from app.extensions import db
 from app.persistence import utcnow
 from app.tenancy.registry import Tenant
@@ -120,7 +121,7 @@ def _amount(tenant: Tenant, rule: AutopayRule, monthly_total: int) -> int:
     """What to charge, within the ISP's limits; 0 when nothing is owed (no charged services)."""
     wanted = monthly_total if rule.kind == RuleKind.MONTHLY else rule.amount or 0
     rules = tenant.config.payments
-    return min(max(wanted, rules.min_amount), rules.max_amount) if wanted > 0 else 0
+    return clamp(wanted, rules.min_amount, rules.max_amount) if wanted > 0 else 0
 
 
 def _autopay_method(tenant: Tenant):

@@ -4,13 +4,19 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.core.money import NotAnAmount, money, parse_roubles, plain_roubles
 from app.extensions import db
-from app.tenancy.theming import money
 
 from . import autopay, bp, lookup, service
 from .forms import AccountActionForm, ConfirmForm, autopay_form
 from .models import RuleKind
-from .routes import roubles
+
+
+def _roubles_or_none(typed: str | None) -> int | None:
+    try:
+        return parse_roubles(typed)
+    except NotAnAmount:
+        return None
 
 
 def _settings(form) -> autopay.RuleSettings | None:
@@ -20,8 +26,8 @@ def _settings(form) -> autopay.RuleSettings | None:
             form.day.errors.append(_("Enter a day from 1 to 28."))
             return None
         return autopay.RuleSettings(RuleKind.MONTHLY, day=form.day.data)
-    threshold = service.parse_amount(form.threshold.data or "")
-    top_up = service.parse_amount(form.top_up.data or "")
+    threshold = _roubles_or_none(form.threshold.data)
+    top_up = _roubles_or_none(form.top_up.data)
     if threshold is None:
         form.threshold.errors.append(_("Enter the balance limit in roubles, for example 100."))
     if top_up is None or not service.amount_allowed(g.tenant, top_up):
@@ -38,10 +44,14 @@ def _settings(form) -> autopay.RuleSettings | None:
     return autopay.RuleSettings(RuleKind.THRESHOLD, threshold=threshold, amount=top_up)
 
 
+def _typed(kopecks: int | None) -> str | None:
+    return None if kopecks is None else plain_roubles(kopecks, whole_without_kopecks=True)
+
+
 def _prefill(form, rule) -> None:
     form.kind.data = rule.kind
-    form.threshold.data = roubles(rule.threshold) if rule.threshold is not None else None
-    form.top_up.data = roubles(rule.amount) if rule.amount is not None else None
+    form.threshold.data = _typed(rule.threshold)
+    form.top_up.data = _typed(rule.amount)
     form.day.data = rule.day
 
 

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from app.billing.models import EntryKind
-from app.billing.service import credit
+from app.core.ledger import EntryKind, credit
 from app.extensions import db
 from app.persistence import utcnow
 from app.tenancy.registry import Tenant

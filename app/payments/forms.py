@@ -22,8 +22,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.core.money import NotAnAmount, money, parse_roubles
 from app.tenancy.registry import Tenant
-from app.tenancy.theming import money, text
+from app.tenancy.theming import text
 
 from . import service
 from .lookup import AccountChoice
@@ -44,9 +45,12 @@ class AmountField(StringField):
         """Parse the amount and check it against the ISP's minimum and maximum."""
         if not (self.data or "").strip():
             return  # "please fill in" comes from the required check alone
-        self.kopecks = service.parse_amount(self.data)
-        if self.kopecks is None:
-            raise ValidationError(_("Enter the amount in roubles, for example 500 or 930.50."))
+        try:
+            self.kopecks = parse_roubles(self.data)
+        except NotAnAmount:
+            raise ValidationError(
+                _("Enter the amount in roubles, for example 500 or 930.50.")
+            ) from None
         rules = form.tenant.config.payments
         if not service.amount_allowed(form.tenant, self.kopecks):
             raise ValidationError(

@@ -4,10 +4,17 @@ import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
-from app.account.models import Account, Contract, Subscriber, SubscriberKind
-from app.auth.identifiers import normalise, normalise_phone
+from app.core.identifiers import normalise, normalise_phone
+from app.core.subscribers import (
+    Account,
+    Contract,
+    Subscriber,
+    SubscriberKind,
+    accounts_of,
+    monthly_fee,
+    tenant_account,
+)
 from app.extensions import db
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import IdentifierKind
@@ -31,40 +38,20 @@ class Holder:
     masked_number: str
 
 
-def _monthly_total(tenant: Tenant, account: Account) -> int:
-    tariffs = tenant.tariffs
-    return sum(
-        tariffs[p.tariff_code].monthly_fee
-        for p in account.service_points
-        if p.tariff_code in tariffs
-    )
-
-
 def _choice(tenant: Tenant, account: Account) -> AccountChoice:
     return AccountChoice(
-        account.id, account.number, account.balance, _monthly_total(tenant, account)
+        account.id, account.number, account.balance, monthly_fee(tenant, account.service_points)
     )
 
 
 def subscriber_accounts(tenant: Tenant, subscriber_id: int) -> list[AccountChoice]:
     """The subscriber's own accounts in contract order, with what a month costs on each."""
-    accounts = db.session.scalars(
-        sa.select(Account)
-        .join(Account.contract)
-        .where(Contract.subscriber_id == subscriber_id, Account.tenant == tenant.slug)
-        .options(selectinload(Account.service_points))
-        .order_by(Contract.id)
-    ).all()
-    return [_choice(tenant, account) for account in accounts]
+    return [_choice(tenant, a) for a in accounts_of(tenant, subscriber_id, with_points=True)]
 
 
 def account_choice(tenant: Tenant, account_id: int) -> AccountChoice | None:
     """One account of this tenant with its monthly total, or None."""
-    account = db.session.scalar(
-        sa.select(Account)
-        .where(Account.id == account_id, Account.tenant == tenant.slug)
-        .options(selectinload(Account.service_points))
-    )
+    account = tenant_account(tenant, account_id, with_points=True)
     return _choice(tenant, account) if account else None
 
 

@@ -9,7 +9,7 @@ from babel.numbers import format_currency
 from flask import has_request_context
 from flask_babel import gettext as _
 
-from app.account.models import Account
+from app.core.subscribers import Account
 from app.extensions import db
 from app.notify.service import DeliveryError, send_email
 from app.tenancy.locale import current_locale

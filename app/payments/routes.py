@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.account import service as account_service
+from app.core.money import plain_roubles
 from app.extensions import csrf, db
 from app.tenancy.theming import text
 
@@ -34,12 +35,6 @@ FAILURE_TEXT = {
     FailureReason.DECLINED: _l("The bank declined the payment."),
     FailureReason.UNAVAILABLE: _l("The payment service did not answer. Nothing was charged."),
 }
-
-
-def roubles(kopecks: int) -> str:
-    """An amount as the amount field expects it: 600 or 930.50."""
-    whole, part = divmod(kopecks, 100)
-    return f"{whole}.{part:02d}" if part else str(whole)
 
 
 def method_hints(methods) -> dict[str, str]:
@@ -103,7 +98,7 @@ def pay():
         a.id: service.suggested_amount(tenant, a.balance, a.monthly_total) for a in accounts
     }
     if request.method == "GET" and accounts:
-        form.amount.data = roubles(suggestions[accounts[0].id])
+        form.amount.data = plain_roubles(suggestions[accounts[0].id], whole_without_kopecks=True)
         profile = account_service.subscriber_profile(tenant, current_user.subscriber_id)
         form.email.data = profile.email if profile else None
     if accounts and methods and form.validate_on_submit():

@@ -1,13 +1,12 @@
 """Paying online: methods, amounts, recording a payment and handing it to the provider."""
 
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 
+from app.core.money import clamp
 from app.extensions import db
 from app.tenancy.registry import Tenant
 from app.tenancy.resolve import public_url
@@ -18,7 +17,6 @@ from .models import Payment, PaymentKind, PaymentStatus
 from .providers import FailureReason, Order, ProviderUnavailable, get_provider
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-AMOUNT = re.compile(r"^\d{1,9}([.,]\d{1,2})?$")
 
 
 def online_methods(tenant: Tenant, region: Region | None) -> list[PaymentMethod]:
@@ -39,17 +37,6 @@ def autopay_offered(tenant: Tenant) -> bool:
     )
 
 
-def parse_amount(text: str) -> int | None:
-    """Roubles as typed ("500", "930,50", "1 000.5") in kopecks; None when it is not an amount."""
-    cleaned = re.sub(r"[\s\u00a0₽]", "", text or "").removesuffix("руб.").removesuffix("руб")
-    if not AMOUNT.match(cleaned):
-        return None
-    try:
-        return int(Decimal(cleaned.replace(",", ".")) * 100)
-    except InvalidOperation:
-        return None
-
-
 def amount_allowed(tenant: Tenant, amount: int) -> bool:
     """Within the ISP's minimum and maximum for one payment."""
     rules = tenant.config.payments
@@ -59,7 +46,7 @@ def amount_allowed(tenant: Tenant, amount: int) -> bool:
 def suggested_amount(tenant: Tenant, balance: int, monthly_total: int) -> int:
     """What clears the debt and pays the next month; a positive balance counts towards it."""
     rules = tenant.config.payments
-    return min(max(monthly_total - balance, rules.min_amount), rules.max_amount)
+    return clamp(monthly_total - balance, rules.min_amount, rules.max_amount)
 
 
 def new_reference() -> str:

@@ -6,16 +6,17 @@ from flask import current_app, flash, g, redirect, render_template, session, url
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.account.models import Subscriber
 from app.auth import service as auth_service
-from app.auth.identifiers import normalise, normalise_phone
+from app.core import verification
+from app.core.identifiers import normalise, normalise_phone
+from app.core.subscribers import Subscriber
+from app.core.verification import Outcome
 from app.extensions import db
 from app.notify.service import DeliveryError
 from app.tenancy.schema import IdentifierKind
 
-from . import bp, messages, secrets_store, service
+from . import bp, messages, service
 from .forms import CodeForm, ContactForm, SwitchOffForm
-from .secrets_store import Outcome
 
 log = logging.getLogger(__name__)
 SESSION_KEY = "contact_challenge"
@@ -102,10 +103,10 @@ def confirm_contact_code():
     form = CodeForm()
     error = None
     if form.validate_on_submit():
-        outcome = secrets_store.check_code(
+        outcome = verification.check_code(
             g.tenant.slug, handle, form.code.data, g.tenant.config.recovery.max_guesses
         )
-        challenge = secrets_store.verified(g.tenant.slug, handle)
+        challenge = verification.verified(g.tenant.slug, handle)
         if outcome == Outcome.OK and challenge.subscriber_id == current_user.subscriber_id:
             service.confirm_contact(g.tenant, current_user.subscriber_id, challenge)
             db.session.commit()

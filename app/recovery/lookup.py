@@ -4,9 +4,9 @@ import re
 
 import sqlalchemy as sa
 
-from app.account.models import Account, Contract, Subscriber
 from app.auth import service as auth_service
-from app.auth.identifiers import normalise, normalise_phone
+from app.core.identifiers import normalise, normalise_phone
+from app.core.subscribers import Account, Contract, Subscriber
 from app.extensions import db
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import FindBy, IdentifierKind, RecoveryFlow

@@ -7,18 +7,19 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.account.models import Subscriber
 from app.auth import service as auth_service
 from app.auth import sessions
 from app.auth.forms import NewPasswordForm
+from app.core import verification
+from app.core.subscribers import Subscriber
+from app.core.verification import Challenge, Outcome
 from app.extensions import db, limiter
 from app.notify.service import DeliveryError
 from app.tenancy.schema import Delivery
 
-from . import bp, messages, secrets_store, service
+from . import bp, messages, service
 from .forms import CodeForm, chosen_delivery, request_form, typed_values
-from .models import Challenge
-from .secrets_store import Outcome
+from .models import Purpose
 
 log = logging.getLogger(__name__)
 SESSION_KEY = "recovery"
@@ -125,7 +126,7 @@ def code():
     form = CodeForm()
     error = None
     if form.validate_on_submit():
-        outcome = secrets_store.check_code(
+        outcome = verification.check_code(
             g.tenant.slug, state["handle"], form.code.data, g.tenant.config.recovery.max_guesses
         )
         db.session.commit()
@@ -146,7 +147,7 @@ CODE_ERRORS = {
 @bp.route("/recover/password", methods=["GET", "POST"])
 def new_password():
     state = session.get(SESSION_KEY) or {}
-    challenge = secrets_store.verified(g.tenant.slug, state.get("handle", ""))
+    challenge = verification.verified(g.tenant.slug, state.get("handle", ""))
     if challenge is None:
         flash(_("Please start the recovery again."), "error")
         return redirect(url_for("recovery.choose"))
@@ -155,7 +156,7 @@ def new_password():
 
 @bp.route("/recover/link/<token>", methods=["GET", "POST"])
 def link(token: str):
-    outcome, challenge = secrets_store.by_link_token(g.tenant.slug, token)
+    outcome, challenge = verification.by_link_token(g.tenant.slug, token, Purpose.RESET)
     if challenge is None:
         message = (
             _("This link has expired. Please request a new one.")

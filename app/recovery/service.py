@@ -6,17 +6,17 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from app.account.models import LoginIdentifier, Subscriber
 from app.auth import service as auth_service
+from app.core import verification
+from app.core.subscribers import LoginIdentifier, Subscriber
+from app.core.verification import Challenge, over_limit
 from app.extensions import db
 from app.persistence import utcnow
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import Delivery, IdentifierKind, RecoveryFlow
 
-from . import secrets_store
-from .limits import over_limit
 from .lookup import find_subscriber
-from .models import Challenge, OptIn, Purpose
+from .models import OptIn, Purpose
 
 SMS_DELIVERIES = {Delivery.SMS_CODE, Delivery.SMS_TEMPORARY_PASSWORD}
 TEMPORARY_DELIVERIES = {Delivery.SMS_TEMPORARY_PASSWORD, Delivery.EMAIL_TEMPORARY_PASSWORD}
@@ -75,12 +75,12 @@ def prepare(
         destination = None  # quietly: a 429 here would tell that the account exists
     owner = subscriber_id if destination else None
     if delivery in TEMPORARY_DELIVERIES:
-        secret = secrets_store.new_temporary_password()
+        secret = verification.new_temporary_password()
         return Prepared(delivery, None, owner, destination, secret)
-    secret = secrets_store.new_code() if channel == "sms" else secrets_store.new_token()
+    secret = verification.new_code() if channel == "sms" else verification.new_token()
     settings = tenant.config.recovery
     minutes = settings.code_minutes if channel == "sms" else settings.link_minutes
-    issued = secrets_store.issue(
+    issued = verification.issue(
         tenant.slug,
         owner,
         Purpose.RESET,
@@ -100,7 +100,7 @@ def apply_temporary_password(tenant: Tenant, subscriber_id: int, password: str, 
 
 def complete_reset(tenant: Tenant, challenge: Challenge, password: str, profile: str) -> int:
     """Set the new password, spend the challenge and end every session of the subscriber."""
-    secrets_store.use(challenge)
+    verification.use(challenge)
     auth_service.set_password(tenant.slug, challenge.subscriber_id, password, profile)
     return challenge.subscriber_id
 
@@ -128,7 +128,7 @@ def login_names(tenant: Tenant, subscriber_id: int) -> list[str]:
 
 def start_contact_confirmation(
     tenant: Tenant, subscriber_id: int, channel: str, value: str
-) -> secrets_store.Issued | int:
+) -> verification.Issued | int:
     """Send-ready code proving the subscriber owns value; or minutes to wait when limited."""
     limits = tenant.config.recovery.limits
     wait = over_limit(
@@ -137,7 +137,7 @@ def start_contact_confirmation(
     if wait is not None:
         return wait
     minutes = tenant.config.recovery.code_minutes
-    return secrets_store.issue(
+    return verification.issue(
         tenant.slug,
         subscriber_id,
         Purpose.CONTACT,
@@ -145,7 +145,7 @@ def start_contact_confirmation(
         channel,
         value,
         timedelta(minutes=minutes),
-        secrets_store.new_code(),
+        verification.new_code(),
     )
 
 
@@ -153,7 +153,7 @@ def confirm_contact(tenant: Tenant, subscriber_id: int, challenge: Challenge) ->
     """Store a proven phone or e-mail and switch recovery on for it."""
     subscriber = db.session.get(Subscriber, subscriber_id)
     value = challenge.destination
-    secrets_store.use(challenge)
+    verification.use(challenge)
     kind = IdentifierKind.PHONE if challenge.channel == "sms" else IdentifierKind.EMAIL
     if challenge.channel == "sms":
         subscriber.phone = value

@@ -5,11 +5,10 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from app.account.models import Account, Contract
-from app.billing.models import LedgerEntry
+from app.core.calendar import local_midnight
+from app.core.ledger import LedgerEntry
+from app.core.subscribers import Account, Contract
 from app.extensions import db
-
-from .history import local_midnight
 
 DAYS = 90
 WIDTH, HEIGHT, PAD = 360, 120, 6

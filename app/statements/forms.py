@@ -6,8 +6,9 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
+from app.core.money import parse_roubles
+
 from .kinds import GROUP_LABELS
-from .service import parse_amount
 
 
 class LocalDateField(DateField):
@@ -57,7 +58,7 @@ class BankReceiptForm(GetForm):
 
     def amount_kopecks(self) -> int | None:
         """The typed amount in kopecks; None when left empty. Call after validate()."""
-        return parse_amount(self.amount.data) if self.amount.data else None
+        return parse_roubles(self.amount.data) if self.amount.data else None
 
     def check_amount(self, low: int, high: int, shown: tuple[str, str]) -> bool:
         """Complain on the field unless the amount is money within the ISP's limits."""

@@ -3,12 +3,12 @@
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from app.billing.models import LedgerEntry
+from app.core.calendar import local_midnight
+from app.core.ledger import LedgerEntry
 from app.extensions import db
 
 from .kinds import KIND_GROUPS
@@ -63,11 +63,6 @@ class Selection:
         if self.group in KIND_GROUPS:
             where.append(LedgerEntry.kind.in_([k.value for k in KIND_GROUPS[self.group]]))
         return where
-
-
-def local_midnight(day: date, zone: str) -> datetime:
-    """The UTC moment a local calendar day starts in a timezone."""
-    return datetime.combine(day, time(0), ZoneInfo(zone)).astimezone(UTC)
 
 
 @dataclass(frozen=True)

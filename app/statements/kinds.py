@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from app.billing.models import EntryKind
+from app.core.ledger import EntryKind
 
 KIND_LABELS = {
     EntryKind.PAYMENT: _l("Payment"),

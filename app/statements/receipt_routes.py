@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
+from app.core.money import clamp, money, plain_roubles
 from app.tenancy.locale import current_locale
-from app.tenancy.theming import money
 
 from . import bp, qr, service
 from .forms import BankReceiptForm, account_choices
@@ -70,9 +70,9 @@ def _bank_receipt_context() -> tuple[dict, bool]:
     limits = g.tenant.config.payments
     if "amount" not in request.args:
         # A suggestion the ISP's limits refuse would greet the subscriber with an error.
-        suggested = min(max(facts.suggested, limits.min_amount), limits.max_amount)
+        suggested = clamp(facts.suggested, limits.min_amount, limits.max_amount)
         decimal = get_decimal_symbol(current_locale())
-        form.amount.data = service.roubles(suggested, decimal) if facts.suggested > 0 else ""
+        form.amount.data = plain_roubles(suggested, decimal) if facts.suggested > 0 else ""
     shown = (money(limits.min_amount), money(limits.max_amount))
     valid = form.validate() and form.check_amount(limits.min_amount, limits.max_amount, shown)
     context = {"form": form, "accounts": accounts, "requisites": requisites, "facts": facts}

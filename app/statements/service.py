@@ -1,19 +1,15 @@
 """Whose money a statement or receipt shows: the subscriber's own accounts and payments."""
 
-import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 
 from app.account import service as account_service
-from app.account.models import Account, Contract, Subscriber
-from app.billing.models import EntryKind, LedgerEntry
+from app.core.ledger import EntryKind, LedgerEntry
+from app.core.subscribers import Account, Contract, Subscriber, accounts_of
 from app.extensions import db
 from app.tenancy.registry import Tenant
-
-_AMOUNT = re.compile(r"^\d{1,9}([.,]\d{1,2})?$")
 
 
 @dataclass(frozen=True)
@@ -25,13 +21,10 @@ class OwnedAccount:
 
 def owned_accounts(tenant: Tenant, subscriber_id: int) -> list[OwnedAccount]:
     """The subscriber's accounts in this tenant, in contract order."""
-    rows = db.session.execute(
-        sa.select(Account.id, Account.number, Contract.number)
-        .join(Account.contract)
-        .where(Contract.subscriber_id == subscriber_id, Account.tenant == tenant.slug)
-        .order_by(Contract.id)
-    )
-    return [OwnedAccount(*row) for row in rows]
+    return [
+        OwnedAccount(a.id, a.number, a.contract.number)
+        for a in accounts_of(tenant, subscriber_id, with_points=True)
+    ]
 
 
 def pick_account(accounts: list[OwnedAccount], number: str | None) -> OwnedAccount | None:
@@ -91,19 +84,3 @@ def bank_receipt_facts(
     suggested = -view.balance if view.balance < 0 else view.monthly_total
     address = view.points[0].address if view.points else ""
     return BankReceiptFacts(view.number, payer, address, suggested)
-
-
-def parse_amount(typed: str) -> int:
-    """Roubles as typed («1 234,56», «1234.5», «600 ₽») to kopecks; ValueError if not money."""
-    cleaned = re.sub(r"[\s\u00a0\u202f₽]|руб\.?", "", typed or "", flags=re.IGNORECASE)
-    if not _AMOUNT.match(cleaned):
-        raise ValueError(typed)
-    try:
-        return int(Decimal(cleaned.replace(",", ".")) * 100)
-    except InvalidOperation as exc:
-        raise ValueError(typed) from exc
-
-
-def roubles(kopecks: int, decimal: str = ".") -> str:
-    """Kopecks as a plain amount for a form field: 123456 -> «1234.56» (or «1234,56»)."""
-    return f"{kopecks // 100}{decimal}{kopecks % 100:02d}"

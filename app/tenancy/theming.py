@@ -2,13 +2,12 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
 
 from babel import Locale
 from flask import Flask, current_app, g, has_request_context, url_for
 from flask.templating import Environment
-from flask_babel import format_currency, format_datetime
+from flask_babel import format_datetime
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, TemplateNotFound
 
 from .locale import current_locale
@@ -64,13 +63,6 @@ def add_menu_item(app: Flask, endpoint: str, label, order: int, visible: Callabl
     items.sort(key=lambda item: item.order)
 
 
-def money(kopecks: int) -> str:
-    """Kopecks as roubles in the current language's currency format."""
-    # CLDR writes the rouble as "RUB" outside Russian; subscribers know it as ₽ everywhere.
-    text = format_currency(Decimal(kopecks) / 100, "RUB")
-    return text.replace("RUB", "₽") if "RUB" in text else text
-
-
 def local_datetime(moment, fmt: str = "medium") -> str:
     """An aware datetime shown in the region's timezone and the current language."""
     return format_datetime(moment, fmt)
@@ -111,7 +103,6 @@ def _context() -> dict:
 def init_app(app: Flask) -> None:
     app.jinja_loader = ChoiceLoader([TenantOverrideLoader(app), app.jinja_loader])
     app.context_processor(_context)
-    app.add_template_filter(money)
     app.add_template_filter(local_datetime)
     app.add_template_filter(text)
     app.add_template_global(locale_name)

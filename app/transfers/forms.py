@@ -2,7 +2,6 @@
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,8 +10,8 @@ from flask_wtf.file import FileField
 from wtforms import DateField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
-from app.auth.identifiers import normalise_phone
-from app.tenancy.theming import money
+from app.core.identifiers import normalise_phone
+from app.core.money import NotAnAmount, money, parse_roubles
 
 from . import storage
 
@@ -20,18 +19,6 @@ REQUIRED = DataRequired(_l("Please fill in this field."))
 MAX_AMOUNT = 1_000_000_00  # kopecks: far above any home internet payment
 EARLIEST = date(2000, 1, 1)
 ACCOUNT = re.compile(r"^[0-9A-Z-]{1,40}$")
-
-
-def kopecks_from_roubles(raw: str) -> int | None:
-    """Roubles typed as 1500, 1 500,50 or 1500.5 in kopecks; None when it is not an amount."""
-    cleaned = re.sub(r"[\s\u00a0\u202f₽]|руб\.?", "", raw or "", flags=re.IGNORECASE)
-    cleaned = cleaned.replace(",", ".")
-    if not re.fullmatch(r"\d+(\.\d{1,2})?", cleaned):
-        return None
-    try:
-        return int(Decimal(cleaned) * 100)
-    except InvalidOperation:
-        return None
 
 
 class LenientDateField(DateField):
@@ -118,9 +105,12 @@ class TransferForm(FlaskForm):
             raise ValidationError(_("Please check the year of the payment date."))
 
     def validate_amount(self, field):
-        kopecks = kopecks_from_roubles(field.data)
-        if kopecks is None:
-            raise ValidationError(_("Please write the amount in roubles, e.g. 1500 or 1500,50."))
+        try:
+            kopecks = parse_roubles(field.data)
+        except NotAnAmount:
+            raise ValidationError(
+                _("Please write the amount in roubles, e.g. 1500 or 1500,50.")
+            ) from None
         if not 0 < kopecks <= MAX_AMOUNT:
             raise ValidationError(
                 _("The amount must be more than zero and at most %(max)s.", max=money(MAX_AMOUNT))

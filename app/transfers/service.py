@@ -8,7 +8,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.account.models import Account, Contract, Subscriber
+from app.core.subscribers import Account, Subscriber, accounts_of, subscriber_of
 from app.extensions import db
 from app.persistence import utcnow
 from app.tenancy.registry import Tenant
@@ -44,21 +44,14 @@ def enabled(tenant: Tenant) -> bool:
 
 
 def own_accounts(tenant: Tenant, subscriber_id: int) -> list[Account]:
-    """The subscriber's accounts in this tenant, in contract order."""
-    return list(
-        db.session.scalars(
-            sa.select(Account)
-            .join(Account.contract)
-            .where(Contract.subscriber_id == subscriber_id, Account.tenant == tenant.slug)
-            .order_by(Contract.id)
-        )
-    )
+    """The subscriber's accounts in this tenant, in contract order, with their points."""
+    return accounts_of(tenant, subscriber_id, with_points=True)
 
 
 def form_defaults(tenant: Tenant, subscriber_id: int) -> dict[str, str]:
     """What the form starts with: the subscriber's name, phone, account and address."""
-    subscriber = db.session.get(Subscriber, subscriber_id)
-    if subscriber is None or subscriber.tenant != tenant.slug:
+    subscriber = subscriber_of(tenant, subscriber_id)
+    if subscriber is None:
         return {}
     accounts = own_accounts(tenant, subscriber_id)
     first = accounts[0] if accounts else None

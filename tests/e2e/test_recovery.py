@@ -20,7 +20,7 @@ pytestmark = pytest.mark.e2e
 
 NEW_PASSWORD = "Velvet-Harbor-2931"
 CODE = re.compile(r"\b(\d{6})\b")
-# secrets_store.TEMPORARY_ALPHABET, ten characters.
+# verification.TEMPORARY_ALPHABET, ten characters.
 TEMPORARY = re.compile(r"\b([a-km-zA-HJ-NP-Z2-9]{10})\b")
 
 

@@ -6,9 +6,8 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from app.account.models import Account
-from app.billing.models import EntryKind, LedgerEntry
-from app.billing.service import balance_mismatches, credit, post_entry
+from app.core.ledger import EntryKind, LedgerEntry, balance_mismatches, credit, post_entry
+from app.core.subscribers import Account
 from app.extensions import db
 
 pytestmark = [

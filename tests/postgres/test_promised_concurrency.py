@@ -8,12 +8,12 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
-from app.account.models import Account
 from app.billing import promised
 from app.billing.charging import run_tenant
-from app.billing.models import EntryKind, LedgerEntry, PromisedPayment
+from app.billing.models import PromisedPayment
 from app.billing.promised import Refusal
-from app.billing.service import balance_mismatches
+from app.core.ledger import EntryKind, LedgerEntry, balance_mismatches
+from app.core.subscribers import Account
 from app.extensions import db
 
 pytestmark = [

@@ -10,11 +10,11 @@ from datetime import UTC, date, datetime
 import pytest
 import sqlalchemy as sa
 
-from app.account.models import Account, AccountStatus, ServicePoint
 from app.billing import promised
 from app.billing.charging import run_tenant
-from app.billing.models import EntryKind, LedgerEntry, PromisedPayment
-from app.billing.service import balance_mismatches, credit
+from app.billing.models import PromisedPayment
+from app.core.ledger import EntryKind, LedgerEntry, balance_mismatches, credit
+from app.core.subscribers import Account, AccountStatus, ServicePoint
 from app.extensions import db
 from app.persistence import UTCDateTime
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.auth.identifiers import candidates, normalise, normalise_phone
+from app.core.identifiers import candidates, normalise, normalise_phone
 from app.tenancy.schema import Identifier, IdentifierKind, Text
 
 

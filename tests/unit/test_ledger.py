@@ -3,9 +3,8 @@
 import pytest
 import sqlalchemy as sa
 
-from app.account.models import Account
-from app.billing.models import EntryKind, LedgerEntry
-from app.billing.service import balance_mismatches, post_entry
+from app.core.ledger import EntryKind, LedgerEntry, balance_mismatches, post_entry
+from app.core.subscribers import Account
 from app.extensions import db
 
 

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from app.account.service import days_left
-from app.billing.service import daily_part
+from app.core.calendar import daily_part
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 from werkzeug.datastructures import Headers
 
-from app.account.models import Subscriber, SubscriberKind
+from app.core.money import NotAnAmount, parse_roubles
+from app.core.subscribers import Subscriber, SubscriberKind
 from app.payments import service
 from app.payments.lookup import initials, mask_number
 from app.payments.providers import FailureReason, NotificationRejected, get_provider
@@ -24,12 +25,13 @@ from app.payments.sandbox import bank
     ],
 )
 def test_amounts_as_people_type_them(typed, kopecks):
-    assert service.parse_amount(typed) == kopecks
+    assert parse_roubles(typed) == kopecks
 
 
 @pytest.mark.parametrize("typed", ["", "abc", "10.555", "-5", "1e3", "5..0", "12345678901"])
 def test_what_is_not_an_amount(typed):
-    assert service.parse_amount(typed) is None
+    with pytest.raises(NotAnAmount):
+        parse_roubles(typed)
 
 
 def test_suggestion_pays_the_debt_and_the_next_month(app):

@@ -3,7 +3,7 @@
 import re
 from datetime import UTC, datetime
 
-from app.account.models import Account
+from app.core.subscribers import Account
 from app.extensions import db
 
 PASSWORD = "Sunny-Garden-77"

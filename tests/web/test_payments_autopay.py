@@ -5,8 +5,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from app.billing.models import EntryKind
-from app.billing.service import balance_mismatches, post_entry
+from app.core.ledger import EntryKind, balance_mismatches, post_entry
 from app.extensions import db
 from app.payments.models import AutopayRule, Payment, SavedCard
 from app.payments.sandbox.models import SandboxOperation, SandboxToken

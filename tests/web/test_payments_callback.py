@@ -6,8 +6,7 @@ import logging
 import pytest
 import sqlalchemy as sa
 
-from app.billing.models import LedgerEntry
-from app.billing.service import balance_mismatches
+from app.core.ledger import LedgerEntry, balance_mismatches
 from app.extensions import db
 from app.payments import service
 from app.payments.models import Payment

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.billing.service import balance_mismatches
+from app.core.ledger import balance_mismatches
 from app.extensions import db
 from tests.web.test_payments_support import (
     OK_CARD,
@@ -185,7 +185,7 @@ def test_result_page_is_only_for_its_payer(app, client, make_subscriber, tenant_
 def test_paying_into_the_second_of_two_accounts(app, tenant_client, make_subscriber):
     from datetime import date
 
-    from app.account.models import Account, Contract
+    from app.core.subscribers import Account, Contract
 
     first = make_subscriber(tenant="athome", password=PASSWORD, logins={"login": "twice"})
     stranger = make_subscriber(tenant="athome")

@@ -24,7 +24,7 @@ def input_value(html: str, name: str) -> str:
 
 def balance_of(app: Flask, account_id: int) -> int:
     """An account's balance in kopecks, read from the database."""
-    from app.account.models import Account
+    from app.core.subscribers import Account
 
     with app.app_context():
         return db.session.get(Account, account_id).balance

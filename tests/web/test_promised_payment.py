@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
-from app.account.models import Account, AccountStatus
 from app.billing import promised
-from app.billing.models import EntryKind, LedgerEntry, PromisedPayment
+from app.billing.models import PromisedPayment
 from app.billing.promised import Refusal
-from app.billing.service import balance_mismatches, post_entry
+from app.core.ledger import EntryKind, LedgerEntry, balance_mismatches, post_entry
+from app.core.subscribers import Account, AccountStatus
 from app.extensions import db
 
 PASSWORD = "Sunny-Garden-77"

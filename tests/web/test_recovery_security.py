@@ -8,10 +8,10 @@ from urllib.parse import urlsplit
 import pytest
 import sqlalchemy as sa
 
+from app.core import verification as secrets_store
+from app.core.verification import Challenge
 from app.extensions import db
 from app.persistence import utcnow
-from app.recovery import secrets_store
-from app.recovery.models import Challenge
 
 PASSWORD = "Sunny-Garden-77"
 NEW = "Velvet-Harbor-2931"

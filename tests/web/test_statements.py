@@ -11,9 +11,8 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale, gettext
 
-from app.account.models import Account
-from app.billing.models import EntryKind, LedgerEntry
-from app.billing.service import post_entry
+from app.core.ledger import EntryKind, LedgerEntry, post_entry
+from app.core.subscribers import Account
 from app.extensions import db
 from app.statements import history
 from app.statements.chart import balance_series

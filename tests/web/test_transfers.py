@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from app.account.models import Subscriber
+from app.core.subscribers import Subscriber
 from app.extensions import db
 from app.transfers.models import TransferRequest
 from tests.conftest import CSRF_INPUT

@@ -4,10 +4,12 @@ from flask import abort, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.core.identifiers import e164
+from app.core.money import money
 from app.extensions import db, limiter
-from app.notify.service import DeliveryError, e164, send_sms
+from app.notify.service import DeliveryError, send_sms
 from app.payments.providers import FailureReason
-from app.tenancy.theming import money, text
+from app.tenancy.theming import text
 
 from . import bank, bp
 from .forms import ActionForm, CardForm, CodeForm, OtpForm, PhoneForm, card_digits

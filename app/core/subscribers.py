@@ -1,13 +1,26 @@
-"""Subscribers, their contracts, accounts and service points."""
+"""Subscribers, their contracts, accounts and service points, and the lookups that take the tenant.
+
+Every query for subscriber data names the tenant: a row of another ISP is never found, not
+even by its primary key.
+"""
 
 from datetime import date, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import (
+    Mapped,
+    contains_eager,
+    joinedload,
+    mapped_column,
+    relationship,
+    selectinload,
+)
 
 from app.extensions import db
 from app.persistence import TenantScoped, UTCDateTime, utcnow
+from app.tenancy.registry import Tenant
+from app.tenancy.schema import Region
 
 
 class SubscriberKind(StrEnum):
@@ -94,3 +107,62 @@ class LoginIdentifier(TenantScoped, db.Model):
     subscriber_id: Mapped[int] = mapped_column(sa.ForeignKey("subscriber.id"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(20))
     value: Mapped[str] = mapped_column(sa.String(254))
+
+
+def subscriber_of(tenant: Tenant, subscriber_id: int) -> Subscriber | None:
+    """The subscriber with this id in this tenant, or None."""
+    return db.session.scalar(
+        sa.select(Subscriber).where(
+            Subscriber.id == subscriber_id, Subscriber.tenant == tenant.slug
+        )
+    )
+
+
+def accounts_of(tenant: Tenant, subscriber_id: int, with_points: bool = False) -> list[Account]:
+    """The subscriber's accounts in this tenant, in contract order (with points if asked).
+
+    One query either way: the contract comes with the join, the points with a joined load.
+    """
+    query = (
+        sa.select(Account)
+        .join(Account.contract)
+        .where(Contract.subscriber_id == subscriber_id, Account.tenant == tenant.slug)
+        .options(contains_eager(Account.contract))
+        .order_by(Contract.id)
+    )
+    if with_points:
+        query = query.options(joinedload(Account.service_points))
+    return list(db.session.scalars(query).unique())
+
+
+def account_of(tenant: Tenant, subscriber_id: int, key: str | int) -> Account | None:
+    """One of the subscriber's own accounts, by number (from a form) or id (from a code)."""
+    for account in accounts_of(tenant, subscriber_id):
+        if key in (account.number, account.id):
+            return account
+    return None
+
+
+def tenant_account(tenant: Tenant, account_id: int, with_points: bool = False) -> Account | None:
+    """Any account of this tenant by id (for jobs and callbacks that hold an id), or None."""
+    query = sa.select(Account).where(Account.id == account_id, Account.tenant == tenant.slug)
+    if with_points:
+        query = query.options(selectinload(Account.service_points))
+    return db.session.scalar(query)
+
+
+def monthly_fee(tenant: Tenant, points: list[ServicePoint]) -> int:
+    """What the points' tariffs cost a month together; a tariff no longer offered costs 0."""
+    tariffs = tenant.tariffs
+    return sum(tariffs[p.tariff_code].monthly_fee for p in points if p.tariff_code in tariffs)
+
+
+def account_region(tenant: Tenant, account_id: int) -> Region | None:
+    """The region of the subscriber who holds the account, if the tenant knows it."""
+    code = db.session.scalar(
+        sa.select(Subscriber.region)
+        .join(Contract, Contract.subscriber_id == Subscriber.id)
+        .join(Account, Account.contract_id == Contract.id)
+        .where(Account.id == account_id, Account.tenant == tenant.slug)
+    )
+    return tenant.region(code)

@@ -1,4 +1,4 @@
-"""Turning what a subscriber types as a login into the stored, normalised form."""
+"""Turning what a subscriber types as a login or phone into the stored, normalised form."""
 
 import re
 
@@ -16,6 +16,14 @@ def normalise_phone(raw: str, region: str = "RU") -> str | None:
     if not phonenumbers.is_valid_number(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def e164(phone: str, region: str) -> str:
+    """The number in E.164 (+79131234567); ValueError when it is not a valid number."""
+    value = normalise_phone(phone, region)
+    if value is None:
+        raise ValueError("not a valid phone number")
+    return value
 
 
 def normalise(kind: IdentifierKind, raw: str, phone_region: str = "RU") -> str | None:

@@ -1,22 +1,54 @@
-"""Issuing and checking one-time codes and links; only keyed hashes are stored."""
+"""One-time codes and links for any purpose: issue, check, supersede, guess and send limits.
+
+A challenge is stored as a keyed hash only. Features name their own purpose ("reset",
+"contact", "promised" …); a newer challenge of the same subscriber and purpose retires the
+older ones.
+"""
 
 import hashlib
 import hmac
+import math
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 import sqlalchemy as sa
 from flask import current_app
+from limits import parse
+from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
-from app.persistence import utcnow
-
-from .models import Challenge, Purpose
+from app.extensions import db, limiter
+from app.persistence import TenantScoped, UTCDateTime, utcnow
 
 CODE_DIGITS = 6
 TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+LIMITS_NAMESPACE = "recovery"
+
+
+class Challenge(TenantScoped, db.Model):
+    """A code or link sent once; only its keyed hash is stored."""
+
+    __tablename__ = "recovery_challenge"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # What the browser holds (in its session) to point at this challenge; not the secret.
+    handle: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # None for a decoy: a request that matched no account is answered exactly like one that
+    # did, and its challenge simply never succeeds.
+    subscriber_id: Mapped[int | None] = mapped_column(sa.ForeignKey("subscriber.id"), index=True)
+    purpose: Mapped[str] = mapped_column(sa.String(20))
+    flow: Mapped[str] = mapped_column(sa.String(40))
+    channel: Mapped[str] = mapped_column(sa.String(10))
+    destination: Mapped[str | None] = mapped_column(sa.String(254))
+    secret_hash: Mapped[str] = mapped_column(sa.String(64), index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    superseded: Mapped[bool] = mapped_column(default=False)
 
 
 def secret_hash(secret: str) -> str:
@@ -26,10 +58,12 @@ def secret_hash(secret: str) -> str:
 
 
 def new_code() -> str:
+    """Six random digits."""
     return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
 
 
 def new_token() -> str:
+    """A random token for a link."""
     return secrets.token_urlsafe(32)
 
 
@@ -47,7 +81,7 @@ class Issued:
 def issue(
     tenant: str,
     subscriber_id: int | None,
-    purpose: Purpose,
+    purpose: str,
     flow: str,
     channel: str,
     destination: str | None,
@@ -133,14 +167,14 @@ def verified(tenant: str, handle: str) -> Challenge | None:
     return challenge
 
 
-def by_link_token(tenant: str, token: str) -> tuple[Outcome, Challenge | None]:
-    """The live challenge an e-mailed link points at."""
+def by_link_token(tenant: str, token: str, purpose: str) -> tuple[Outcome, Challenge | None]:
+    """The live challenge of this purpose that an e-mailed link points at."""
     challenge = db.session.scalar(
         sa.select(Challenge).where(
             Challenge.tenant == tenant,
             Challenge.secret_hash == secret_hash(token),
             Challenge.channel == "email",
-            Challenge.purpose == Purpose.RESET,
+            Challenge.purpose == purpose,
         )
     )
     problem = _live(challenge, utcnow())
@@ -152,3 +186,24 @@ def by_link_token(tenant: str, token: str) -> tuple[Outcome, Challenge | None]:
 def use(challenge: Challenge) -> None:
     """Spend a challenge so it can never be used again."""
     challenge.used_at = utcnow()
+
+
+def _limit_key(part: str) -> str:
+    # Typed values (phones, names) never reach the storage in clear text.
+    return hashlib.sha256(part.encode()).hexdigest()[:32]
+
+
+def over_limit(rules: list[tuple[str, str]]) -> int | None:
+    """Minutes to wait if any (rate, key) rule is used up; otherwise count one use of each."""
+    strategy = limiter.limiter
+    items = [(parse(rate), _limit_key(key)) for rate, key in rules]
+    waits = [
+        strategy.get_window_stats(item, LIMITS_NAMESPACE, key).reset_time - time.time()
+        for item, key in items
+        if not strategy.test(item, LIMITS_NAMESPACE, key)
+    ]
+    if waits:
+        return max(1, math.ceil(max(waits) / 60))
+    for item, key in items:
+        strategy.hit(item, LIMITS_NAMESPACE, key)
+    return None

@@ -1,0 +1,155 @@
+"""The ledger: the only way an account balance changes.
+
+Entries are appended, never edited; each one moves the account's cached balance in the
+same transaction, under the account's row lock. Every entry has a reference unique per
+tenant, so the same external event posted twice credits once.
+"""
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.persistence import TenantScoped, UTCDateTime, utcnow
+from app.tenancy.registry import Tenant
+
+from .signals import account_status_changed
+from .subscribers import Account, AccountStatus
+
+
+class EntryKind(StrEnum):
+    PAYMENT = "payment"
+    CHARGE = "charge"
+    REFUND = "refund"
+    PROMISED_CREDIT = "promised_credit"
+    PROMISED_REPAYMENT = "promised_repayment"
+    TRANSFER = "transfer"
+    CORRECTION = "correction"
+
+
+class LedgerEntry(TenantScoped, db.Model):
+    __table_args__ = (
+        sa.UniqueConstraint("tenant", "reference"),
+        sa.Index("ix_ledger_entry_account_time", "account_id", "created_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(sa.ForeignKey("account.id"))
+    # Signed kopecks: credits are positive, charges negative.
+    amount: Mapped[int] = mapped_column(sa.BigInteger)
+    kind: Mapped[EntryKind] = mapped_column(sa.String(30))
+    # Unique per tenant: the same external event posted twice is recognised and ignored.
+    reference: Mapped[str] = mapped_column(sa.String(100))
+    description: Mapped[str] = mapped_column(sa.String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def lock_account(tenant: str, account_id: int) -> Account | None:
+    """The account row, locked until commit so a check and the writes it allows act as one."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        # SQLite has no row locks and ignores FOR UPDATE. A write that changes nothing
+        # takes the database write lock now, before the caller's checks read anything,
+        # so two requests cannot both pass a check meant for one.
+        db.session.execute(
+            sa.update(Account)
+            .where(Account.id == account_id, Account.tenant == tenant)
+            .values(balance=Account.balance)
+            .execution_options(synchronize_session=False)
+        )
+    return db.session.scalar(
+        sa.select(Account)
+        .where(Account.id == account_id, Account.tenant == tenant)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+def post_entry(
+    tenant: str,
+    account_id: int,
+    amount: int,
+    kind: EntryKind,
+    reference: str,
+    description: str = "",
+    at: datetime | None = None,
+) -> LedgerEntry:
+    """Append one entry and move the cached balance with it, under the account's row lock.
+
+    Posting a reference the tenant already has returns the existing entry and changes
+    nothing, so a repeated external event credits once. The caller commits.
+    """
+    if not isinstance(amount, int) or isinstance(amount, bool):
+        raise TypeError("ledger amounts are integer kopecks")
+    account = db.session.scalar(
+        sa.select(Account)
+        .where(Account.id == account_id, Account.tenant == tenant)
+        .with_for_update()
+    )
+    if account is None:
+        raise LookupError(f"no account {account_id} in tenant {tenant}")
+    existing = db.session.scalar(
+        sa.select(LedgerEntry).where(
+            LedgerEntry.tenant == tenant, LedgerEntry.reference == reference
+        )
+    )
+    if existing is not None:
+        return existing
+    moment = at or utcnow()
+    entry = LedgerEntry(
+        tenant=tenant,
+        account_id=account.id,
+        amount=amount,
+        kind=kind,
+        reference=reference,
+        description=description,
+        created_at=moment,
+    )
+    db.session.add(entry)
+    account.balance += amount
+    account.balance_updated_at = max(moment, account.balance_updated_at or moment)
+    db.session.flush()
+    return entry
+
+
+def credit(
+    tenant: Tenant,
+    account_id: int,
+    amount: int,
+    kind: EntryKind,
+    reference: str,
+    description: str = "",
+) -> LedgerEntry:
+    """Post money in (a payment, a promised credit …) and lift a debt block it clears."""
+    if amount <= 0:
+        raise ValueError("a credit must be a positive number of kopecks")
+    entry = post_entry(tenant.slug, account_id, amount, kind, reference, description)
+    account = db.session.get(Account, account_id)
+    threshold = tenant.config.billing.suspend_below
+    if account.status == AccountStatus.BLOCKED and account.balance >= threshold:
+        set_status(tenant, account, AccountStatus.ACTIVE)
+    return entry
+
+
+def set_status(tenant: Tenant, account: Account, status: AccountStatus) -> None:
+    """Switch an account's access and tell whoever listens; a no-op when it is already so."""
+    old = AccountStatus(account.status)
+    if old == status:
+        return
+    account.status = status
+    account_status_changed.send(tenant, account_id=account.id, old=old, new=status)
+
+
+def balance_mismatches(tenant: str | None = None) -> list[tuple[str, str, int, int]]:
+    """Accounts whose cached balance differs from the sum of their entries."""
+    total = sa.func.coalesce(sa.func.sum(LedgerEntry.amount), 0)
+    query = (
+        sa.select(Account.tenant, Account.number, Account.balance, total)
+        .outerjoin(LedgerEntry, LedgerEntry.account_id == Account.id)
+        .group_by(Account.id, Account.tenant, Account.number, Account.balance)
+        .having(Account.balance != total)
+    )
+    if tenant is not None:
+        query = query.where(Account.tenant == tenant)
+    return [tuple(row) for row in db.session.execute(query)]
