@@ -3,7 +3,7 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import core, errors, tenancy
+from . import core, errors, tenancy, web
 from .config import load_settings
 from .extensions import csrf, db, limiter, login_manager, migrate
 
@@ -22,6 +22,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _init_extensions(app)
     tenancy.init_app(app)
     core.init_app(app)
+    web.init_app(app)
     # After tenancy, so rate-limit keys can see which tenant a request is for.
     limiter.init_app(app)
     _register_features(app)
@@ -49,10 +50,10 @@ def _register_features(app: Flask) -> None:
         account,
         auth,
         billing,
-        captcha,
         notify,
         payments,
         recovery,
+        sandbox,
         statements,
         transfers,
     )
@@ -61,12 +62,12 @@ def _register_features(app: Flask) -> None:
         auth,
         account,
         billing,
-        captcha,
         notify,
         recovery,
         transfers,
         statements,
         payments,
+        sandbox,
     ):
         feature.init_app(app)
 

@@ -1,11 +1,13 @@
 """Shared fixtures: one app over the real tenants plus the test tenants, on SQLite or PostgreSQL."""
 
+import contextvars
 import os
 import re
 import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -13,6 +15,7 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.extensions import db, limiter
+from app.sandbox import transport
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_TENANTS = ROOT / "tests" / "data" / "tenants"
@@ -41,7 +44,7 @@ def portal_settings(**extra) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": None,
         "PORTAL_RECOVERY_MIN_SECONDS": 0,
-        "PORTAL_LINK_BASE": "https://{slug}.portal.test",
+        "PORTAL_LINK_BASE": "https://{slug}.localhost",
     }
     settings.update(extra)
     return settings
@@ -61,6 +64,31 @@ def _reset_schema(app) -> None:
         upgrade(directory=str(ROOT / "migrations"))
 
 
+def portal_app(**settings):
+    """The portal with the test settings; the sandbox bank posts its notifications through
+    the app's own WSGI interface (the whole HTTP handling, no socket)."""
+    application = create_app(portal_settings(**settings))
+
+    def post_in_process(url: str, body: bytes, headers) -> int:
+        parts = urlsplit(url)
+
+        def post() -> int:
+            with application.test_client() as bank:
+                return bank.post(
+                    parts.path,
+                    data=body,
+                    headers=dict(headers),
+                    base_url=f"{parts.scheme}://{parts.netloc}",
+                ).status_code
+
+        # A context of its own, as the bank's request would arrive on another connection:
+        # nothing of the request that triggered it (g, the login, the db session) leaks in.
+        return contextvars.Context().run(post)
+
+    transport.use(application, post_in_process)
+    return application
+
+
 def _dispose(application) -> None:
     with application.app_context():
         db.session.remove()
@@ -70,7 +98,7 @@ def _dispose(application) -> None:
 
 @pytest.fixture(scope="session")
 def app():
-    application = create_app(portal_settings())
+    application = portal_app()
     _reset_schema(application)
     yield application
     _dispose(application)
@@ -82,7 +110,7 @@ def make_app():
     made = []
 
     def make(**settings):
-        application = create_app(portal_settings(**settings))
+        application = portal_app(**settings)
         made.append(application)
         return application
 

@@ -3,55 +3,20 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, ValidationError
+from wtforms.validators import ValidationError
 
-from . import passwords
-
-POLICY_MESSAGES = {
-    "short": _l("The password must be at least %(n)s characters long.", n=passwords.MIN_LENGTH),
-    "long": _l("The password must be at most %(n)s characters long.", n=passwords.MAX_LENGTH),
-    "common": _l("This password is among the most common ones. Please choose another."),
-}
+from app.web.forms import REQUIRED, NewPasswordForm
 
 
 class LoginForm(FlaskForm):
     region = SelectField(_l("Region"), choices=[], validate_choice=True)
-    login = StringField(_l("Login"), validators=[DataRequired(_l("Please fill in this field."))])
-    password = PasswordField(
-        _l("Password"), validators=[DataRequired(_l("Please fill in this field."))]
-    )
+    login = StringField(_l("Login"), validators=[REQUIRED])
+    password = PasswordField(_l("Password"), validators=[REQUIRED])
     submit = SubmitField(_l("Log in"))
 
 
-def password_policy(form, field) -> None:
-    """WTForms validator: the portal's password rules."""
-    problem = passwords.policy_problem(field.data or "")
-    if problem:
-        raise ValidationError(POLICY_MESSAGES[problem])
-
-
-class NewPasswordForm(FlaskForm):
-    """A new password typed twice, checked against the password rules."""
-
-    new = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(_l("Please fill in this field.")), password_policy],
-        description=_l("From 8 to 128 characters. A phrase of several words is easy to remember."),
-    )
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[
-            DataRequired(_l("Please fill in this field.")),
-            EqualTo("new", _l("The two passwords do not match.")),
-        ],
-    )
-    submit = SubmitField(_l("Save the new password"))
-
-
 class ChangePasswordForm(NewPasswordForm):
-    current = PasswordField(
-        _l("Current password"), validators=[DataRequired(_l("Please fill in this field."))]
-    )
+    current = PasswordField(_l("Current password"), validators=[REQUIRED])
 
     def validate_new(self, field) -> None:
         if field.data and field.data == self.current.data:

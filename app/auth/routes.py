@@ -9,8 +9,9 @@ from wtforms.fields.choices import SelectChoice
 
 from app.extensions import db, limiter
 from app.tenancy.theming import text
+from app.web import login_session
 
-from . import bp, service, sessions
+from . import bp, service
 from .forms import ChangePasswordForm, LoginForm
 
 
@@ -71,7 +72,7 @@ def login():
             db.session.commit()
             if "region" in form:
                 session["region"] = form.region.data
-            sessions.begin(user)
+            login_session.begin(user)
             target = _safe_next(request.args.get("next")) or url_for("account.dashboard")
             return redirect(target)
         flash(_("The login or password is incorrect."), "error")
@@ -83,7 +84,7 @@ def login():
 def logout():
     service.end_all_sessions(current_user.subscriber_id)
     db.session.commit()
-    sessions.end()
+    login_session.end()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -103,7 +104,7 @@ def change_password():
             )
             user = service.start_session(g.tenant.slug, current_user.subscriber_id)
             db.session.commit()
-            sessions.begin(user)
+            login_session.begin(user)
             flash(_("Your password has been changed. Other devices have been logged out."), "info")
             return redirect(url_for("account.dashboard"))
     return render_template("auth/change_password.html", form=form)

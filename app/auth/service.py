@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_login import UserMixin
 
+from app.core import passwords
 from app.core.identifiers import candidates, normalise
 from app.core.subscribers import LoginIdentifier, Subscriber
 from app.extensions import db
@@ -14,7 +15,6 @@ from app.persistence import utcnow
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import IdentifierKind
 
-from . import passwords
 from .models import Credential
 
 

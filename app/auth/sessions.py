@@ -4,9 +4,10 @@ import time
 
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from app.extensions import login_manager
+from app.web.login_session import end
 
 from . import service
 
@@ -27,24 +28,6 @@ def _load_user(user_id: str):
     if tenant is None or session.get("tenant") != tenant.slug:
         return None
     return service.load_session_user(tenant.slug, user_id)
-
-
-def begin(user: service.SessionUser) -> None:
-    """Start a brand-new session for a subscriber who just proved who they are."""
-    region = session.get("region")
-    session.clear()
-    now = int(time.time())
-    session["tenant"] = user.tenant
-    session["auth_at"] = session["seen_at"] = now
-    if region:
-        session["region"] = region
-    login_user(user)
-
-
-def end() -> None:
-    """Forget the session in this browser."""
-    logout_user()
-    session.clear()
 
 
 def _expired(now: int) -> bool:

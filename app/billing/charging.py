@@ -8,7 +8,6 @@ tenant's threshold. The work per account happens inside the database: 100,000 ac
 take seconds, not minutes of row-by-row round trips.
 """
 
-import importlib
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from app.core.calendar import LocalDates, daily_part
 from app.core.ledger import EntryKind, LedgerEntry
+from app.core.signals import daily_run
 from app.core.subscribers import Account, AccountStatus, Contract, ServicePoint, Subscriber
 from app.extensions import db
 from app.persistence import UTCDateTime, utcnow
@@ -31,10 +31,6 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 1000
 
 
-class AutopayFailed(Exception):
-    """The payments feature's autopay raised; its message is for the operator."""
-
-
 @dataclass
 class RunReport:
     """What one tenant's run did, for the operator."""
@@ -45,8 +41,8 @@ class RunReport:
     kopecks: int = 0
     suspended: int = 0
     repaid: int = 0
-    autopay: int | None = None
-    autopay_error: str | None = None
+    jobs: list[str] = field(default_factory=list)  # what each daily job reports
+    job_errors: list[str] = field(default_factory=list)
     unknown_tariffs: set[str] = field(default_factory=set)
 
 
@@ -79,10 +75,7 @@ def run_tenant(
             report.kopecks -= sum(amount for _, amount in inserted)
         report.suspended += _suspend(tenant, first, after)
         db.session.commit()
-    try:
-        report.autopay = _autopay(tenant, dates.tenant_date)
-    except AutopayFailed as exc:
-        report.autopay_error = str(exc)
+    _daily_jobs(tenant, dates.tenant_date, report)
     return report
 
 
@@ -230,25 +223,21 @@ def _suspend(tenant: Tenant, first: int, last: int) -> int:
     return result.rowcount
 
 
-def _autopay(tenant: Tenant, day: date) -> int | None:
-    """Run the payments feature's autopay for the day, if that feature is installed."""
-    try:
-        payments = importlib.import_module("app.payments.service")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("app.payments", "app.payments.service"):
-            raise  # the module exists but something it imports is missing: a real bug
-        return None
-    run_autopay = getattr(payments, "run_autopay", None)
-    if run_autopay is None:
-        return None
-    try:
-        done = run_autopay(tenant, day)
-        db.session.commit()
-    except Exception as exc:
-        # The charges are committed already; one feature's failure must not stop the
-        # other tenants' runs. The operator sees it in the report and the exit status.
-        db.session.rollback()
-        log.exception("autopay failed for tenant %s on %s", tenant.slug, day)
-        first_line = str(exc).splitlines()[0] if str(exc) else ""
-        raise AutopayFailed(f"{type(exc).__name__}: {first_line}") from exc
-    return done
+def _daily_jobs(tenant: Tenant, day: date, report: RunReport) -> None:
+    """Run what other features hung on the daily run (autopay …), each in its own commit.
+
+    The charges are committed already; one job's failure must not stop the others or the
+    other tenants' runs. The operator sees it in the report and the exit status.
+    """
+    for receiver in daily_run.receivers_for(tenant):
+        try:
+            said = receiver(tenant, local_date=day)
+            db.session.commit()
+        except Exception as exc:
+            db.session.rollback()
+            log.exception("daily job %r failed for tenant %s on %s", receiver, tenant.slug, day)
+            first_line = str(exc).splitlines()[0] if str(exc) else ""
+            report.job_errors.append(f"{type(exc).__name__}: {first_line}")
+        else:
+            if said:
+                report.jobs.append(str(said))

@@ -21,17 +21,12 @@ def _roubles(kopecks: int) -> str:
 
 def _describe(report, seconds: float) -> str:
     days = ", ".join(sorted(d.isoformat() for d in report.dates))
-    if report.autopay_error:
-        autopay = f"FAILED ({report.autopay_error})"
-    elif report.autopay is None:
-        autopay = "not installed"
-    else:
-        autopay = f"{report.autopay} payment(s)"
     line = (
         f"{report.tenant} ({days}): charged {report.charged} account(s), "
         f"{_roubles(report.kopecks)} ({report.kopecks} kopecks); "
         f"suspended {report.suspended}; promised payments repaid {report.repaid}; "
-        f"autopay {autopay}; {seconds:.1f} s"
+        f"{''.join(job + '; ' for job in report.jobs)}"
+        f"{''.join(f'FAILED ({error}); ' for error in report.job_errors)}{seconds:.1f} s"
     )
     if report.unknown_tariffs:
         unknown = ", ".join(sorted(report.unknown_tariffs))
@@ -61,7 +56,7 @@ def billing_run(day, slug: str | None) -> None:
         started = time.perf_counter()
         report = run_tenant(tenant, chosen)
         click.echo(_describe(report, time.perf_counter() - started))
-        failed = failed or report.autopay_error is not None
+        failed = failed or bool(report.job_errors)
     if failed:
         sys.exit(1)
 

@@ -2,19 +2,20 @@
 
 A feature that must react to another's event subscribes here instead of importing it:
 receipts and autopay hear of payments, future notifications hear of everything. Senders
-pass the tenant as the sender and the facts as keyword arguments; receivers run inside
-the sender's transaction, so they flush and never commit.
+pass the tenant as the sender and the facts as keyword arguments. Each signal says when it
+is sent: inside the sender's transaction (receivers flush, never commit) or after its commit.
 """
 
 from blinker import Namespace
 
 _signals = Namespace()
 
-# sender=tenant; payment_id, account_id, amount, payer_subscriber_id, card (CardToken | None).
+# After the credit is committed. sender=tenant; payment_id.
 payment_credited = _signals.signal("payment-credited")
-# sender=tenant; local_date: the daily run charged the tenant's accounts for that date.
+# After the daily charges are committed; each receiver is committed (or rolled back) on its
+# own and returns a line for the operator's report. sender=tenant; local_date.
 daily_run = _signals.signal("daily-run")
-# sender=tenant; subscriber_id, reason ("changed" | "reset" | "temporary").
+# Inside the transaction that stores the new password. sender=tenant; subscriber_id, reason.
 password_changed = _signals.signal("password-changed")
-# sender=tenant; account_id, old, new (AccountStatus values).
+# Inside the transaction that switches the account. sender=tenant; account_id, old, new.
 account_status_changed = _signals.signal("account-status-changed")

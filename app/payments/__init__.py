@@ -1,7 +1,5 @@
 """Paying online: the pay pages, the provider interface, the sandbox bank and autopay."""
 
-import os
-
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 
@@ -21,26 +19,16 @@ def has_payment_methods(tenant) -> bool:
 
 
 def init_app(app: Flask) -> None:
-    """Register the pay pages, the sandbox bank's pages and the «Top up» menu item."""
-    from . import autopay_routes, models, public_routes, routes  # noqa: F401  (register on import)
-    from .sandbox import bp as sandbox_bp
-    from .sandbox import models as sandbox_models  # noqa: F401
-    from .sandbox import routes as sandbox_routes  # noqa: F401
+    """Register the pay pages, the payment providers, autopay's daily job and the menu item."""
+    from . import autopay, autopay_routes, models, public_routes, receipts, routes  # noqa: F401
+    from .providers import register_provider
+    from .providers.sandbox import SandboxProvider
 
-    _settings(app)
+    register_provider(app, SandboxProvider())
+    autopay.subscribe()
+    receipts.subscribe()
     app.register_blueprint(bp)
-    app.register_blueprint(sandbox_bp)
     _add_menu_item(app)
-
-
-def _settings(app: Flask) -> None:
-    env = os.environ.get
-    # Overrides the sandbox merchant keys' master secret (default: SECRET_KEY).
-    app.config.setdefault("PAYMENTS_SANDBOX_SECRET", env("PAYMENTS_SANDBOX_SECRET"))
-    # The sandbox approves test cards: in production it is off unless explicitly switched on.
-    default = "0" if app.config.get("PORTAL_ENV") == "production" else "1"
-    enabled = env("PAYMENTS_SANDBOX_ENABLED", default).strip().lower() in {"1", "true", "yes", "on"}
-    app.config.setdefault("PAYMENTS_SANDBOX_ENABLED", enabled)
 
 
 def _add_menu_item(app: Flask) -> None:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from app.core.money import clamp
+from app.core.signals import daily_run
 from app.extensions import db
 from app.persistence import utcnow
 from app.tenancy.registry import Tenant
@@ -17,6 +18,7 @@ from app.tenancy.schema import PaymentKind as MethodKind
 from . import lookup
 from .models import AutopayRule, Payment, PaymentStatus, RuleKind, SavedCard
 from .providers import CardToken, FailureReason, ProviderUnavailable, get_provider
+from .service import NewPayment, create_payment, notify_url, order_of
 
 log = logging.getLogger("app.payments")
 
@@ -128,6 +130,15 @@ def _autopay_method(tenant: Tenant):
     return next(m for m in tenant.config.payments.methods if m.kind == MethodKind.AUTOPAY)
 
 
+def subscribe() -> None:
+    """Charge due rules after each tenant's daily billing run."""
+    daily_run.connect(_on_daily_run)
+
+
+def _on_daily_run(tenant: Tenant, local_date: date) -> str:
+    return f"autopay {run_due_rules(tenant, local_date)} payment(s)"
+
+
 def run_due_rules(tenant: Tenant, local_date: date) -> int:
     """Charge each due rule through the provider; how many payments were credited.
 
@@ -151,8 +162,6 @@ def _run_rule(tenant: Tenant, rule_id: int, local_date: date) -> int:
 
 def _record_due_payment(tenant: Tenant, rule_id: int, local_date: date):
     """(payment id, card token) of the committed pending payment for a due rule, or None."""
-    from .service import NewPayment, create_payment
-
     rule = db.session.scalar(
         sa.select(AutopayRule).where(AutopayRule.id == rule_id).with_for_update()
     )
@@ -179,8 +188,6 @@ def _record_due_payment(tenant: Tenant, rule_id: int, local_date: date):
 
 def _charge(tenant: Tenant, payment_id: int, token: str) -> bool:
     """Charge the token through the provider; True when the notification credited it."""
-    from .service import notify_url, order_of
-
     payment = db.session.get(Payment, payment_id)
     try:
         get_provider(payment.provider).charge_saved(

@@ -1,7 +1,8 @@
 """Provider notifications: verify, match the pending payment, credit exactly once.
 
-This is the portal's callback handler, behind POST /payments/notify/<provider>; the sandbox
-bank delivers to it in-process with the same raw body and headers.
+This is the portal's callback handler, behind POST /payments/notify/<provider>, where every
+gateway (the sandbox bank too) posts. Once a credit is committed, `payment_credited` tells
+whoever listens (the e-mail receipt, notifications).
 """
 
 import logging
@@ -12,10 +13,12 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.core.ledger import EntryKind, credit
+from app.core.signals import payment_credited
 from app.extensions import db
 from app.persistence import utcnow
 from app.tenancy.registry import Tenant
 
+from .autopay import keep_card
 from .models import Payment, PaymentStatus
 from .providers import FailureReason, Notification, NotificationRejected, get_provider
 
@@ -97,8 +100,6 @@ def _credit(tenant: Tenant, payment: Payment, notification: Notification) -> Non
     payment.status, payment.failure_reason = PaymentStatus.SUCCEEDED, None
     payment.completed_at = utcnow()
     if notification.card and payment.save_card and payment.payer_subscriber_id:
-        from .autopay import keep_card
-
         keep_card(tenant, payment.payer_subscriber_id, payment.provider, notification.card)
     db.session.flush()
 
@@ -122,7 +123,5 @@ def handle_notification(
         log.info("notification deferred: tenant=%s: %s", tenant.slug, type(exc).__name__)
         return None
     if applied.credited:
-        from .receipts import send_receipt
-
-        send_receipt(tenant, applied.payment_id)
+        payment_credited.send(tenant, payment_id=applied.payment_id)
     return applied.answer

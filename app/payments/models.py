@@ -48,6 +48,8 @@ class Payment(TenantScoped, db.Model):
     provider_payment_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     save_card: Mapped[bool] = mapped_column(default=False)
     payer_email: Mapped[str | None] = mapped_column(sa.String(254))
+    # The language the payer used, so the receipt that follows the bank's notice speaks it.
+    locale: Mapped[str | None] = mapped_column(sa.String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

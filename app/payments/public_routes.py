@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.extensions import db, limiter
+from app.tenancy.locale import current_locale
 
 from . import bp, lookup, service
 from .forms import ConfirmForm, payment_form
@@ -76,6 +77,7 @@ def _drafted_payment(who: str, draft: dict, holder, method) -> service.NewPaymen
         kind=PaymentKind.OWN if own else kind,
         payer_subscriber_id=payer,
         payer_email=draft["email"],
+        locale=current_locale(),
     )
 
 

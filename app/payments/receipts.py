@@ -6,13 +6,13 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from babel.numbers import format_currency
-from flask import has_request_context
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from app.core.signals import payment_credited
 from app.core.subscribers import Account
 from app.extensions import db
 from app.notify.service import DeliveryError, send_email
-from app.tenancy.locale import current_locale
 from app.tenancy.registry import Tenant
 
 from .lookup import mask_number
@@ -22,13 +22,15 @@ from .service import method_by_code
 log = logging.getLogger("app.payments")
 
 
-def _locale(tenant: Tenant) -> str:
-    return current_locale() if has_request_context() else tenant.config.locales.default
+def _locale(tenant: Tenant, payment: Payment) -> str:
+    """The language the payer used; the receipt follows the bank's notice, not a page."""
+    available = tenant.config.locales.available
+    return payment.locale if payment.locale in available else tenant.config.locales.default
 
 
 def receipt_text(tenant: Tenant, payment: Payment, account_number: str) -> str:
     """A short plain-text receipt: ISP, account, amount, date, payment reference."""
-    locale = _locale(tenant)
+    locale = _locale(tenant, payment)
     amount = format_currency(Decimal(payment.amount) / 100, payment.currency, locale=locale)
     moment = format_datetime(
         payment.completed_at, "medium", tzinfo=ZoneInfo(tenant.config.timezone), locale=locale
@@ -48,17 +50,26 @@ def receipt_text(tenant: Tenant, payment: Payment, account_number: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def subscribe() -> None:
+    """E-mail a receipt whenever a payment is credited."""
+    payment_credited.connect(_on_payment_credited)
+
+
+def _on_payment_credited(tenant: Tenant, payment_id: int) -> None:
+    send_receipt(tenant, payment_id)
+
+
 def send_receipt(tenant: Tenant, payment_id: int) -> bool:
     """E-mail the receipt if the payer gave an address; False when it could not be sent."""
     payment = db.session.get(Payment, payment_id)
     if payment is None or not payment.payer_email:
         return True
     account = db.session.get(Account, payment.account_id)
-    subject = _("Payment receipt %(reference)s", reference=payment.reference)
+    with force_locale(_locale(tenant, payment)):
+        subject = _("Payment receipt %(reference)s", reference=payment.reference)
+        text = receipt_text(tenant, payment, account.number)
     try:
-        send_email(
-            tenant, payment.payer_email, subject, receipt_text(tenant, payment, account.number)
-        )
+        send_email(tenant, payment.payer_email, subject, text)
     except DeliveryError:
         # The money is credited; a lost receipt is logged, never a reason to undo anything.
         log.warning("receipt for payment %s could not be sent", payment.reference)

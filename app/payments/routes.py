@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from app.account import service as account_service
 from app.core.money import plain_roubles
 from app.extensions import csrf, db
+from app.tenancy.locale import current_locale
 from app.tenancy.theming import text
 
 from . import bp, lookup, service
@@ -83,6 +84,7 @@ def _own_payment(form, accounts, methods) -> service.NewPayment:
         payer_subscriber_id=current_user.subscriber_id,
         payer_email=form.email.data,
         save_card=bool("save_card" in form and form.save_card.data),
+        locale=current_locale(),
     )
 
 

@@ -2,7 +2,6 @@
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
 
 import sqlalchemy as sa
 
@@ -63,6 +62,7 @@ class NewPayment:
     payer_subscriber_id: int | None = None
     payer_email: str | None = None
     save_card: bool = False
+    locale: str | None = None  # the payer's language, for the receipt
 
 
 def create_payment(tenant: Tenant, new: NewPayment, reference: str | None = None) -> Payment:
@@ -82,6 +82,7 @@ def create_payment(tenant: Tenant, new: NewPayment, reference: str | None = None
         provider=tenant.config.payments.provider,
         save_card=new.save_card and new.method.kind == MethodKind.CARD,
         payer_email=new.payer_email or None,
+        locale=new.locale,
     )
     db.session.add(payment)
     db.session.flush()
@@ -137,13 +138,3 @@ def find_payment(tenant: Tenant, reference: str) -> Payment | None:
 def method_by_code(tenant: Tenant, code: str) -> PaymentMethod | None:
     """The tenant's method with this code, whatever the region."""
     return next((m for m in tenant.config.payments.methods if m.code == code), None)
-
-
-def run_autopay(tenant: Tenant, local_date: date) -> int:
-    """Charge every autopay rule due on the tenant's local date; how many payments were credited.
-
-    Each charge is committed on its own (see autopay.run_due_rules): it reaches the provider.
-    """
-    from .autopay import run_due_rules
-
-    return run_due_rules(tenant, local_date)

@@ -44,7 +44,7 @@ DELIVERY_LABELS = {
 
 def request_form(tenant: Tenant, flow: RecoveryFlow) -> FlaskForm:
     """A form with exactly the fields this flow finds the account by."""
-    from app.captcha.forms import CaptchaForm
+    from app.web.captcha.forms import CaptchaForm
 
     base = CaptchaForm if flow.captcha else FlaskForm
 

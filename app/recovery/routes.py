@@ -8,14 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth import service as auth_service
-from app.auth import sessions
-from app.auth.forms import NewPasswordForm
 from app.core import verification
 from app.core.subscribers import Subscriber
 from app.core.verification import Challenge, Outcome
 from app.extensions import db, limiter
 from app.notify.service import DeliveryError
 from app.tenancy.schema import Delivery
+from app.web import login_session
+from app.web.forms import NewPasswordForm
 
 from . import bp, messages, service
 from .forms import CodeForm, chosen_delivery, request_form, typed_values
@@ -178,7 +178,7 @@ def _set_password(challenge: Challenge):
     db.session.commit()
     session.pop(SESSION_KEY, None)
     if g.tenant.config.recovery.log_in_after_reset:
-        sessions.begin(auth_service.start_session(g.tenant.slug, subscriber_id))
+        login_session.begin(auth_service.start_session(g.tenant.slug, subscriber_id))
         return redirect(url_for("account.dashboard"))
     flash(_("Your new password is set. Please log in with it."), "info")
     if logins:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from app.core.ledger import LedgerEntry, balance_mismatches
 from app.extensions import db
 from app.payments import service
-from app.payments.sandbox import bank
+from app.sandbox import bank
 
 pytestmark = [
     pytest.mark.postgres,

@@ -2,9 +2,7 @@
 
 import calendar
 import dataclasses
-import sys
 import time
-import types
 from datetime import UTC, date, datetime
 
 import pytest
@@ -14,17 +12,21 @@ from app.billing import promised
 from app.billing.charging import run_tenant
 from app.billing.models import PromisedPayment
 from app.core.ledger import EntryKind, LedgerEntry, balance_mismatches, credit
+from app.core.signals import daily_run
 from app.core.subscribers import Account, AccountStatus, ServicePoint
 from app.extensions import db
+from app.payments import autopay
 from app.persistence import UTCDateTime
 
 BASIC, FAST = 60000, 93050  # the acme test tenant's tariffs, in kopecks
 
 
 @pytest.fixture(autouse=True)
-def _without_autopay(monkeypatch):
+def _without_autopay(app):
     # The charging run is tested on its own; the payments feature tests its autopay.
-    monkeypatch.setitem(sys.modules, "app.payments.service", None)
+    daily_run.disconnect(autopay._on_daily_run)
+    yield
+    autopay.subscribe()
 
 
 @pytest.fixture
@@ -211,28 +213,45 @@ def test_an_open_promised_payment_keeps_access_until_due_then_is_written_off(
     assert balance_mismatches() == []
 
 
-def test_autopay_runs_after_charging_when_the_payments_feature_has_it(
-    app, make_subscriber, ctx, monkeypatch
-):
+def test_daily_jobs_run_after_charging_and_report(app, make_subscriber, ctx):
     calls = []
-    fake = types.ModuleType("app.payments.service")
-    fake.run_autopay = lambda t, day: calls.append((t.slug, day)) or 3
-    monkeypatch.setitem(sys.modules, "app.payments.service", fake)
+
+    def job(tenant, local_date):
+        calls.append((tenant.slug, local_date))
+        return "reminders 3 sent"
+
     make_subscriber(balance=100000)
-    result = app.test_cli_runner().invoke(
-        args=["billing", "run", "--date", "2025-03-10", "--tenant", "acme"]
-    )
+    with daily_run.connected_to(job):
+        result = app.test_cli_runner().invoke(
+            args=["billing", "run", "--date", "2025-03-10", "--tenant", "acme"]
+        )
     assert calls == [("acme", date(2025, 3, 10))]
-    assert "autopay 3 payment(s)" in result.output
+    assert "reminders 3 sent" in result.output
+    assert result.exit_code == 0, result.output
 
 
-def test_the_run_works_without_the_payments_feature(app, make_subscriber, ctx, monkeypatch):
+def test_a_failing_job_keeps_the_charges_and_fails_the_command(app, make_subscriber, ctx):
+    facts = make_subscriber(balance=100000)
+
+    def job(tenant, local_date):
+        raise RuntimeError("gateway down\nmore")
+
+    with daily_run.connected_to(job):
+        result = app.test_cli_runner().invoke(
+            args=["billing", "run", "--date", "2025-03-10", "--tenant", "acme"]
+        )
+    assert result.exit_code == 1
+    assert "FAILED (RuntimeError: gateway down)" in result.output
+    assert len(charges(facts["account_id"])) == 1
+
+
+def test_the_run_works_without_any_daily_job(app, make_subscriber, ctx):
     facts = make_subscriber(balance=100000)
     result = app.test_cli_runner().invoke(
         args=["billing", "run", "--date", "2025-03-10", "--tenant", "acme"]
     )
     assert result.exit_code == 0, result.output
-    assert "autopay not installed" in result.output
+    assert "autopay" not in result.output
     assert len(charges(facts["account_id"])) == 1
 
 

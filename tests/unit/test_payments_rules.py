@@ -10,7 +10,7 @@ from app.core.subscribers import Subscriber, SubscriberKind
 from app.payments import service
 from app.payments.lookup import initials, mask_number
 from app.payments.providers import FailureReason, NotificationRejected, get_provider
-from app.payments.sandbox import bank
+from app.sandbox import bank
 
 
 @pytest.mark.parametrize(
@@ -81,8 +81,8 @@ def _sandbox_headers(app, raw: bytes, tenant: str = "athome") -> Headers:
 
 
 def test_notification_is_read_strictly(app):
-    provider = get_provider("sandbox")
     with app.app_context():
+        provider = get_provider("sandbox")
         tenant = app.extensions["tenancy"].tenants["athome"]
         good = (
             b'{"payment_id":"sbx_pay_1","reference":"R1","amount":100,"currency":"RUB",'
@@ -101,6 +101,6 @@ def test_notification_is_read_strictly(app):
                 provider.verify_notification(bad, _sandbox_headers(app, bad), tenant)
 
 
-def test_unknown_provider_is_an_error():
-    with pytest.raises(LookupError):
+def test_unknown_provider_is_an_error(app):
+    with app.app_context(), pytest.raises(LookupError):
         get_provider("yookassa")

@@ -7,9 +7,9 @@ from flask import render_template_string
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
-from app.captcha import challenge
-from app.captcha.forms import CaptchaForm
-from app.captcha.service import LIFETIME
+from app.web.captcha import challenge
+from app.web.captcha.browser import LIFETIME
+from app.web.captcha.forms import CaptchaForm
 from tests.conftest import CSRF_INPUT, TEST_TENANTS, Client
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

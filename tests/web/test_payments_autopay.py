@@ -7,9 +7,9 @@ import sqlalchemy as sa
 
 from app.core.ledger import EntryKind, balance_mismatches, post_entry
 from app.extensions import db
+from app.payments.autopay import run_due_rules
 from app.payments.models import AutopayRule, Payment, SavedCard
-from app.payments.sandbox.models import SandboxOperation, SandboxToken
-from app.payments.service import run_autopay
+from app.sandbox.models import SandboxOperation, SandboxToken
 from tests.web.test_payments_support import balance_of, pay_with_card, result_after
 
 PASSWORD = "Sunny-Garden-77"
@@ -54,7 +54,7 @@ def charge(app, account_id: int, amount: int, ref: str) -> None:
 
 def run(app, day: date, tenant: str = "athome") -> int:
     with app.app_context():
-        return run_autopay(app.extensions["tenancy"].tenants[tenant], day)
+        return run_due_rules(app.extensions["tenancy"].tenants[tenant], day)
 
 
 def test_card_is_saved_as_a_token_never_as_its_number(app, client):
@@ -163,3 +163,16 @@ def test_autopay_only_where_the_isp_offers_it(tenant_client, make_subscriber):
     client.login("petrov", PASSWORD)
     assert client.get("/payments/autopay").status_code == 404
     assert 'name="save_card"' not in client.get("/payments").get_data(as_text=True)
+
+
+def test_the_daily_billing_run_charges_due_autopay(app, client, subscriber):
+    save_card(client)
+    client.form("/payments/autopay", {"kind": "monthly", "day": "5"})
+    result = app.test_cli_runner().invoke(
+        args=["billing", "run", "--date", "2026-03-05", "--tenant", "athome"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "autopay 1 payment(s)" in result.output
+    with app.app_context():
+        paid = db.session.scalar(sa.select(Payment).where(Payment.reference.like("AUTO-%")))
+        assert paid.status == "succeeded"

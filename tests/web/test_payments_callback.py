@@ -10,7 +10,7 @@ from app.core.ledger import LedgerEntry, balance_mismatches
 from app.extensions import db
 from app.payments import service
 from app.payments.models import Payment
-from app.payments.sandbox import bank
+from app.sandbox import bank
 
 URL = "/payments/notify/sandbox"
 
@@ -176,3 +176,44 @@ def test_switched_off_sandbox_accepts_no_notification(app, athome, account, monk
     monkeypatch.setitem(app.config, "PAYMENTS_SANDBOX_ENABLED", False)
     assert athome.post(URL, data=raw, headers=signed(app, raw)).status_code == 400
     assert credited(app, account) == []
+
+
+def test_the_bank_notifies_over_http_like_a_real_gateway(app, account, monkeypatch):
+    """Outside the test suite the sandbox bank posts to the notification URL over a socket;
+    a .localhost name is loopback, as RFC 6761 has it."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from app.sandbox import transport
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        ref = pending_payment(app, account)
+        with app.app_context():
+            operation = bank.open_operation(
+                "athome",
+                {"reference": ref, "amount": 50000, "currency": "RUB", "method": "wallet"},
+                "",
+                f"http://athome.localhost:{server.port}/payments/notify/sandbox",
+            )
+            bank.finish(operation, None)
+            db.session.commit()
+            monkeypatch.setitem(app.extensions, transport.EXTENSION, transport.http_post)
+            assert bank.deliver(operation) is True
+        assert credited(app, account) == [50000]
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+def test_an_unreachable_merchant_is_logged_not_raised(app, caplog):
+    from app.sandbox import transport
+
+    with caplog.at_level(logging.WARNING):
+        status = transport.http_post("http://shop.localhost:9/notify", b"{}", {})
+    assert status == 0
+    assert "could not reach shop.localhost:9" in caplog.text

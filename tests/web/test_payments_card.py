@@ -229,15 +229,15 @@ def test_switched_off_sandbox_takes_no_payment(app, client, subscriber, monkeypa
 def test_sandbox_is_off_in_production_unless_switched_on(monkeypatch):
     from flask import Flask
 
-    from app import payments
+    from app import sandbox
 
     monkeypatch.delenv("PAYMENTS_SANDBOX_ENABLED", raising=False)
     production = Flask("production")
     production.config["PORTAL_ENV"] = "production"
-    payments._settings(production)
+    sandbox._settings(production)
     assert production.config["PAYMENTS_SANDBOX_ENABLED"] is False
     monkeypatch.setenv("PAYMENTS_SANDBOX_ENABLED", "yes")
     staging = Flask("staging")
     staging.config["PORTAL_ENV"] = "production"
-    payments._settings(staging)
+    sandbox._settings(staging)
     assert staging.config["PAYMENTS_SANDBOX_ENABLED"] is True

@@ -85,7 +85,7 @@ def test_athome_identity_then_email_link(tenant_client, make_subscriber, sms, ma
     )
     assert response.headers["Location"].startswith("/recover/sent")
     link = mailbox.link(EMAIL)
-    assert link.startswith("https://athome.portal.test/recover/link/")
+    assert link.startswith("https://athome.localhost/recover/link/")
     finish_with_link(client, link)
     assert_new_password_works(client, "petrov_spb")
     assert any("Эт Хоум" in text for text in sms(PHONE))  # the notice on the other channel
@@ -221,7 +221,7 @@ def test_tomtel_needs_recovery_switched_on_first(tenant_client, make_subscriber,
 
 def _picture_code(client) -> str:
     """What the picture shows, as a person reading it would type it."""
-    from app.captcha.challenge import picture_code
+    from app.web.captcha.challenge import picture_code
 
     with client.session_transaction() as session:
         nonce = session["captcha"]["nonce"]

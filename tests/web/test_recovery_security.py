@@ -234,7 +234,7 @@ def test_links_use_the_configured_host_not_the_request(tenant_client, make_subsc
         },
         headers={"X-Forwarded-Host": "evil.example"},
     )
-    assert mailbox.link(EMAIL).startswith("https://netbynet.portal.test/recover/link/")
+    assert mailbox.link(EMAIL).startswith("https://netbynet.localhost/recover/link/")
 
 
 def test_recovery_ends_every_open_session(tenant_client, athome, sms):

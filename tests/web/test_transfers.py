@@ -153,7 +153,7 @@ def test_png_receipt_files_a_request_and_mails_a_confirmation(
 
     letter = mailbox.last_text(EMAIL)
     assert "TR-000001" in letter and "At Home" in mailbox.to(EMAIL)[0]["Subject"]
-    assert "https://athome.portal.test/transfers/1" in letter
+    assert "https://athome.localhost/transfers/1" in letter
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 """The payment provider interface: how the portal talks to an acquirer's gateway.
 
 A provider adapter (ЮKassa, T-Bank, Robokassa, the built-in sandbox) is one module in this
-package plus its name in `payments.provider` of the tenant YAML. Its secrets (shop id, API
+package, registered by name at start-up (`register_provider` in app/payments/__init__.py),
+plus its name in `payments.provider` of the tenant YAML. Its secrets (shop id, API
 key, notification key) come from the environment, never from YAML, which lives in git.
 Adapters know nothing of views, sessions or the ledger; they implement:
 
@@ -39,7 +40,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
+from flask import Flask, current_app
+
 from app.tenancy.registry import Tenant
+
+EXTENSION = "payments.providers"
 
 
 class FailureReason(StrEnum):
@@ -121,12 +126,14 @@ class Provider(Protocol):
     def forget_token(self, tenant: Tenant, token: str) -> None: ...
 
 
+def register_provider(app: Flask, provider: Provider) -> None:
+    """Make an adapter available under its name; done once at start-up."""
+    app.extensions.setdefault(EXTENSION, {})[provider.name] = provider
+
+
 def get_provider(name: str) -> Provider:
     """The adapter registered under name; LookupError for an unknown one."""
-    from .sandbox import SandboxProvider
-
-    providers: dict[str, Provider] = {SandboxProvider.name: SandboxProvider()}
     try:
-        return providers[name]
+        return current_app.extensions[EXTENSION][name]
     except KeyError:
         raise LookupError(f"no payment provider {name!r}") from None

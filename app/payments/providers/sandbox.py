@@ -1,4 +1,4 @@
-"""The adapter for the built-in sandbox bank (app/payments/sandbox), a gateway's test mode.
+"""The adapter for the built-in sandbox bank (app/sandbox), a gateway's test mode.
 
 Its notifications are JSON with the header X-Sandbox-Signature: hex HMAC-SHA256 over the raw
 body with the tenant's merchant key. The key is derived from the portal's SECRET_KEY and the
@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from flask import current_app
 
 from app.extensions import db
+from app.sandbox import service as bank
 from app.tenancy.registry import Tenant
 
 from . import (
@@ -38,19 +39,15 @@ class SandboxProvider:
 
     def start(self, order: Order, return_url: str, notify_url: str) -> Redirect:
         """Open the operation at the bank; the payer goes to the bank's own page."""
-        from app.payments.sandbox import bank
-
         if not sandbox_enabled():
             raise ProviderUnavailable("the sandbox bank is switched off")
-        operation = bank.open_operation(order, return_url, notify_url)
+        operation = bank.open_operation(order.tenant.slug, _order(order), return_url, notify_url)
         return Redirect(f"/sandbox/pay/{operation.id}", operation.id)
 
     def verify_notification(
         self, raw_body: bytes, headers: Mapping[str, str], tenant: Tenant
     ) -> Notification:
         """Check the signature with this tenant's key, then read the body strictly."""
-        from app.payments.sandbox import bank
-
         if not sandbox_enabled():
             raise NotificationRejected("the sandbox bank is switched off")
         given = (headers.get(bank.SIGNATURE_HEADER) or "").strip().lower()
@@ -67,19 +64,27 @@ class SandboxProvider:
 
     def charge_saved(self, order: Order, token: str, notify_url: str) -> None:
         """Charge the token; the bank settles at once and notifies like after a card page."""
-        from app.payments.sandbox import bank
-
         if not sandbox_enabled():
             raise ProviderUnavailable("the sandbox bank is switched off")
-        operation = bank.charge_token(order, token, notify_url)
+        operation = bank.charge_token(order.tenant.slug, _order(order), token, notify_url)
         db.session.commit()  # the bank's records are its own, kept whatever the merchant does
         bank.deliver(operation)
 
     def forget_token(self, tenant: Tenant, token: str) -> None:
         """Revoke the token at the bank."""
-        from app.payments.sandbox import bank
-
         bank.revoke(tenant.slug, token)
+
+
+def _order(order: Order) -> dict:
+    """The order as the bank's API takes it."""
+    return {
+        "reference": order.reference,
+        "amount": order.amount,
+        "currency": order.currency,
+        "method": order.method_kind,
+        "description": order.description,
+        "save_card": order.save_card,
+    }
 
 
 def _text(data: dict, key: str) -> str:

@@ -1,4 +1,8 @@
-"""The sandbox bank's rules: test cards, 3-D Secure, the mobile operator's code, signing."""
+"""The sandbox bank's rules: test cards, 3-D Secure, the mobile operator's code, signing.
+
+The bank knows the portal only as a merchant with a notification URL: it speaks its own
+decline codes and tells outcomes by posting a signed notification (see `transport`).
+"""
 
 import hashlib
 import hmac
@@ -9,12 +13,11 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from werkzeug.datastructures import Headers
 
 from app.extensions import db
-from app.payments.providers import FailureReason, Order
 from app.persistence import utcnow
 
+from . import transport
 from .models import SandboxOperation, SandboxToken
 
 log = logging.getLogger(__name__)
@@ -24,16 +27,26 @@ SIGNATURE_HEADER = "X-Sandbox-Signature"
 CODE_MINUTES = 10
 MAX_CODE_ATTEMPTS = 3
 
+# The bank's decline codes, as its notifications spell them.
+INSUFFICIENT_FUNDS = "insufficient_funds"
+WRONG_CARD_DATA = "wrong_card_data"
+NOT_ALLOWED_ONLINE = "not_allowed_online"
+NO_3DS = "no_3ds"
+THREE_DS_FAILED = "3ds_failed"
+NOT_CONFIRMED = "not_confirmed"
+CANCELLED = "cancelled"
+CARD_REVOKED = "card_revoked"
+
 # Numbers the bank knows and how their issuer answers (None: approved). Every one passes the
 # Luhn check; any other valid number is unknown to the bank and declined as wrong card data.
-TEST_CARDS: dict[str, FailureReason | None] = {
+TEST_CARDS: dict[str, str | None] = {
     "4111111111111111": None,
     "2200000000000004": None,
     "5555555555554444": None,
-    "4000000000009995": FailureReason.INSUFFICIENT_FUNDS,
-    "4000000000000127": FailureReason.WRONG_CARD_DATA,
-    "4000000000000002": FailureReason.NOT_ALLOWED_ONLINE,
-    "4000000000003063": FailureReason.NO_3DS,
+    "4000000000009995": INSUFFICIENT_FUNDS,
+    "4000000000000127": WRONG_CARD_DATA,
+    "4000000000000002": NOT_ALLOWED_ONLINE,
+    "4000000000003063": NO_3DS,
 }
 
 
@@ -77,18 +90,22 @@ def sign(tenant_slug: str, body: bytes) -> str:
     return hmac.new(merchant_key(tenant_slug), body, hashlib.sha256).hexdigest()
 
 
-def open_operation(order: Order, return_url: str, notify_url: str) -> SandboxOperation:
-    """Register a payment; the payer then completes it on the bank's pages."""
-    first_state = {"card": "card", "mobile": "phone"}.get(order.method_kind, "confirm")
+def open_operation(
+    merchant: str, order: dict, return_url: str, notify_url: str
+) -> SandboxOperation:
+    """Register a payment (reference, amount, currency, method, description, save_card, as a
+    gateway's API takes them); the payer then completes it on the bank's pages."""
+    method = order["method"]
+    first_state = {"card": "card", "mobile": "phone"}.get(method, "confirm")
     operation = SandboxOperation(
         id=f"sbx_pay_{secrets.token_urlsafe(18)}",
-        tenant=order.tenant.slug,
-        reference=order.reference,
-        amount=order.amount,
-        currency=order.currency,
-        method=order.method_kind,
-        description=order.description[:200],
-        save_card=order.save_card and order.method_kind == "card",
+        tenant=merchant,
+        reference=order["reference"],
+        amount=order["amount"],
+        currency=order["currency"],
+        method=method,
+        description=order.get("description", "")[:200],
+        save_card=bool(order.get("save_card")) and method == "card",
         return_url=return_url,
         notify_url=notify_url,
         state=first_state,
@@ -111,8 +128,8 @@ def submit_card(operation: SandboxOperation, number: str) -> None:
     """Take the card: without 3-D Secure it fails now, otherwise the one-time password follows."""
     operation.card_last4 = number[-4:]
     operation.card_brand = card_brand(number)
-    outcome = TEST_CARDS.get(number, FailureReason.WRONG_CARD_DATA)
-    if outcome == FailureReason.NO_3DS:
+    outcome = TEST_CARDS.get(number, WRONG_CARD_DATA)
+    if outcome == NO_3DS:
         finish(operation, outcome)
         return
     operation.card_outcome = outcome
@@ -128,10 +145,10 @@ def otp_code(operation: SandboxOperation) -> str:
 def confirm_otp(operation: SandboxOperation, code: str) -> None:
     """A wrong password fails the payment; a right one lets the issuer answer."""
     if not hmac.compare_digest(code.strip(), otp_code(operation)):
-        finish(operation, FailureReason.THREE_DS_FAILED)
+        finish(operation, THREE_DS_FAILED)
         return
     outcome = operation.card_outcome
-    finish(operation, FailureReason(outcome) if outcome else None)
+    finish(operation, outcome or None)
 
 
 def _code_hash(operation: SandboxOperation, code: str) -> str:
@@ -159,15 +176,15 @@ def confirm_mobile(operation: SandboxOperation, code: str) -> bool:
         return True
     operation.attempts += 1
     if expired or operation.attempts >= MAX_CODE_ATTEMPTS:
-        finish(operation, FailureReason.NOT_CONFIRMED)
+        finish(operation, NOT_CONFIRMED)
     return False
 
 
-def finish(operation: SandboxOperation, reason: FailureReason | None) -> None:
+def finish(operation: SandboxOperation, reason: str | None) -> None:
     """Settle the operation; an approved card the payer asked to keep gets a token."""
     operation.state = "done"
     operation.succeeded = reason is None
-    operation.failure_reason = reason.value if reason else None
+    operation.failure_reason = reason
     operation.completed_at = utcnow()
     if reason is None and operation.save_card and operation.card_last4:
         token = SandboxToken(
@@ -181,15 +198,15 @@ def finish(operation: SandboxOperation, reason: FailureReason | None) -> None:
     db.session.flush()
 
 
-def charge_token(order: Order, token: str, notify_url: str) -> SandboxOperation:
+def charge_token(merchant: str, order: dict, token: str, notify_url: str) -> SandboxOperation:
     """Charge a saved card at once: approved unless the token is unknown or revoked."""
-    operation = open_operation(order, "", notify_url)
+    operation = open_operation(merchant, order, "", notify_url)
     operation.method = "token"
     saved = db.session.get(SandboxToken, token)
-    usable = saved is not None and saved.tenant == order.tenant.slug and not saved.revoked
+    usable = saved is not None and saved.tenant == merchant and not saved.revoked
     if usable:
         operation.card_last4, operation.card_brand = saved.last4, saved.brand
-    finish(operation, None if usable else FailureReason.CARD_REVOKED)
+    finish(operation, None if usable else CARD_REVOKED)
     return operation
 
 
@@ -223,22 +240,18 @@ def notification_body(operation: SandboxOperation) -> bytes:
 
 
 def deliver(operation: SandboxOperation) -> bool:
-    """Post the signed outcome to the merchant; True when the merchant accepted it.
+    """Post the signed outcome to the merchant's notification URL; True when it accepted it.
 
-    Delivered in-process to the portal's callback handler, the same function behind
-    POST /payments/notify/sandbox, with the same raw body and signature header, so it is
-    verified exactly as an external delivery would be. Call after committing the operation.
+    Call after committing the operation: the bank's records stand whatever the merchant says.
     """
-    from app.payments.callback import handle_notification
-
     body = notification_body(operation)
-    headers = Headers(
-        {"Content-Type": "application/json", SIGNATURE_HEADER: sign(operation.tenant, body)}
-    )
-    tenant = current_app.extensions["tenancy"].tenants[operation.tenant]
-    accepted = handle_notification(tenant, PROVIDER, body, headers) is not None
-    if not accepted:
+    headers = {"Content-Type": "application/json", SIGNATURE_HEADER: sign(operation.tenant, body)}
+    status = transport.post(operation.notify_url, body, headers)
+    if status != 200:
         log.warning(
-            "sandbox: merchant %s refused the notification for %s", tenant.slug, operation.id
+            "sandbox: merchant %s answered %s to the notification for %s",
+            operation.tenant,
+            status,
+            operation.id,
         )
-    return accepted
+    return status == 200

@@ -6,14 +6,14 @@ from wtforms import StringField
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation
 
-from . import service
+from . import browser
 from .challenge import CODE_LENGTH
 from .picture import HEIGHT, WIDTH
 
 PICTURE_LABEL = _l("Code from the picture")
 MESSAGES = {
-    service.Verdict.WRONG: _l("The code is wrong. Please try again."),
-    service.Verdict.EXPIRED: _l("Time is up. Please enter the new code."),
+    browser.Verdict.WRONG: _l("The code is wrong. Please try again."),
+    browser.Verdict.EXPIRED: _l("Time is up. Please enter the new code."),
 }
 EMPTY_MESSAGE = _l("Please fill in this field.")
 
@@ -32,7 +32,7 @@ class CaptchaField(StringField):
         super().__init__(label or PICTURE_LABEL, validators, **kwargs)
         self.picture_label = self.label.text
         self.switch_to: str | None = None
-        self._challenge: service.Challenge | None = None
+        self._challenge: browser.Challenge | None = None
 
     @property
     def switch_name(self) -> str:
@@ -42,24 +42,24 @@ class CaptchaField(StringField):
     def process(self, formdata, data=unset_value, extra_filters=None):
         super().process(formdata, data, extra_filters)
         requested = formdata.get(self.switch_name) if formdata else None
-        self.switch_to = requested if requested in service.MODES else None
+        self.switch_to = requested if requested in browser.MODES else None
 
     def pre_validate(self, form) -> None:
         typed = (self.data or "").strip()
-        verdict = service.verify(typed)
+        verdict = browser.verify(typed)
         self._challenge = None  # used up: the re-rendered form shows a new one
-        if verdict is service.Verdict.PASSED:
+        if verdict is browser.Verdict.PASSED:
             return
         raise StopValidation(MESSAGES[verdict] if typed else EMPTY_MESSAGE)
 
     @property
-    def challenge(self) -> service.Challenge:
+    def challenge(self) -> browser.Challenge:
         """The challenge shown with this field, issued on first use; sets the label to match."""
         if self._challenge is None:
-            self._challenge = service.issue(self.switch_to)
-            question = self._challenge.mode == service.QUESTION
+            self._challenge = browser.issue(self.switch_to)
+            question = self._challenge.mode == browser.QUESTION
             self.label.text = (
-                service.question_text(self._challenge) if question else self.picture_label
+                browser.question_text(self._challenge) if question else self.picture_label
             )
         return self._challenge
 

@@ -8,7 +8,6 @@ from app.core.identifiers import e164
 from app.core.money import money
 from app.extensions import db, limiter
 from app.notify.service import DeliveryError, send_sms
-from app.payments.providers import FailureReason
 from app.tenancy.theming import text
 
 from . import bank, bp
@@ -25,10 +24,10 @@ STEP_ENDPOINTS = {
 }
 CARD_NOTES = {
     None: _l("Approved"),
-    FailureReason.INSUFFICIENT_FUNDS: _l("Declined: insufficient funds"),
-    FailureReason.WRONG_CARD_DATA: _l("Declined: wrong card data"),
-    FailureReason.NOT_ALLOWED_ONLINE: _l("Declined: card not allowed for internet payments"),
-    FailureReason.NO_3DS: _l("Declined: 3-D Secure not enabled"),
+    bank.INSUFFICIENT_FUNDS: _l("Declined: insufficient funds"),
+    bank.WRONG_CARD_DATA: _l("Declined: wrong card data"),
+    bank.NOT_ALLOWED_ONLINE: _l("Declined: card not allowed for internet payments"),
+    bank.NO_3DS: _l("Declined: 3-D Secure not enabled"),
 }
 
 
@@ -163,5 +162,5 @@ def cancel(operation_id: str):
         return elsewhere
     if not ActionForm().validate_on_submit():
         abort(400)
-    bank.finish(operation, FailureReason.CANCELLED)
+    bank.finish(operation, bank.CANCELLED)
     return _settle(operation)

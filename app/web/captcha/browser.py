@@ -1,7 +1,7 @@
 """Issuing and checking challenges for the browser that is filling in a form.
 
-Unlike other features' services this one works on the Flask session: a challenge belongs
-to the browser it was shown to, before anyone has logged in.
+This works on the Flask session: a challenge belongs to the browser it was shown to,
+before anyone has logged in.
 
     issue(mode)    a new challenge for a form being shown, replacing any earlier one
     current()      the challenge shown last, until it is checked

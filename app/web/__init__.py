@@ -1,0 +1,14 @@
+"""What the features' pages share: the browser's login session, form pieces, the picture code.
+
+It stands on tenancy and the core and knows no feature: login, recovery, payments … all
+build their views with it.
+"""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the picture-code image route and its store of spent challenges."""
+    from . import captcha
+
+    captcha.init_app(app)

@@ -1,0 +1,28 @@
+"""The login session of this browser: begun after a proof of identity, ended at logout.
+
+Login (auth) and recovery (after a reset) both begin one; the session rules that watch it
+(tenant binding, timeouts) are auth's.
+"""
+
+import time
+
+from flask import session
+from flask_login import login_user, logout_user
+
+
+def begin(user) -> None:
+    """Start a brand-new session for a subscriber who just proved who they are."""
+    region = session.get("region")
+    session.clear()
+    now = int(time.time())
+    session["tenant"] = user.tenant
+    session["auth_at"] = session["seen_at"] = now
+    if region:
+        session["region"] = region
+    login_user(user)
+
+
+def end() -> None:
+    """Forget the session in this browser."""
+    logout_user()
+    session.clear()

@@ -1,0 +1,25 @@
+"""the language a payment was made in, for its receipt
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-12-01 22:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = "0007"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("payment") as batch:
+        batch.add_column(sa.Column("locale", sa.String(length=10), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table("payment") as batch:
+        batch.drop_column("locale")
