@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from app.auth import service as auth_service
 from app.core import ledger
+from app.core.calendar import daily_part
 from app.core.identifiers import normalise_phone
 from app.core.ledger import EntryKind
 from app.core.subscribers import Account, Contract, ServicePoint, Subscriber
@@ -152,7 +153,7 @@ def _history(
     day = start + timedelta(days=1)
     while day < today:
         if person.status != "paused" or day < today - timedelta(days=20):
-            entries.append((day, -ledger.daily_part(monthly, day), EntryKind.CHARGE, "charge"))
+            entries.append((day, -daily_part(monthly, day), EntryKind.CHARGE, "charge"))
         if day.day == pay_day and day < today - timedelta(days=10):
             amount = -(-monthly // 10000) * 10000  # the fee rounded up to 100 roubles
             entries.append((day, amount, EntryKind.PAYMENT, "payment"))

@@ -2,12 +2,14 @@
 
 import logging
 
-from flask import Flask
+from flask import Blueprint, Flask
 
 from app.config import ConfigError
 
 SMTP_SECURITY = ("none", "starttls", "ssl")
 MAX_SMTP_TIMEOUT = 60.0
+# No pages: the blueprint only lends its e-mail templates (notify/email/…) to the app.
+bp = Blueprint("notify", __name__, template_folder="templates")
 
 
 def init_app(app: Flask) -> None:
@@ -24,6 +26,7 @@ def init_app(app: Flask) -> None:
             "SMS_PROVIDER is 'outbox' in production: texts are stored, not sent"
         )
     app.cli.add_command(outbox_cli)
+    app.register_blueprint(bp)
 
 
 def _check_smtp_settings(config) -> None:

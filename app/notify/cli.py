@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from app.core.identifiers import e164
 from app.tenancy import registry_of
 
-from .service import sms_outbox
+from .delivery import sms_outbox
 
 outbox_cli = AppGroup("outbox", help="The development SMS outbox.")
 

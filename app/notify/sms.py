@@ -8,7 +8,7 @@ Adding a real gateway:
 1. Write one class in this module (or in its own module imported here) with
    ``__init__(self, config: Mapping)`` reading its settings, e.g. ``SMS_EXAMPLE_URL`` and
    ``SMS_EXAMPLE_TOKEN``, and ``send(tenant_slug, phone, text)`` that calls the gateway
-   with a bounded timeout and raises ``app.notify.service.DeliveryError`` when it could
+   with a bounded timeout and raises ``app.notify.delivery.DeliveryError`` when it could
    not deliver. It must not log the text: texts carry one-time codes.
 2. Add its name to ``PROVIDERS``: ``"example": ExampleSmsProvider``.
 3. Add its settings to ``load_settings`` in app/config.py, read from the environment,

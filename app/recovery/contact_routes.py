@@ -12,10 +12,11 @@ from app.core.identifiers import normalise, normalise_phone
 from app.core.subscribers import Subscriber
 from app.core.verification import Outcome
 from app.extensions import db
+from app.notify import service as notify
 from app.notify.service import DeliveryError
 from app.tenancy.schema import IdentifierKind
 
-from . import bp, messages, service
+from . import bp, service
 from .forms import CodeForm, ContactForm, SwitchOffForm
 
 log = logging.getLogger(__name__)
@@ -81,7 +82,7 @@ def confirm_contact_start():
         flash(_("Too many attempts. Please try again in %(minutes)s min.", minutes=issued), "error")
         return _page(form=form, status=429)
     try:
-        messages.send_contact_code(g.tenant, form.channel.data, value, issued.secret)
+        notify.send_contact_code(g.tenant, form.channel.data, value, issued.secret)
     except DeliveryError:
         db.session.rollback()
         flash(

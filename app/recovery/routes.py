@@ -12,12 +12,14 @@ from app.core import verification
 from app.core.subscribers import Subscriber
 from app.core.verification import Challenge, Outcome
 from app.extensions import db, limiter
+from app.notify import service as notify
 from app.notify.service import DeliveryError
+from app.tenancy.resolve import public_url
 from app.tenancy.schema import Delivery
 from app.web import login_session
 from app.web.forms import NewPasswordForm
 
-from . import bp, messages, service
+from . import bp, service
 from .forms import CodeForm, chosen_delivery, request_form, typed_values
 from .models import Purpose
 
@@ -89,13 +91,15 @@ def _deliver(flow, prepared) -> bool:
     channel = service.channel_of(prepared.delivery)
     try:
         if prepared.delivery == Delivery.SMS_CODE:
-            messages.send_reset_code(g.tenant, prepared.destination, prepared.secret)
+            notify.send_reset_code(g.tenant, prepared.destination, prepared.secret)
         elif prepared.delivery == Delivery.EMAIL_LINK:
-            messages.send_reset_link(g.tenant, prepared.destination, prepared.secret)
-        else:
-            messages.send_temporary_password(
-                g.tenant, channel, prepared.destination, prepared.secret
+            notify.send_reset_link(
+                g.tenant,
+                prepared.destination,
+                public_url(g.tenant, url_for("recovery.link", token=prepared.secret)),
             )
+        else:
+            notify.send_temporary_password(g.tenant, channel, prepared.destination, prepared.secret)
             service.apply_temporary_password(
                 g.tenant, prepared.subscriber_id, prepared.secret, _profile()
             )
@@ -192,7 +196,7 @@ def _notify_changed(subscriber_id: int, used_channel: str) -> None:
     if target is None:
         return
     try:
-        messages.send_password_changed(g.tenant, *target)
+        notify.send_password_changed(g.tenant, *target)
     except DeliveryError:
         # The reset itself succeeded; the notice is best effort and must not undo it.
         log.warning("password-changed notice by %s could not be delivered", target[0])

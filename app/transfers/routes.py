@@ -9,9 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.extensions import db, limiter
+from app.notify import service as notify
 from app.notify.service import DeliveryError
+from app.tenancy.resolve import public_url
 
-from . import bp, messages, service, storage
+from . import bp, service, storage
 from .forms import TransferForm
 
 log = logging.getLogger(__name__)
@@ -91,7 +93,14 @@ def _confirm(filed) -> None:
     if not email:
         return
     try:
-        messages.send_confirmation(g.tenant, email, filed)
+        notify.send_transfer_received(
+            g.tenant,
+            email,
+            notify.TransferNotice(
+                filed.label, filed.amount, filed.paid_on, filed.correct_account, filed.address
+            ),
+            public_url(g.tenant, url_for("transfers.detail", number=filed.number)),
+        )
     except (DeliveryError, ValueError):
         log.warning("transfer %s %s: confirmation e-mail not sent", g.tenant.slug, filed.label)
         flash(_("We could not send the confirmation e-mail, but your request is saved."), "info")

@@ -1,12 +1,20 @@
-"""The SMS and e-mails recovery sends, in the subscriber's language and the ISP's name."""
+"""Every text the portal sends: SMS and e-mails, in the current language and the ISP's name.
+
+Features hand over plain facts (a code, a link, a request's number); the wording and the
+e-mail templates (templates/notify/email/) live here, so a message reads the same whichever
+feature sends it, and an ISP overrides one like any other template.
+"""
+
+from dataclasses import dataclass
+from datetime import date
 
 from flask import render_template
 from flask_babel import gettext as _
 
-from app.notify.service import send_email, send_sms
 from app.tenancy.registry import Tenant
-from app.tenancy.resolve import public_url
 from app.tenancy.theming import text
+
+from .delivery import send_email, send_sms
 
 
 def _isp(tenant: Tenant) -> str:
@@ -15,8 +23,8 @@ def _isp(tenant: Tenant) -> str:
 
 def _email(tenant: Tenant, to: str, subject: str, template: str, **context) -> None:
     context.update(tenant=tenant, isp=_isp(tenant), subject=subject)
-    plain = render_template(f"recovery/email/{template}.txt", **context)
-    html = render_template(f"recovery/email/{template}.html", **context)
+    plain = render_template(f"notify/email/{template}.txt", **context)
+    html = render_template(f"notify/email/{template}.html", **context)
     send_email(tenant, to, subject, plain, html)
 
 
@@ -36,11 +44,8 @@ def send_reset_code(tenant: Tenant, phone: str, code: str) -> None:
     )
 
 
-def send_reset_link(tenant: Tenant, email: str, token: str) -> None:
+def send_reset_link(tenant: Tenant, email: str, link: str) -> None:
     """E-mail with the link that opens the new-password page."""
-    from flask import url_for
-
-    link = public_url(tenant, url_for("recovery.link", token=token))
     _email(
         tenant,
         email,
@@ -114,4 +119,29 @@ def send_contact_code(tenant: Tenant, channel: str, to: str, code: str) -> None:
         _("%(isp)s: confirm your e-mail", isp=_isp(tenant)),
         "contact_code",
         code=code,
+    )
+
+
+@dataclass(frozen=True)
+class TransferNotice:
+    """What the confirmation of a wrong-account transfer request repeats back."""
+
+    label: str
+    amount: int
+    paid_on: date
+    correct_account: str
+    address: str
+
+
+def send_transfer_received(tenant: Tenant, to: str, filed: TransferNotice, link: str) -> None:
+    """E-mail: the request number, what was asked, and a link to follow its status."""
+    phones = tenant.config.contacts.phones
+    _email(
+        tenant,
+        to,
+        _("%(isp)s: transfer request %(number)s received", isp=_isp(tenant), number=filed.label),
+        "transfer_received",
+        filed=filed,
+        link=link,
+        help_phone=phones[0].number if phones else "",
     )
