@@ -29,9 +29,19 @@ def _load_user(user_id: str):
     return service.load_session_user(tenant.slug, user_id)
 
 
-def begin(user: service.SessionUser) -> None:
-    """Start a brand-new session for a subscriber who just proved who they are."""
-    region = session.get("region")
+def own_region(user: service.SessionUser):
+    """The subscriber's own region, when they have one the tenant knows."""
+    return g.tenant.region(user.region)
+
+
+def begin(user: service.SessionUser, picked: str | None = None) -> None:
+    """Start a brand-new session for a subscriber who just proved who they are.
+
+    The session's region is the subscriber's own; only a subscriber without one keeps the
+    region picked at login (or the one this browser had before).
+    """
+    own = own_region(user)
+    region = own.code if own else picked or session.get("region")
     session.clear()
     now = int(time.time())
     session["tenant"] = user.tenant
@@ -64,6 +74,9 @@ def enforce() -> object | None:
         return redirect(url_for("auth.login"))
     if now - session.get("seen_at", 0) > SEEN_AT_RESOLUTION:
         session["seen_at"] = now
+    # What the cabinet shows (contacts, tariffs, dates) follows the subscriber's own region,
+    # even on a host of another region, e.g. a session older than that rule.
+    g.region = own_region(current_user) or g.region
     if current_user.must_change_password and request.endpoint not in OPEN_WITH_TEMPORARY_PASSWORD:
         return redirect(url_for("auth.change_password"))
     return None
