@@ -87,3 +87,90 @@ def test_menu_shows_only_built_sections(client, make_subscriber):
     assert links == ["/", "/statement", "/profile/recovery", "/password"]
     for link in links:
         assert client.get(link).status_code == 200
+
+
+def _take_promise(app, tenant_slug: str, account_id: int):
+    from app.billing import promised
+
+    with app.app_context():
+        taken = promised.take(app.extensions["tenancy"].tenants[tenant_slug], account_id)
+        db.session.commit()
+        return taken.amount
+
+
+def _tomsk_month_days() -> int:
+    import calendar
+    from zoneinfo import ZoneInfo
+
+    today = datetime.now(ZoneInfo("Asia/Tomsk")).date()
+    return calendar.monthrange(today.year, today.month)[1]
+
+
+def _days_left(page: str) -> int:
+    return int(re.search(r'data-testid="days-left">\s*(\d+)', page).group(1))
+
+
+def test_days_left_count_the_promised_payments_write_off(app, tenant_client, make_subscriber):
+    # Tomtel lends the monthly fee (490 ₽ on «Старт 100») for 3 days, for a 10 ₽ fee.
+    subscriber = make_subscriber(
+        tenant="tomtel",
+        password=PASSWORD,
+        balance=-10000,
+        status="blocked",
+        tariffs=("start-100",),
+        logins={"account": "701458321"},
+    )
+    assert _take_promise(app, "tomtel", subscriber["account_id"]) == 49000
+    client = tenant_client("tomtel.localhost")
+    client.login("701458321", PASSWORD)
+    client.set_cookie("lang", "en", domain="tomtel.localhost")
+    page = _text(client.get("/"))
+    # 380 ₽ on the balance would last some 23 days, but 490 ₽ of it goes back in 3 days:
+    # the money lasts until the write-off, and not a day longer.
+    assert "₽380.00" in page
+    assert _days_left(page) == 3
+    assert re.search(r'data-testid="repayment">₽490.00, to be written off on \w+ \d+, \d{4}<', page)
+
+    # A top-up of 980 ₽ outlasts the write-off: what remains after it is 870 ₽.
+    from app.billing.models import EntryKind
+    from app.billing.service import post_entry
+
+    with app.app_context():
+        post_entry("tomtel", subscriber["account_id"], 98000, EntryKind.PAYMENT, "top-up")
+        db.session.commit()
+    page = _text(client.get("/"))
+    assert "₽1,360.00" in page
+    assert _days_left(page) == 87000 * _tomsk_month_days() // 49000
+
+
+def _dashboard_statements(app, client) -> list[str]:
+    import sqlalchemy as sa
+
+    with app.app_context():
+        engine = db.engine
+    seen: list[str] = []
+
+    def listener(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.get("/").status_code == 200
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+    return seen
+
+
+def test_the_promised_payment_costs_the_dashboard_one_query_at_most(
+    app, tenant_client, make_subscriber
+):
+    make_subscriber(tenant="tomtel", password=PASSWORD, logins={"account": "701458321"})
+    tomtel = tenant_client("tomtel.localhost")
+    tomtel.login("701458321", PASSWORD)
+    statements = _dashboard_statements(app, tomtel)
+    assert sum("promised_payment" in s for s in statements) == 1
+    # NetByNet has no promised payment: not a single query about one.
+    make_subscriber(tenant="netbynet", password=PASSWORD, logins={"contract": "780000111"})
+    netbynet = tenant_client("netbynet.localhost")
+    netbynet.login("780000111", PASSWORD)
+    assert not any("promised_payment" in s for s in _dashboard_statements(app, netbynet))
