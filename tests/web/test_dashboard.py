@@ -1,7 +1,10 @@
 """What the dashboard tells a subscriber about their money."""
 
+import dataclasses
 import re
 from datetime import UTC, datetime
+
+import pytest
 
 from app.account.models import Account
 from app.extensions import db
@@ -174,3 +177,75 @@ def test_the_promised_payment_costs_the_dashboard_one_query_at_most(
     netbynet = tenant_client("netbynet.localhost")
     netbynet.login("780000111", PASSWORD)
     assert not any("promised_payment" in s for s in _dashboard_statements(app, netbynet))
+
+
+# 20:00 UTC on 1 December: 23:00 of the 1st in Moscow, already 03:00 on the 2nd in Tomsk.
+EVENING_UTC = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
+UPDATED_UTC = datetime(2026, 12, 1, 19, 30, tzinfo=UTC)  # 02:30 on 2 December in Tomsk
+
+
+@pytest.fixture
+def evening_in_utc(monkeypatch):
+    """The dashboard and its chart see EVENING_UTC as the present moment."""
+
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return EVENING_UTC.astimezone(tz) if tz else EVENING_UTC.replace(tzinfo=None)
+
+    monkeypatch.setattr("app.account.routes.datetime", Frozen)
+    monkeypatch.setattr("app.statements.routes.datetime", Frozen)
+
+
+@pytest.fixture
+def acme_south_in_tomsk(app, monkeypatch):
+    """acme on Moscow time, its «south» region on Tomsk time: the subscriber's region and
+    the tenant disagree about the date in the evening UTC."""
+    registry = app.extensions["tenancy"]
+    acme = registry.tenants["acme"]
+    regions = tuple(
+        r.model_copy(update={"timezone": "Asia/Tomsk"}) if r.code == "south" else r
+        for r in acme.config.regions
+    )
+    config = acme.config.model_copy(update={"timezone": "Europe/Moscow", "regions": regions})
+    moved = dataclasses.replace(acme, config=config)
+    monkeypatch.setitem(registry.tenants, "acme", moved)
+    for host, site in list(registry.sites.items()):
+        if site.tenant is acme:
+            region = moved.region(site.region.code) if site.region else None
+            monkeypatch.setitem(
+                registry.sites, host, dataclasses.replace(site, tenant=moved, region=region)
+            )
+
+
+def _updated_and_last_chart_day(response) -> tuple[str, str]:
+    page = _text(response)
+    updated = re.search(r'<time datetime="[^"]+">([^<]*)</time>', page).group(1)
+    last_day = re.search(r'class="chart-axis"[^>]*><span>[^<]*</span><span>([^<]*)<', page)
+    return updated, last_day.group(1)
+
+
+@pytest.mark.parametrize(
+    ("host", "subscriber"),
+    [
+        ("tomtel.localhost", {"tenant": "tomtel", "logins": {"account": "701458321"}}),
+        ("acme.localhost", {"tenant": "acme", "region": "south"}),  # the tenant is on Moscow time
+    ],
+    ids=["tomtel", "acme-region-in-tomsk"],
+)
+@pytest.mark.usefixtures("evening_in_utc", "acme_south_in_tomsk")
+def test_update_time_and_the_charts_last_day_are_both_tomsk_dates(
+    app, tenant_client, make_subscriber, host, subscriber
+):
+    facts = make_subscriber(password=PASSWORD, **subscriber)
+    with app.app_context():
+        account = db.session.get(Account, facts["account_id"])
+        account.balance_updated_at = UPDATED_UTC
+        db.session.commit()
+    client = tenant_client(host)
+    login = subscriber.get("logins", {}).get("account", facts["account"])
+    assert client.login(login, PASSWORD).status_code == 302
+    updated, last_day = _updated_and_last_chart_day(client.get("/"))
+    # In UTC (or Moscow) it is still 1 December; in Tomsk both say 2 December.
+    assert updated.startswith("2 дек. 2026") and "02:30" in updated
+    assert last_day == "02.12.2026"
