@@ -1,9 +1,9 @@
 """The dashboard."""
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask import g, render_template
-from flask_babel import get_timezone
 from flask_login import current_user, login_required
 
 from . import bp, service
@@ -12,7 +12,10 @@ from . import bp, service
 @bp.route("/")
 @login_required
 def dashboard():
-    today = datetime.now(get_timezone()).date()
+    # The region's timezone (the subscriber's own region, else the tenant's), the one the
+    # page's dates and times are shown in.
+    zone = g.tenant.timezone(g.region)
+    today = datetime.now(ZoneInfo(zone)).date()
     # The session loader already found the subscriber within this tenant: no second query.
-    accounts = service.account_overview(g.tenant, current_user.subscriber_id, today)
+    accounts = service.account_overview(g.tenant, current_user.subscriber_id, today, zone)
     return render_template("account/dashboard.html", name=current_user.name, accounts=accounts)

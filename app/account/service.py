@@ -2,23 +2,39 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+from app.billing import service as billing
 from app.core.calendar import days_in_month
-from app.core.subscribers import AccountStatus, Subscriber, accounts_of, subscriber_of
+from app.core.subscribers import Account, AccountStatus, Subscriber, accounts_of, subscriber_of
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import Tariff
 
 
-def days_left(balance: int, monthly_total: int, days_in_month: int) -> int | None:
+def days_left(
+    balance: int,
+    monthly_total: int,
+    days_in_month: int,
+    repayment: int = 0,
+    repaid_in: int | None = None,
+) -> int | None:
     """Whole days the balance pays for when the monthly fee is charged daily in equal parts.
 
-    None when nothing is charged; 0 when the balance is already used up.
+    None when nothing is charged; 0 when the balance is already used up. A promised
+    payment's credit (`repayment`) is written back off in `repaid_in` days: if the money
+    lasts until then, from then on only the balance without it is left, though never
+    fewer days than until the write-off.
     """
     if monthly_total <= 0:
         return None
-    if balance <= 0:
-        return 0
-    return balance * days_in_month // monthly_total
+
+    def lasting(money: int) -> int:
+        return max(money, 0) * days_in_month // monthly_total
+
+    days = lasting(balance)
+    if repayment > 0 and repaid_in is not None and days > repaid_in:
+        days = max(repaid_in, lasting(balance - repayment))
+    return days
 
 
 @dataclass(frozen=True)
@@ -33,6 +49,14 @@ class PointView:
 
 
 @dataclass(frozen=True)
+class Repayment:
+    """An open promised payment: its credit is written back off on the local date due_on."""
+
+    amount: int
+    due_on: date
+
+
+@dataclass(frozen=True)
 class AccountView:
     number: str
     contract_number: str
@@ -41,36 +65,54 @@ class AccountView:
     balance_updated_at: datetime
     points: list[PointView]
     days_left: int | None
+    repayment: Repayment | None = None
 
     @property
     def monthly_total(self) -> int:
         return sum(p.monthly_fee for p in self.points)
 
 
-def account_overview(tenant: Tenant, subscriber_id: int, today: date) -> list[AccountView]:
-    """Every account of a subscriber with its service points, in contract order."""
+def account_overview(
+    tenant: Tenant, subscriber_id: int, today: date, zone: str | None = None
+) -> list[AccountView]:
+    """Every account of a subscriber with its service points, in contract order.
+
+    `today` is the local date in `zone` (the region's timezone; the tenant's by default),
+    which a promised payment's write-off date is also read in.
+    """
     accounts = accounts_of(tenant, subscriber_id, with_points=True)
+    # One more query only where the ISP has promised payments at all.
+    promises = billing.open_promises(tenant, [account.id for account in accounts])
+    local = ZoneInfo(zone or tenant.config.timezone)
+    repayments = {
+        account_id: Repayment(p.amount, p.due_at.astimezone(local).date())
+        for account_id, p in promises.items()
+    }
+    return [_view(tenant, a, repayments.get(a.id), today) for a in accounts]
+
+
+def _view(tenant: Tenant, account: Account, repayment: Repayment | None, today: date):
+    """One account as the dashboard shows it."""
+    points = [
+        PointView(p.address, p.tariff_code, tenant.tariffs.get(p.tariff_code))
+        for p in account.service_points
+    ]
+    charged = account.status != AccountStatus.PAUSED
+    monthly = sum(p.monthly_fee for p in points) if charged else 0
     month_days = days_in_month(today)
-    views = []
-    for account in accounts:
-        points = [
-            PointView(p.address, p.tariff_code, tenant.tariffs.get(p.tariff_code))
-            for p in account.service_points
-        ]
-        charged = account.status != AccountStatus.PAUSED
-        monthly = sum(p.monthly_fee for p in points) if charged else 0
-        views.append(
-            AccountView(
-                number=account.number,
-                contract_number=account.contract.number,
-                balance=account.balance,
-                status=AccountStatus(account.status),
-                balance_updated_at=account.balance_updated_at,
-                points=points,
-                days_left=days_left(account.balance, monthly, month_days),
-            )
-        )
-    return views
+    repaid_in = max((repayment.due_on - today).days, 0) if repayment else None
+    owed = repayment.amount if repayment else 0
+    left = days_left(account.balance, monthly, month_days, owed, repaid_in)
+    return AccountView(
+        number=account.number,
+        contract_number=account.contract.number,
+        balance=account.balance,
+        status=AccountStatus(account.status),
+        balance_updated_at=account.balance_updated_at,
+        points=points,
+        days_left=left,
+        repayment=repayment,
+    )
 
 
 def subscriber_profile(tenant: Tenant, subscriber_id: int) -> Subscriber | None:

@@ -2,16 +2,17 @@
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app.extensions import db, limiter
+from app.tenancy.resolve import region_url
 from app.tenancy.theming import text
 from app.web import login_session
 
-from . import bp, service
+from . import bp, service, sessions
 from .forms import ChangePasswordForm, LoginForm
 
 
@@ -70,13 +71,29 @@ def login():
         if subscriber_id is not None:
             user = service.start_session(g.tenant.slug, subscriber_id)
             db.session.commit()
-            if "region" in form:
-                session["region"] = form.region.data
-            login_session.begin(user)
-            target = _safe_next(request.args.get("next")) or url_for("account.dashboard")
-            return redirect(target)
+            elsewhere = _region_elsewhere(user)
+            if elsewhere:
+                return redirect(elsewhere, 303)
+            if elsewhere is None:
+                login_session.begin(user, form.region.data if "region" in form else None)
+                target = _safe_next(request.args.get("next")) or url_for("account.dashboard")
+                return redirect(target)
         flash(_("The login or password is incorrect."), "error")
     return render_template("auth/login.html", form=form)
+
+
+def _region_elsewhere(user: service.SessionUser) -> str | bool | None:
+    """Where a subscriber of another region's host logs in: their region's host, built from
+    the tenant's configuration (False: no host serves it). None: they may log in here.
+
+    Only asked after the password matched, so it tells no more than a login would. A
+    region picked in the form is simply replaced by the subscriber's own.
+    """
+    own = sessions.own_region(user)
+    here = g.site.region
+    if own is None or here is None or here.code == own.code:
+        return None
+    return region_url(g.tenant, own, request.full_path.rstrip("?")) or False
 
 
 @bp.route("/logout", methods=["POST"])

@@ -28,6 +28,7 @@ class SessionUser(UserMixin):
     must_change_password: bool
     name: str
     locale: str | None
+    region: str | None = None  # the subscriber's own region code, as on record
 
     def get_id(self) -> str:
         return f"{self.subscriber_id}:{self.token}"
@@ -89,6 +90,7 @@ def session_user(subscriber: Subscriber, credential: Credential) -> SessionUser:
         must_change_password=credential.is_temporary,
         name=subscriber.display_name,
         locale=subscriber.locale,
+        region=subscriber.region,
     )
 
 

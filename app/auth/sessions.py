@@ -30,6 +30,11 @@ def _load_user(user_id: str):
     return service.load_session_user(tenant.slug, user_id)
 
 
+def own_region(user: service.SessionUser):
+    """The subscriber's own region, when they have one the tenant knows."""
+    return g.tenant.region(user.region)
+
+
 def _expired(now: int) -> bool:
     idle = current_app.config["PORTAL_SESSION_IDLE"].total_seconds()
     absolute = current_app.config["PORTAL_SESSION_ABSOLUTE"].total_seconds()
@@ -47,6 +52,9 @@ def enforce() -> object | None:
         return redirect(url_for("auth.login"))
     if now - session.get("seen_at", 0) > SEEN_AT_RESOLUTION:
         session["seen_at"] = now
+    # What the cabinet shows (contacts, tariffs, dates) follows the subscriber's own region,
+    # even on a host of another region, e.g. a session older than that rule.
+    g.region = own_region(current_user) or g.region
     if current_user.must_change_password and request.endpoint not in OPEN_WITH_TEMPORARY_PASSWORD:
         return redirect(url_for("auth.change_password"))
     return None

@@ -62,6 +62,7 @@ class Site:
     tenant: Tenant
     region: Region | None = None
     locale: str | None = None
+    development: bool = False  # a *.localhost name, served only with development hosts on
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,20 @@ class Registry:
         else:
             name = name.rsplit(":", 1)[0] if name.count(":") == 1 else name
         return self.sites.get(name.rstrip("."))
+
+    def host_of(self, tenant: Tenant, region: Region | None, development: bool) -> str | None:
+        """A configured host serving this region of the tenant (None: its region-less hosts),
+        of the same kind as the caller's: development (*.localhost) or not. One that pins
+        no locale comes first, then the order of the YAML."""
+        code = region.code if region else None
+        hosts = [
+            host
+            for host, site in self.sites.items()
+            if site.tenant is tenant
+            and site.development == development
+            and (site.region.code if site.region else None) == code
+        ]
+        return min(hosts, key=lambda host: self.sites[host].locale is not None, default=None)
 
 
 def _template_overrides(folder: Path) -> frozenset[str]:
@@ -100,14 +115,16 @@ def _site_entries(tenant: Tenant, dev_hosts: bool):
     """(host, site, key path) for each host of a tenant, explicit ones first."""
     config = tenant.config
     for i, host in enumerate(config.hosts):
-        yield host.host, Site(tenant, None, host.locale), ("hosts", i, "host")
+        site = Site(tenant, None, host.locale, host.host.endswith(DEV_SUFFIX))
+        yield host.host, site, ("hosts", i, "host")
     for r, region in enumerate(config.regions):
         for i, host in enumerate(region.hosts):
-            yield host.host, Site(tenant, region, host.locale), ("regions", r, "hosts", i, "host")
+            site = Site(tenant, region, host.locale, host.host.endswith(DEV_SUFFIX))
+            yield host.host, site, ("regions", r, "hosts", i, "host")
     if dev_hosts:
-        yield f"{tenant.slug}{DEV_SUFFIX}", Site(tenant), None
+        yield f"{tenant.slug}{DEV_SUFFIX}", Site(tenant, development=True), None
         for region in config.regions:
-            yield f"{region.code}.{tenant.slug}{DEV_SUFFIX}", Site(tenant, region), None
+            yield f"{region.code}.{tenant.slug}{DEV_SUFFIX}", Site(tenant, region, None, True), None
 
 
 def _tenant_folders(roots: list[Path], problems: list[ConfigProblem]):

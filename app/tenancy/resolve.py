@@ -34,6 +34,29 @@ def public_url(tenant, path: str) -> str:
     return base.rstrip("/") + path
 
 
+def region_url(tenant, region, path: str) -> str | None:
+    """An absolute URL of path on a host that serves the region, from the tenant's
+    configuration, never the request's Host header; None when no host serves it.
+
+    A region without a host of its own is served by the tenant's region-less hosts.
+    A development (*.localhost) request goes to a development host, on the port this
+    server listens on (SERVER_PORT, not the Host header).
+    """
+    registry = current_app.extensions["tenancy"]
+    development = g.site.development
+    host = registry.host_of(tenant, region, development)
+    if host is None and region is not None:
+        host = registry.host_of(tenant, None, development)
+    if host is None:
+        return None
+    if not development:
+        return f"https://{host}{path}"
+    scheme = request.scheme
+    port = request.environ.get("SERVER_PORT", "")
+    default = {"http": "80", "https": "443"}.get(scheme)
+    return f"{scheme}://{host}{'' if port in ('', default) else ':' + port}{path}"
+
+
 def tenant_static(filename: str):
     """The current tenant's own assets (logo, favicon) from tenants/<slug>/static/."""
     return send_from_directory(g.tenant.folder / "static", filename, max_age=3600)

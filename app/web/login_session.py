@@ -6,13 +6,18 @@ Login (auth) and recovery (after a reset) both begin one; the session rules that
 
 import time
 
-from flask import session
+from flask import g, session
 from flask_login import login_user, logout_user
 
 
-def begin(user) -> None:
-    """Start a brand-new session for a subscriber who just proved who they are."""
-    region = session.get("region")
+def begin(user, picked: str | None = None) -> None:
+    """Start a brand-new session for a subscriber who just proved who they are.
+
+    The session's region is the subscriber's own (user.region, when the tenant knows it);
+    only a subscriber without one keeps the region picked at login (or this browser's).
+    """
+    own = g.tenant.region(user.region)
+    region = own.code if own else picked or session.get("region")
     session.clear()
     now = int(time.time())
     session["tenant"] = user.tenant

@@ -48,3 +48,12 @@ def test_development_hosts_are_off_in_production():
     registry = load_registry([TEST_TENANTS], {"ru", "en", "hi"}, dev_hosts=False)
     assert registry.resolve("acme.localhost") is None
     assert registry.resolve("lk.acme.test").tenant.slug == "acme"
+
+
+def test_the_host_of_a_region_comes_from_the_configuration(registry):
+    acme = registry.tenants["acme"]
+    north, south = acme.region("north"), acme.region("south")
+    assert registry.host_of(acme, north, development=False) == "north.acme.test"
+    assert registry.host_of(acme, north, development=True) == "north.acme.localhost"
+    assert registry.host_of(acme, None, development=False) == "lk.acme.test"  # pins no locale
+    assert registry.host_of(acme, south, development=False) is None  # served by lk.acme.test

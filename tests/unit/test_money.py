@@ -34,3 +34,17 @@ def test_daily_parts_add_up_to_the_monthly_fee(year, month):
         total += daily_part(fee, day)
         day += timedelta(days=1)
     assert total == fee
+
+
+@pytest.mark.parametrize(
+    ("balance", "repayment", "repaid_in", "expected"),
+    [
+        (38000, 49000, 3, 3),  # the credit is most of the balance: it lasts until the write-off
+        (136000, 49000, 3, 53),  # a top-up outlasts it: what is left after it, 870 ₽
+        (4000, 49000, 3, 2),  # the money runs out before the write-off comes
+        (38000, 49000, 0, 0),  # due today: only the balance without the credit counts
+        (38000, 0, None, 23),  # no promise: as before
+    ],
+)
+def test_days_left_count_a_promised_payments_write_off(balance, repayment, repaid_in, expected):
+    assert days_left(balance, 49000, 30, repayment, repaid_in) == expected

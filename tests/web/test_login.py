@@ -117,3 +117,90 @@ def test_next_parameter_cannot_leave_the_site(client, make_subscriber):
         {"login": subscriber["account"], "password": "Sunny-Garden-77"},
     )
     assert response.headers["Location"] == "/"
+
+
+def _region_shown(response) -> str:
+    import re
+
+    match = re.search(r'<span class="region"[^>]*>([^<]*)</span>', response.get_data(as_text=True))
+    return match.group(1) if match else ""
+
+
+def test_a_region_picked_at_login_gives_way_to_the_subscribers_own(tenant_client, make_subscriber):
+    # IP-Home asks for a region on its login form; this subscriber lives in Moscow.
+    make_subscriber(
+        tenant="iphome", password="Sunny-Garden-77", logins={"login": "108837"}, region="msk"
+    )
+    client = tenant_client("iphome.localhost")
+    client.set_cookie("lang", "ru", domain="iphome.localhost")
+    response = client.login("108837", "Sunny-Garden-77", region="tomilino")
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    page = client.get("/")
+    assert _region_shown(page) == "Москва (юго-восток)"
+    assert "Томилино" not in page.get_data(as_text=True)
+
+
+def test_a_subscriber_without_a_region_keeps_the_one_picked(tenant_client, make_subscriber):
+    make_subscriber(tenant="iphome", password="Sunny-Garden-77", logins={"login": "eg-10234"})
+    client = tenant_client("iphome.localhost")
+    client.set_cookie("lang", "ru", domain="iphome.localhost")
+    assert client.login("eg-10234", "Sunny-Garden-77", region="tomilino").status_code == 302
+    assert _region_shown(client.get("/")) == "Томилино"
+
+
+@pytest.fixture
+def spb_subscriber(make_subscriber):
+    return make_subscriber(
+        tenant="netbynet",
+        password="Sunny-Garden-77",
+        logins={"contract": "781045236"},
+        region="spb",
+    )
+
+
+def test_login_on_another_regions_host_moves_to_the_subscribers_own(tenant_client, spb_subscriber):
+    moscow = tenant_client("msk.netbynet.localhost")
+    response = moscow.form(
+        "/login?next=/statement",
+        {"login": "781045236", "password": "Sunny-Garden-77"},
+        page="/login?next=/statement",
+    )
+    # The same page on the region's own host, named by the tenant's configuration.
+    assert response.status_code == 303
+    assert response.headers["Location"] == "http://spb.netbynet.localhost/login?next=/statement"
+    # Nobody is logged in on the Moscow host …
+    assert moscow.get("/").status_code == 302
+    # … and on the Saint Petersburg host the cabinet is the subscriber's own region's.
+    spb = tenant_client("spb.netbynet.localhost")
+    assert spb.login("781045236", "Sunny-Garden-77").status_code == 302
+    assert _region_shown(spb.get("/")) == "Санкт-Петербург и Ленинградская область"
+
+
+def test_the_move_uses_the_configured_host_and_its_scheme(tenant_client, spb_subscriber):
+    response = tenant_client("msk.stat.netbynet.ru").login("781045236", "Sunny-Garden-77")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "https://spb.stat.netbynet.ru/login"
+
+
+def test_the_tenants_own_host_serves_every_region(tenant_client, spb_subscriber):
+    client = tenant_client("netbynet.localhost")
+    assert client.login("781045236", "Sunny-Garden-77").status_code == 302
+    assert _region_shown(client.get("/")) == "Санкт-Петербург и Ленинградская область"
+
+
+def test_another_regions_host_tells_a_wrong_password_nothing(tenant_client, spb_subscriber):
+    moscow = tenant_client("msk.netbynet.localhost")
+    wrong_password = moscow.login("781045236", "not-the-password")
+    unknown_login = moscow.login("999999999", "not-the-password")
+    assert wrong_password.status_code == unknown_login.status_code == 200
+    assert "Неверный" in wrong_password.get_data(as_text=True) or (
+        "The login or password is incorrect." in wrong_password.get_data(as_text=True)
+    )
+    assert _page_without_token(wrong_password).replace("781045236", "999999999") == (
+        _page_without_token(unknown_login)
+    )
+
+
+def test_on_a_development_port_the_move_keeps_the_port(tenant_client, spb_subscriber):
+    response = tenant_client("msk.netbynet.localhost:5000").login("781045236", "Sunny-Garden-77")
+    assert response.headers["Location"] == "http://spb.netbynet.localhost:5000/login"

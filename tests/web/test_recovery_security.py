@@ -248,8 +248,8 @@ def test_recovery_ends_every_open_session(tenant_client, athome, sms):
 
 
 def test_failed_delivery_says_so_and_changes_nothing(app, tenant_client, athome, monkeypatch):
-    from app.notify.service import DeliveryError
     from app.notify import messages
+    from app.notify.service import DeliveryError
 
     def down(*args, **kwargs):
         raise DeliveryError("gateway down")

@@ -155,3 +155,43 @@ def test_an_error_in_a_page_shows_no_traceback(app, client, make_subscriber, mon
     assert response.status_code == 500
     text = response.get_data(as_text=True)
     assert "Traceback" not in text and "database exploded" not in text
+
+
+def _region_shown(response) -> str:
+    import re
+
+    match = re.search(r'<span class="region"[^>]*>([^<]*)</span>', response.get_data(as_text=True))
+    return match.group(1) if match else ""
+
+
+def test_the_sessions_region_is_the_subscribers_own(tenant_client, make_subscriber):
+    make_subscriber(tenant="iphome", password=PASSWORD, logins={"login": "108837"}, region="msk")
+    client = tenant_client("iphome.localhost")
+    client.set_cookie("lang", "ru", domain="iphome.localhost")
+    client.login("108837", PASSWORD, region="tomilino")
+    with client.session_transaction() as session:
+        assert session["region"] == "msk"
+        # A session from before the rule, or one whose region was changed, …
+        session["region"] = "tomilino"
+    # … still shows the subscriber's own region, its contacts and its tariffs.
+    assert _region_shown(client.get("/")) == "Москва (юго-восток)"
+
+
+def test_a_session_on_another_regions_host_shows_the_subscribers_region(
+    tenant_client, make_subscriber
+):
+    make_subscriber(
+        tenant="netbynet", password=PASSWORD, logins={"contract": "781045236"}, region="spb"
+    )
+    home = tenant_client("netbynet.localhost")
+    home.login("781045236", PASSWORD)
+    # A session cookie carried to the Moscow host (say, one from before logins moved people).
+    moscow = tenant_client("msk.netbynet.localhost")
+    moscow.set_cookie("session", _session_cookie_of(home), domain="msk.netbynet.localhost")
+    page = moscow.get("/")
+    assert page.status_code == 200
+    assert _region_shown(page) == "Санкт-Петербург и Ленинградская область"
+
+
+def _session_cookie_of(client) -> str:
+    return client.get_cookie("session", domain="netbynet.localhost").value
