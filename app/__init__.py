@@ -28,6 +28,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _register_features(app)
     errors.init_app(app)
     app.after_request(_security_headers)
+    app.after_request(_commit_once)
     _register_commands(app)
     return app
 
@@ -70,6 +71,18 @@ def _register_features(app: Flask) -> None:
         sandbox,
     ):
         feature.init_app(app)
+
+
+def _commit_once(response):
+    # One commit per request, once the view has answered without an error: a view and the
+    # services it calls only flush, so a failure half-way leaves nothing behind. Batch
+    # jobs, and a payment that must be durable before the payer goes to the bank, commit
+    # on their own.
+    if response.status_code < 400:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return response
 
 
 CONTENT_SECURITY_POLICY = (

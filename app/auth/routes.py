@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.tenancy.resolve import region_url
 from app.tenancy.theming import text
 from app.web import login_session
@@ -70,7 +70,6 @@ def login():
         )
         if subscriber_id is not None:
             user = service.start_session(g.tenant.slug, subscriber_id)
-            db.session.commit()
             elsewhere = _region_elsewhere(user)
             if elsewhere:
                 return redirect(elsewhere, 303)
@@ -100,7 +99,6 @@ def _region_elsewhere(user: service.SessionUser) -> str | bool | None:
 @login_required
 def logout():
     service.end_all_sessions(current_user.subscriber_id)
-    db.session.commit()
     login_session.end()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
@@ -120,7 +118,6 @@ def change_password():
                 g.tenant.slug, current_user.subscriber_id, form.new.data, _argon2_profile()
             )
             user = service.start_session(g.tenant.slug, current_user.subscriber_id)
-            db.session.commit()
             login_session.begin(user)
             flash(_("Your password has been changed. Other devices have been logged out."), "info")
             return redirect(url_for("account.dashboard"))

@@ -113,7 +113,6 @@ def _finish(result, account):
         offer = promised.offer(g.tenant, account)
         flash(refusal_text(offer) if offer.refusal else _("Please try again."), "error")
         return _page(status=409)
-    db.session.commit()
     _flash_done(result, account.number)
     return redirect(url_for("billing.promised_page"))
 
@@ -154,7 +153,6 @@ def _send_code(account):
             "error",
         )
         return _page(status=429)
-    db.session.commit()
     session[SESSION_KEY] = sent.handle
     return redirect(url_for("billing.promised_confirm"))
 
@@ -182,13 +180,10 @@ def promised_confirm():
         if outcome == Outcome.OK and result is not None:
             session.pop(SESSION_KEY, None)
             if isinstance(result, Refusal):
-                db.session.commit()  # the code is spent even though the rules said no
                 return _refused_after_code()
-            db.session.commit()
             account = db.session.get(Account, result.account_id)
             _flash_done(result, account.number)
             return redirect(url_for("billing.promised_page"))
-        db.session.commit()  # counts the wrong guess
         # On the field, so the message is tied to the input (aria-describedby).
         form.code.errors.append(CODE_ERRORS[outcome]())
     minutes = g.tenant.config.recovery.code_minutes

@@ -90,7 +90,6 @@ def confirm_contact_start():
             "error",
         )
         return _page(form=form, status=503)
-    db.session.commit()
     session[SESSION_KEY] = issued.handle
     return redirect(url_for("recovery.confirm_contact_code"))
 
@@ -110,11 +109,9 @@ def confirm_contact_code():
         challenge = verification.verified(g.tenant.slug, handle)
         if outcome == Outcome.OK and challenge.subscriber_id == current_user.subscriber_id:
             service.confirm_contact(g.tenant, current_user.subscriber_id, challenge)
-            db.session.commit()
             session.pop(SESSION_KEY, None)
             flash(_("Confirmed. Password recovery will use it."), "info")
             return redirect(url_for("recovery.contacts"))
-        db.session.commit()
         error = _("The code is incorrect or no longer valid.")
     return render_template("recovery/contact_code.html", form=form, error=error)
 
@@ -126,6 +123,5 @@ def switch_off():
     if not form.validate_on_submit() or not _password_ok(form):
         return _page(off_form=form)
     service.switch_off(g.tenant, current_user.subscriber_id)
-    db.session.commit()
     flash(_("Password recovery is switched off."), "info")
     return redirect(url_for("recovery.contacts"))

@@ -73,7 +73,6 @@ def ask(code: str):
         )
         return render_template("recovery/ask.html", flow=flow, form=form, error=message), 429
     failed = _deliver(flow, prepared)
-    db.session.commit()
     _pad(started)
     if failed:
         message = _("We could not send the message right now. Please try again in a few minutes.")
@@ -133,7 +132,6 @@ def code():
         outcome = verification.check_code(
             g.tenant.slug, state["handle"], form.code.data, g.tenant.config.recovery.max_guesses
         )
-        db.session.commit()
         if outcome == Outcome.OK:
             return redirect(url_for("recovery.new_password"))
         error = CODE_ERRORS[outcome]()
@@ -179,7 +177,6 @@ def _set_password(challenge: Challenge):
     _notify_changed(subscriber_id, challenge.channel)
     flow = next((f for f in g.tenant.config.recovery.flows if f.code == challenge.flow), None)
     logins = service.login_names(g.tenant, subscriber_id) if flow and flow.tell_login else []
-    db.session.commit()
     session.pop(SESSION_KEY, None)
     if g.tenant.config.recovery.log_in_after_reset:
         login_session.begin(auth_service.start_session(g.tenant.slug, subscriber_id))

@@ -135,8 +135,7 @@ def test_days_left_count_the_promised_payments_write_off(app, tenant_client, mak
     assert re.search(r'data-testid="repayment">₽490.00, to be written off on \w+ \d+, \d{4}<', page)
 
     # A top-up of 980 ₽ outlasts the write-off: what remains after it is 870 ₽.
-    from app.core.ledger import EntryKind
-    from app.core.ledger import post_entry
+    from app.core.ledger import EntryKind, post_entry
 
     with app.app_context():
         post_entry("tomtel", subscriber["account_id"], 98000, EntryKind.PAYMENT, "top-up")
