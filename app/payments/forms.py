@@ -59,7 +59,7 @@ class AmountField(StringField):
 
 
 def _method_label(method) -> str:
-    brands = f" ({', '.join(method.brands)})" if method.brands else ""
+    brands = f" ({', '.join(text(b) for b in method.brands)})" if method.brands else ""
     return f"{text(method.name)}{brands}"
 
 

@@ -24,7 +24,8 @@ class PaymentMethod(Model):
     code: Code
     kind: PaymentKind
     name: Text
-    brands: tuple[str, ...] = ()
+    # Card systems, mobile operators, shops shown beside the method: ISP text, one per locale.
+    brands: tuple[Text, ...] = ()
     commission_percent: Decimal = Field(default=Decimal(0), ge=0, le=100)
     crediting: Text | None = None
     # Paid from the cabinet through the payment provider; otherwise shown as information.

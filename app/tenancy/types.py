@@ -4,7 +4,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel, model_validator
 
 
 class Model(BaseModel):
@@ -45,6 +45,13 @@ class Text(RootModel[dict[str, str]]):
     """ISP-owned text with one value per locale, e.g. {ru: …, en: …, hi: …}."""
 
     model_config = ConfigDict(frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _per_locale(cls, value: object) -> object:
+        if isinstance(value, str):
+            raise ValueError("must be written once per locale, e.g. {ru: …, en: …, hi: …}")
+        return value
 
     def get(self, locale: str, fallback: str = "ru") -> str:
         return self.root.get(locale) or self.root.get(fallback) or next(iter(self.root.values()))

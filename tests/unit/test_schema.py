@@ -147,3 +147,43 @@ def test_the_five_launch_tenants_are_valid():
     root = Path(__file__).resolve().parent.parent.parent / "tenants"
     registry = load_registry([root], LOCALES, dev_hosts=True)
     assert set(registry.tenants) >= {"athome", "netbynet", "novotelecom", "tomtel", "iphome"}
+
+
+CARD_METHOD = """
+payments:
+  methods:
+    - code: card
+      kind: card
+      online: true
+      name: {ru: Банковская карта, en: Bank card, hi: बैंक कार्ड}
+      brands:
+        - {ru: МИР, en: Mir, hi: Mir}
+        - {ru: Visa, en: Visa, hi: Visa}
+"""
+
+
+def add_payments(root: Path, block: str = CARD_METHOD) -> None:
+    path = root / "acme" / "tenant.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + block, encoding="utf-8")
+
+
+def test_brands_are_isp_text_in_every_locale(tenants_dir):
+    add_payments(tenants_dir)
+    registry = load_registry([tenants_dir], LOCALES, dev_hosts=True)
+    (method,) = registry.tenants["acme"].config.payments.methods
+    assert [b.get("en") for b in method.brands] == ["Mir", "Visa"]
+    edit(tenants_dir, "{ru: МИР, en: Mir, hi: Mir}", "{ru: МИР, en: Mir}")
+    line = line_of(tenants_dir, "{ru: МИР, en: Mir}")
+    assert problems(tenants_dir) == [
+        f"tenants/acme/tenant.yaml:{line}: payments.methods.0.brands.0: "
+        "missing the 'hi' translation"
+    ]
+
+
+def test_a_brand_written_in_one_language_only_is_refused(tenants_dir):
+    add_payments(tenants_dir, CARD_METHOD.replace("{ru: МИР, en: Mir, hi: Mir}", "МИР"))
+    line = line_of(tenants_dir, "- МИР")
+    assert problems(tenants_dir) == [
+        f"tenants/acme/tenant.yaml:{line}: payments.methods.0.brands.0: "
+        "must be written once per locale, e.g. {ru: …, en: …, hi: …}"
+    ]
