@@ -23,6 +23,7 @@ from wtforms.validators import (
 )
 
 from app.tenancy.registry import Tenant
+from app.tenancy.schema import PaymentKind, PaymentMethod
 from app.tenancy.theming import money, text
 
 from . import service
@@ -56,6 +57,47 @@ class AmountField(StringField):
                     max=money(rules.max_amount),
                 )
             )
+
+
+CHOICE_LABELS = {PaymentKind.WALLET: _l("Wallet"), PaymentKind.BANK_ONLINE: _l("Bank")}
+CHOICE_ERRORS = {
+    PaymentKind.WALLET: _l("Choose one of the wallets listed."),
+    PaymentKind.BANK_ONLINE: _l("Choose one of the banks listed."),
+}
+
+
+class MethodChoiceField(RadioField):
+    """Which wallet or bank, asked only of a payer who chose its method."""
+
+    def __init__(self, *args, method_code: str = "", message: str = "", **kwargs):
+        super().__init__(*args, validate_choice=False, **kwargs)
+        self.method_code, self.message = method_code, message
+
+    def pre_validate(self, form):
+        """Required, and one of the tenant's list, when the payer chose this field's method."""
+        if form.method.data != self.method_code:
+            self.data = None
+            return
+        if self.data not in {value for value, *_rest in self.iter_choices()}:
+            raise ValidationError(str(self.message))
+
+
+def _choice_field(method: PaymentMethod) -> MethodChoiceField:
+    return MethodChoiceField(
+        CHOICE_LABELS[method.kind],
+        name=f"{method.code}-choice",
+        choices=[SelectChoice(c.code, text(c.name)) for c in method.choices],
+        method_code=method.code,
+        message=CHOICE_ERRORS[method.kind],
+    )
+
+
+def chosen(form, method: PaymentMethod) -> str | None:
+    """The wallet or bank picked for the method: the only one, or the payer's pick."""
+    if len(method.choices) == 1:
+        return method.choices[0].code
+    name = form.choice_fields.get(method.code)
+    return getattr(form, name).data if name else None
 
 
 def _method_label(method) -> str:
@@ -118,6 +160,10 @@ def _money_fields(form_class, tenant: Tenant, region) -> None:
         default=methods[0].code if methods else None,
         validators=[InputRequired(_l("Choose how to pay."))],
     )
+    form_class.choice_fields = {}
+    for i, method in enumerate(m for m in methods if len(m.choices) > 1):
+        setattr(form_class, f"choice_{i}", _choice_field(method))
+        form_class.choice_fields[method.code] = f"choice_{i}"
     form_class.amount = AmountField(
         _l("Amount, ₽"),
         description=_l(

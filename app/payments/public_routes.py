@@ -7,9 +7,9 @@ from flask_login import current_user, login_required
 from app.extensions import db, limiter
 
 from . import bp, lookup, service
-from .forms import ConfirmForm, payment_form
+from .forms import ConfirmForm, chosen, payment_form
 from .models import PaymentKind
-from .routes import go_to_provider, method_hints
+from .routes import go_to_provider, method_hints, method_name
 
 DRAFT = "payment_draft"
 LOOKUP_LIMIT = "20 per 10 minutes"  # finding accounts by number must not become a directory
@@ -25,10 +25,14 @@ def _find_page(who: str):
             account_id = lookup.by_account_number(tenant, form.target.data)
             found = [account_id] if account_id else []
         if len(found) == 1:
+            method = next(
+                m for m in service.online_methods(tenant, g.region) if m.code == form.method.data
+            )
             session[DRAFT] = {
                 "who": who,
                 "account_id": found[0],
-                "method": form.method.data,
+                "method": method.code,
+                "choice": chosen(form, method),
                 "amount": form.amount.kopecks,
                 "email": form.email.data or None,
             }
@@ -51,7 +55,12 @@ def _confirm_page(who: str):
     method = next(
         (m for m in service.online_methods(tenant, g.region) if m.code == draft["method"]), None
     )
-    if holder is None or method is None or not service.amount_allowed(tenant, draft["amount"]):
+    if (
+        holder is None
+        or method is None
+        or not service.amount_allowed(tenant, draft["amount"])
+        or not service.choice_allowed(method, draft.get("choice"))
+    ):
         session.pop(DRAFT, None)
         return redirect(url_for(f"payments.{who}"))
     form = ConfirmForm()
@@ -60,8 +69,15 @@ def _confirm_page(who: str):
         db.session.commit()
         session.pop(DRAFT, None)
         return go_to_provider(payment, method)
+    choice = service.method_choice(tenant, method.code, draft.get("choice"))
     return render_template(
-        "payments/confirm.html", form=form, who=who, holder=holder, method=method, draft=draft
+        "payments/confirm.html",
+        form=form,
+        who=who,
+        holder=holder,
+        method=method,
+        method_name=method_name(method, choice),
+        draft=draft,
     )
 
 
@@ -72,6 +88,7 @@ def _drafted_payment(who: str, draft: dict, holder, method) -> service.NewPaymen
     return service.NewPayment(
         account_id=holder.account_id,
         method=method,
+        method_choice=draft.get("choice"),
         amount=draft["amount"],
         kind=PaymentKind.OWN if own else kind,
         payer_subscriber_id=payer,

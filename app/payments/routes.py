@@ -11,7 +11,7 @@ from app.tenancy.theming import text
 
 from . import bp, lookup, service
 from .callback import handle_notification
-from .forms import payment_form
+from .forms import chosen, payment_form
 from .models import Payment, PaymentKind, PaymentStatus
 from .providers import FailureReason, ProviderUnavailable
 
@@ -55,6 +55,14 @@ def method_hints(methods) -> dict[str, str]:
     return hints
 
 
+def method_name(method, choice=None) -> str:
+    """«E-wallets: QIWI Wallet»: the method and the wallet or bank picked within it."""
+    name = text(method.name)
+    if choice is None or text(choice.name) == name:
+        return name
+    return f"{name}: {text(choice.name)}"
+
+
 def remember(reference: str) -> None:
     """Let this browser see the payment's result without logging in."""
     started = [r for r in session.get(SESSION_PAYMENTS, []) if r != reference]
@@ -80,10 +88,12 @@ def go_to_provider(payment: Payment, method):
 
 def _own_payment(form, accounts, methods) -> service.NewPayment:
     """The payment the validated pay form asks for."""
-    chosen = form.account.data if "account" in form else str(accounts[0].id)
+    account = form.account.data if "account" in form else str(accounts[0].id)
+    method = next(m for m in methods if m.code == form.method.data)
     return service.NewPayment(
-        account_id=next(a.id for a in accounts if str(a.id) == chosen),
-        method=next(m for m in methods if m.code == form.method.data),
+        account_id=next(a.id for a in accounts if str(a.id) == account),
+        method=method,
+        method_choice=chosen(form, method),
         amount=form.amount.kopecks,
         payer_subscriber_id=current_user.subscriber_id,
         payer_email=form.email.data,
@@ -124,6 +134,15 @@ def pay():
     )
 
 
+def failure_text(payment: Payment, choice) -> str | None:
+    """Why a failed payment failed, in plain words; a wallet or bank that declined is named."""
+    if payment.status != PaymentStatus.FAILED:
+        return None
+    if payment.failure_reason == FailureReason.DECLINED and choice is not None:
+        return _("%(name)s declined the payment.", name=text(choice.name))
+    return str(FAILURE_TEXT.get(payment.failure_reason, FAILURE_TEXT[FailureReason.DECLINED]))
+
+
 def _may_see(payment: Payment) -> bool:
     if current_user.is_authenticated and payment.payer_subscriber_id == current_user.subscriber_id:
         return True
@@ -139,16 +158,16 @@ def result(reference: str):
     balance = None
     if payment.status == PaymentStatus.SUCCEEDED and payment.kind == PaymentKind.OWN:
         balance = lookup.account_choice(g.tenant, payment.account_id).balance
-    reason = None
-    if payment.status == PaymentStatus.FAILED:
-        reason = FAILURE_TEXT.get(payment.failure_reason, FAILURE_TEXT[FailureReason.DECLINED])
+    method = service.method_by_code(g.tenant, payment.method)
+    choice = service.method_choice(g.tenant, payment.method, payment.method_choice)
     return render_template(
         "payments/result.html",
         payment=payment,
-        method=service.method_by_code(g.tenant, payment.method),
+        method=method,
+        method_name=method_name(method, choice) if method else None,
         holder=lookup.holder(g.tenant, payment.account_id),
         balance=balance,
-        reason=reason,
+        reason=failure_text(payment, choice),
     )
 
 

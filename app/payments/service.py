@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.tenancy.registry import Tenant
 from app.tenancy.resolve import public_url
+from app.tenancy.schema import MethodChoice, PaymentMethod, Region
 from app.tenancy.schema import PaymentKind as MethodKind
-from app.tenancy.schema import PaymentMethod, Region
 
 from .models import Payment, PaymentKind, PaymentStatus
 from .providers import FailureReason, Order, ProviderUnavailable, get_provider
@@ -76,12 +76,30 @@ class NewPayment:
     payer_subscriber_id: int | None = None
     payer_email: str | None = None
     save_card: bool = False
+    method_choice: str | None = None
+
+
+def choice_allowed(method: PaymentMethod, code: str | None) -> bool:
+    """The pick is one of the method's wallets or banks; no pick for a method without them."""
+    if not method.choices:
+        return code is None
+    return any(c.code == code for c in method.choices)
+
+
+def method_choice(tenant: Tenant, method_code: str, code: str | None) -> MethodChoice | None:
+    """The wallet or bank a payment was made through, as the tenant names it."""
+    method = method_by_code(tenant, method_code)
+    if method is None or code is None:
+        return None
+    return next((c for c in method.choices if c.code == code), None)
 
 
 def create_payment(tenant: Tenant, new: NewPayment, reference: str | None = None) -> Payment:
     """Record a pending payment; the caller commits before sending the payer to the provider."""
     if not amount_allowed(tenant, new.amount):
         raise ValueError("amount outside the tenant's limits")
+    if not choice_allowed(new.method, new.method_choice):
+        raise ValueError("not one of the method's wallets or banks")
     payment = Payment(
         tenant=tenant.slug,
         reference=reference or new_reference(),
@@ -89,6 +107,7 @@ def create_payment(tenant: Tenant, new: NewPayment, reference: str | None = None
         payer_subscriber_id=new.payer_subscriber_id,
         kind=new.kind,
         method=new.method.code,
+        method_choice=new.method_choice,
         amount=new.amount,
         currency=tenant.config.currency,
         status=PaymentStatus.PENDING,
@@ -118,6 +137,7 @@ def order_of(tenant: Tenant, payment: Payment, method_kind: str) -> Order:
         description=f"{name}: {payment.reference}",
         save_card=payment.save_card,
         payer_email=payment.payer_email,
+        method_choice=payment.method_choice,
     )
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .schema import Colours, FindBy, TenantConfig, Text
+from .schema import CHOICE_KINDS, Colours, FindBy, TenantConfig, Text
 
 Problem = tuple[tuple, str]
 
@@ -94,6 +94,7 @@ def _money_problems(config: TenantConfig) -> Iterator[Problem]:
         yield ("payments", "min_amount"), "is larger than max_amount"
     if payments.require_consent and payments.terms is None:
         yield ("payments", "terms"), "is needed when require_consent is set"
+    yield from _choice_problems(config)
     promised = config.billing.promised_payment
     if promised is not None:
         path = ("billing", "promised_payment")
@@ -101,6 +102,16 @@ def _money_problems(config: TenantConfig) -> Iterator[Problem]:
             yield (*path, "fixed_amount"), "is needed exactly when amount is 'fixed'"
         if (promised.period == "rolling") != (promised.window_days is not None):
             yield (*path, "window_days"), "is needed exactly when period is 'rolling'"
+
+
+def _choice_problems(config: TenantConfig) -> Iterator[Problem]:
+    for i, method in enumerate(config.payments.methods):
+        path = ("payments", "methods", i, "choices")
+        if method.choices and method.kind not in CHOICE_KINDS:
+            yield path, "only wallet and bank_online methods offer a choice of wallet or bank"
+        elif method.online and method.kind in CHOICE_KINDS and not method.choices:
+            yield path, "an online wallet or bank_online method must list its wallets or banks"
+        yield from _duplicates(path, [c.code for c in method.choices])
 
 
 def _recovery_problems(config: TenantConfig) -> Iterator[Problem]:

@@ -20,12 +20,29 @@ class PaymentKind(StrEnum):
     AUTOPAY = "autopay"
 
 
+# Kinds where the payer picks which wallet or bank pays; the gateway is told the pick.
+CHOICE_KINDS = frozenset({PaymentKind.WALLET, PaymentKind.BANK_ONLINE})
+
+
+class MethodChoice(Model):
+    """A wallet or bank within a method (ЮMoney, QIWI, Сбербанк Онлайн …).
+
+    The code is what the gateway is told (like a gateway's payment-method type); the name is
+    shown to the payer.
+    """
+
+    code: Code
+    name: Text
+
+
 class PaymentMethod(Model):
     code: Code
     kind: PaymentKind
     name: Text
     # Card systems, mobile operators, shops shown beside the method: ISP text, one per locale.
     brands: tuple[Text, ...] = ()
+    # E-wallets and internet banking: the wallets or banks the payer picks from (one: no pick).
+    choices: tuple[MethodChoice, ...] = ()
     commission_percent: Decimal = Field(default=Decimal(0), ge=0, le=100)
     crediting: Text | None = None
     # Paid from the cabinet through the payment provider; otherwise shown as information.

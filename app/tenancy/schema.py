@@ -7,7 +7,9 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, field_validator
 
 from .money_schema import (  # noqa: F401  (part of the schema's public names)
+    CHOICE_KINDS,
     Billing,
+    MethodChoice,
     PaymentKind,
     PaymentMethod,
     Payments,

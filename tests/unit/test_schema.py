@@ -187,3 +187,47 @@ def test_a_brand_written_in_one_language_only_is_refused(tenants_dir):
         f"tenants/acme/tenant.yaml:{line}: payments.methods.0.brands.0: "
         "must be written once per locale, e.g. {ru: …, en: …, hi: …}"
     ]
+
+
+WALLET_METHOD = """
+    - code: wallet
+      kind: wallet
+      online: true
+      name: {ru: Кошельки, en: E-wallets, hi: ई-वॉलेट}
+      choices:
+        - code: qiwi
+          name: {ru: QIWI Кошелёк, en: QIWI Wallet, hi: QIWI वॉलेट}
+"""
+
+
+def test_wallets_are_listed_with_codes_and_isp_names(tenants_dir):
+    add_payments(tenants_dir, CARD_METHOD + WALLET_METHOD)
+    registry = load_registry([tenants_dir], LOCALES, dev_hosts=True)
+    (_, wallet) = registry.tenants["acme"].config.payments.methods
+    assert [(c.code, c.name.get("en")) for c in wallet.choices] == [("qiwi", "QIWI Wallet")]
+
+
+def test_an_online_wallet_must_list_its_wallets(tenants_dir):
+    block = WALLET_METHOD[: WALLET_METHOD.index("      choices:")]
+    add_payments(tenants_dir, CARD_METHOD + block)
+    line = line_of(tenants_dir, "code: wallet")
+    assert problems(tenants_dir) == [
+        f"tenants/acme/tenant.yaml:{line}: payments.methods.1.choices: "
+        "an online wallet or bank_online method must list its wallets or banks"
+    ]
+
+
+def test_only_wallets_and_banks_offer_a_choice(tenants_dir):
+    card = CARD_METHOD + "      choices:\n        - {code: qiwi, name: {ru: Q, en: Q, hi: Q}}\n"
+    add_payments(tenants_dir, card)
+    assert any(
+        "payments.methods.0.choices: only wallet and bank_online methods offer a choice" in p
+        for p in problems(tenants_dir)
+    )
+
+
+def test_a_wallet_listed_twice_is_refused(tenants_dir):
+    twice = WALLET_METHOD + "        - {code: qiwi, name: {ru: Q, en: Q, hi: Q}}\n"
+    add_payments(tenants_dir, CARD_METHOD + twice)
+    (problem,) = problems(tenants_dir)
+    assert "payments.methods.1.choices.1: 'qiwi' is defined twice" in problem

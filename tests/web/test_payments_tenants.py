@@ -189,10 +189,9 @@ def test_wallet_payment_is_confirmed_on_the_bank_page(app, tenant_client, make_s
     subscriber = make_subscriber(tenant="athome", password=PASSWORD, logins={"login": "petrov"})
     client = tenant_client("athome.localhost")
     client.login("petrov", PASSWORD)
-    bank_page = client.form("/payments", {"method": "wallet", "amount": "120.50"}).headers[
-        "Location"
-    ]
-    assert "Confirm the payment" in client.get(bank_page).get_data(as_text=True)
+    data = {"method": "wallet", "wallet-choice": "webmoney", "amount": "120.50"}
+    bank_page = client.form("/payments", data).headers["Location"]
+    assert "Pay with WebMoney" in client.get(bank_page).get_data(as_text=True)
     line = result_after(client, client.form(bank_page, {}))
     assert line.startswith("Result: credited.")
     assert balance_of(app, subscriber["account_id"]) == 12050

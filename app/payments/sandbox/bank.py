@@ -87,6 +87,7 @@ def open_operation(order: Order, return_url: str, notify_url: str) -> SandboxOpe
         amount=order.amount,
         currency=order.currency,
         method=order.method_kind,
+        choice=order.method_choice,
         description=order.description[:200],
         save_card=order.save_card and order.method_kind == "card",
         return_url=return_url,
