@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from app.account import service as account_service
 from app.extensions import csrf, db
-from app.tenancy.theming import text
+from app.tenancy.theming import money, text
 
 from . import bp, lookup, service
 from .callback import handle_notification
@@ -34,6 +34,47 @@ FAILURE_TEXT = {
     FailureReason.DECLINED: _l("The bank declined the payment."),
     FailureReason.UNAVAILABLE: _l("The payment service did not answer. Nothing was charged."),
 }
+
+
+WHY_TEXT = {
+    service.Why.DEBT: _l(
+        "Suggested amount %(amount)s: it clears the debt and pays for the next month."
+    ),
+    service.Why.DEBT_CAPPED: _l(
+        "Suggested amount %(amount)s: the most one payment can be. Clearing the debt and "
+        "paying for the next month takes %(needed)s."
+    ),
+    service.Why.TOP_UP: _l(
+        "Suggested amount %(amount)s: together with the balance it pays for the next month."
+    ),
+    service.Why.MONTH: _l("Suggested amount %(amount)s: this is what the next month costs."),
+    service.Why.MONTH_CAPPED: _l(
+        "Suggested amount %(amount)s: the most one payment can be. The next month takes %(needed)s."
+    ),
+    service.Why.COVERED: _l("Suggested amount %(amount)s: the monthly fee, to pay a month ahead."),
+    service.Why.MINIMUM: _l("Suggested amount %(amount)s: the smallest payment accepted."),
+}
+
+
+def suggestion_text(account, suggestion: service.Suggestion) -> str:
+    """The line above the pay form: the balance, then why the suggested amount is what it is."""
+    if suggestion.covered:
+        status = _(
+            "Account %(number)s: balance %(balance)s, which already pays for the next month.",
+            number=account.number,
+            balance=money(account.balance),
+        )
+    else:
+        status = _(
+            "Account %(number)s: balance %(balance)s.",
+            number=account.number,
+            balance=money(account.balance),
+        )
+    why = str(WHY_TEXT[suggestion.why]) % {
+        "amount": money(suggestion.amount),
+        "needed": money(suggestion.needed),
+    }
+    return f"{status} {why}"
 
 
 def roubles(kopecks: int) -> str:
@@ -109,11 +150,9 @@ def pay():
     accounts = lookup.subscriber_accounts(tenant, current_user.subscriber_id)
     methods = service.online_methods(tenant, region)
     form = payment_form(tenant, region, "own", accounts)
-    suggestions = {
-        a.id: service.suggested_amount(tenant, a.balance, a.monthly_total) for a in accounts
-    }
+    suggestions = {a.id: service.suggestion(tenant, a.balance, a.monthly_total) for a in accounts}
     if request.method == "GET" and accounts:
-        form.amount.data = roubles(suggestions[accounts[0].id])
+        form.amount.data = roubles(suggestions[accounts[0].id].amount)
         profile = account_service.subscriber_profile(tenant, current_user.subscriber_id)
         form.email.data = profile.email if profile else None
     if accounts and methods and form.validate_on_submit():
@@ -126,7 +165,7 @@ def pay():
         "payments/pay.html",
         form=form,
         accounts=accounts,
-        suggestions=suggestions,
+        suggestions={a.id: suggestion_text(a, suggestions[a.id]) for a in accounts},
         hints=method_hints(methods),
         offline=offline,
         offline_hints=method_hints(offline),

@@ -5,6 +5,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 
 import sqlalchemy as sa
 
@@ -56,10 +57,48 @@ def amount_allowed(tenant: Tenant, amount: int) -> bool:
     return rules.min_amount <= amount <= rules.max_amount
 
 
-def suggested_amount(tenant: Tenant, balance: int, monthly_total: int) -> int:
-    """What clears the debt and pays the next month; a positive balance counts towards it."""
+class Why(StrEnum):
+    """Why the suggested amount is what it is; the pay page says it in words."""
+
+    DEBT = "debt"  # clears the debt and pays the next month
+    DEBT_CAPPED = "debt_capped"  # the most one payment may be: less than the debt and a month
+    TOP_UP = "top_up"  # with the balance there is, it pays the next month
+    MONTH = "month"  # nothing on the balance: what the next month costs
+    MONTH_CAPPED = "month_capped"  # the most one payment may be: less than the month needs
+    COVERED = "covered"  # the balance already pays the next month: one more month's fee
+    MINIMUM = "minimum"  # less is needed than the smallest payment the ISP takes
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    amount: int  # kopecks, within the ISP's minimum and maximum
+    why: Why
+    covered: bool  # the balance already pays for the next month
+    needed: int  # what the reason asks for before the limits: debt + month, or the rest
+
+
+def suggestion(tenant: Tenant, balance: int, monthly_total: int) -> Suggestion:
+    """What to pay: the debt and the next month, or what the month still needs, or one more
+    month's fee when the balance already covers the next; never outside the ISP's limits."""
     rules = tenant.config.payments
-    return min(max(monthly_total - balance, rules.min_amount), rules.max_amount)
+    covered = balance >= 0 and balance >= monthly_total
+    if balance < 0:
+        needed, why = monthly_total - balance, Why.DEBT
+    elif not covered:
+        needed, why = monthly_total - balance, Why.TOP_UP if balance else Why.MONTH
+    else:
+        needed, why = monthly_total, Why.COVERED
+    amount = min(max(needed, rules.min_amount), rules.max_amount)
+    if amount < needed:
+        why = Why.DEBT_CAPPED if balance < 0 else Why.MONTH_CAPPED
+    elif amount > needed and why in (Why.MONTH, Why.COVERED):
+        why = Why.MINIMUM  # «what the month costs» or «the monthly fee» would not be true
+    return Suggestion(amount, why, covered, needed)
+
+
+def suggested_amount(tenant: Tenant, balance: int, monthly_total: int) -> int:
+    """The amount of suggestion(): the pay form starts with it."""
+    return suggestion(tenant, balance, monthly_total).amount
 
 
 def new_reference() -> str:
