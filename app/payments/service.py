@@ -27,6 +27,15 @@ def online_methods(tenant: Tenant, region: Region | None) -> list[PaymentMethod]
     return [m for m in tenant.payment_methods_for(region) if m.online]
 
 
+def methods_for(tenant: Tenant, region: Region | None, who: str) -> list[PaymentMethod]:
+    """The online methods a payer may use: a guest only those the ISP offers without login."""
+    methods = online_methods(tenant, region)
+    allowed = tenant.config.payments.without_login_methods
+    if who == "guest" and allowed is not None:
+        methods = [m for m in methods if m.code in allowed]
+    return methods
+
+
 def offline_methods(tenant: Tenant, region: Region | None) -> list[PaymentMethod]:
     """Methods shown as information: terminals, bank transfer, cash, autopay."""
     return [m for m in tenant.payment_methods_for(region) if not m.online]

@@ -95,6 +95,7 @@ def _money_problems(config: TenantConfig) -> Iterator[Problem]:
     if payments.require_consent and payments.terms is None:
         yield ("payments", "terms"), "is needed when require_consent is set"
     yield from _choice_problems(config)
+    yield from _without_login_problems(config)
     promised = config.billing.promised_payment
     if promised is not None:
         path = ("billing", "promised_payment")
@@ -112,6 +113,17 @@ def _choice_problems(config: TenantConfig) -> Iterator[Problem]:
         elif method.online and method.kind in CHOICE_KINDS and not method.choices:
             yield path, "an online wallet or bank_online method must list its wallets or banks"
         yield from _duplicates(path, [c.code for c in method.choices])
+
+
+def _without_login_problems(config: TenantConfig) -> Iterator[Problem]:
+    payments = config.payments
+    yield from _duplicates(
+        ("payments", "without_login_find_by"), list(payments.without_login_find_by)
+    )
+    online = {m.code for m in payments.methods if m.online}
+    for i, code in enumerate(payments.without_login_methods or ()):
+        if code not in online:
+            yield ("payments", "without_login_methods", i), f"refers to no online method {code!r}"
 
 
 def _recovery_problems(config: TenantConfig) -> Iterator[Problem]:

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .types import Code, Kopecks, Model, Text
+from .types import Code, Kopecks, Model, Rate, Text
 
 
 class PaymentKind(StrEnum):
@@ -65,6 +65,25 @@ class Requisites(Model):
     purpose: Text
 
 
+class PayeeKey(StrEnum):
+    """What a payer who is not logged in may type to find the account to pay into."""
+
+    ACCOUNT = "account"
+    CONTRACT = "contract"
+    PHONE = "phone"
+
+
+class LookupLimits(Model):
+    """Finding a payee by number shows masked initials: limited, so it cannot list subscribers.
+
+    Counted per client address (within the tenant) and for the whole tenant; a look-up over
+    either is answered 429 «Too many attempts. Please try again in N min.».
+    """
+
+    address: Rate = "20 per 10 minutes"
+    tenant: Rate = "1000 per hour"
+
+
 class Payments(Model):
     methods: tuple[PaymentMethod, ...] = ()
     provider: Literal["sandbox"] = "sandbox"
@@ -73,8 +92,15 @@ class Payments(Model):
     # Электронный город asks the subscriber to tick «Я согласен» with the terms.
     require_consent: bool = False
     terms: Text | None = None
-    # Pay by contract or phone number without logging in (Томтел does).
+    # Pay without logging in (Томтел; At Home's «Оплатить из дома»), finding the account by
+    # what without_login_find_by lists, with the methods without_login_methods lists (all
+    # online methods when unset).
     without_login: bool = False
+    without_login_find_by: tuple[PayeeKey, ...] = Field(
+        default=(PayeeKey.CONTRACT, PayeeKey.PHONE), min_length=1
+    )
+    without_login_methods: tuple[Code, ...] | None = None
+    lookup_limits: LookupLimits = LookupLimits()
     # IP-Home: top up another subscriber's account.
     for_others: bool = False
     # At Home: ask staff to move a payment made to the wrong account.

@@ -41,6 +41,19 @@ def _timezone(value: str) -> str:
 TimeZoneName = Annotated[str, BeforeValidator(_timezone)]
 
 
+def _rate(value: str) -> str:
+    from limits import parse
+
+    try:
+        parse(value)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a rate such as '3 per hour'") from exc
+    return value
+
+
+Rate = Annotated[str, BeforeValidator(_rate)]
+
+
 class Text(RootModel[dict[str, str]]):
     """ISP-owned text with one value per locale, e.g. {ru: …, en: …, hi: …}."""
 

@@ -231,3 +231,25 @@ def test_a_wallet_listed_twice_is_refused(tenants_dir):
     add_payments(tenants_dir, CARD_METHOD + twice)
     (problem,) = problems(tenants_dir)
     assert "payments.methods.1.choices.1: 'qiwi' is defined twice" in problem
+
+
+def test_paying_without_login_names_online_methods_and_known_keys(tenants_dir):
+    flags = "  without_login: true\n  without_login_methods: [card, cash]\n"
+    add_payments(tenants_dir, CARD_METHOD + flags)
+    line = line_of(tenants_dir, "without_login_methods")
+    assert problems(tenants_dir) == [
+        f"tenants/acme/tenant.yaml:{line}: payments.without_login_methods.1: "
+        "refers to no online method 'cash'"
+    ]
+
+
+def test_paying_without_login_finds_by_account_contract_or_phone(tenants_dir):
+    add_payments(tenants_dir, CARD_METHOD + "  without_login_find_by: [contract, surname]\n")
+    (problem,) = problems(tenants_dir)
+    assert "payments.without_login_find_by.1: " in problem and "'account'" in problem
+
+
+def test_look_up_limits_are_rates(tenants_dir):
+    add_payments(tenants_dir, CARD_METHOD + "  lookup_limits: {address: lots}\n")
+    (problem,) = problems(tenants_dir)
+    assert "payments.lookup_limits.address: 'lots' is not a rate such as '3 per hour'" in problem
