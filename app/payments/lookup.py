@@ -17,7 +17,7 @@ from app.core.subscribers import (
 )
 from app.extensions import db
 from app.tenancy.registry import Tenant
-from app.tenancy.schema import IdentifierKind
+from app.tenancy.schema import IdentifierKind, PayeeKey
 
 
 @dataclass(frozen=True)
@@ -69,12 +69,17 @@ def by_account_number(tenant: Tenant, raw: str) -> int | None:
     )
 
 
-def by_contract_or_phone(tenant: Tenant, raw: str) -> list[int]:
-    """Accounts a contract number or a subscriber's phone names; several for a shared phone."""
+def find_payee(tenant: Tenant, raw: str, find_by: tuple[PayeeKey, ...]) -> list[int]:
+    """Accounts that an account number, a contract number or a subscriber's phone names, as far
+    as find_by allows; several when a phone is shared (at most ten)."""
     query = sa.select(Account.id).join(Account.contract).where(Account.tenant == tenant.slug)
-    phone = normalise_phone(raw, tenant.config.phone_region)
     number = _number(raw)
-    conditions = [Contract.number == number] if number else []
+    conditions = []
+    if number and PayeeKey.ACCOUNT in find_by:
+        conditions.append(Account.number == number)
+    if number and PayeeKey.CONTRACT in find_by:
+        conditions.append(Contract.number == number)
+    phone = normalise_phone(raw, tenant.config.phone_region) if PayeeKey.PHONE in find_by else None
     if phone:
         owners = sa.select(Subscriber.id).where(
             Subscriber.tenant == tenant.slug, Subscriber.phone == phone

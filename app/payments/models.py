@@ -40,6 +40,8 @@ class Payment(TenantScoped, db.Model):
     )
     kind: Mapped[PaymentKind] = mapped_column(sa.String(10), default=PaymentKind.OWN)
     method: Mapped[str] = mapped_column(sa.String(40))
+    # The wallet or bank picked within the method (its code in the tenant's YAML), if any.
+    method_choice: Mapped[str | None] = mapped_column(sa.String(40))
     amount: Mapped[int] = mapped_column(sa.BigInteger)
     currency: Mapped[str] = mapped_column(sa.String(3), default="RUB")
     status: Mapped[PaymentStatus] = mapped_column(sa.String(10), default=PaymentStatus.PENDING)

@@ -2,34 +2,74 @@
 
 from flask import abort, g, redirect, render_template, session, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from app.extensions import db, limiter
 from app.tenancy.locale import current_locale
 
 from . import bp, lookup, service
-from .forms import ConfirmForm, payment_form
+from .forms import ConfirmForm, chosen, payment_form
 from .models import PaymentKind
-from .routes import go_to_provider, method_hints
+from .routes import go_to_provider, method_hints, method_name
 
 DRAFT = "payment_draft"
-LOOKUP_LIMIT = "20 per 10 minutes"  # finding accounts by number must not become a directory
+LOOKED_UP = "payee_looked_up"  # on g: this request looked a payee up, so it counts
+
+
+def _looked_up(response) -> bool:
+    return bool(g.get(LOOKED_UP))
+
+
+def _address_key() -> str:
+    return f"{g.tenant.slug}:{get_remote_address()}"
+
+
+def _tenant_key() -> str:
+    return g.tenant.slug
+
+
+# Finding an account by number shows masked initials: it must not become a directory. Only
+# requests that looked a payee up count, per client address and per tenant, at the rates of
+# the tenant's payments.lookup_limits; over either, the portal answers 429 «Too many attempts».
+limit_per_address = limiter.shared_limit(
+    lambda: g.tenant.config.payments.lookup_limits.address,
+    scope="payee-lookup-address",
+    key_func=_address_key,
+    methods=["POST"],
+    deduct_when=_looked_up,
+)
+limit_per_tenant = limiter.shared_limit(
+    lambda: g.tenant.config.payments.lookup_limits.tenant,
+    scope="payee-lookup-tenant",
+    key_func=_tenant_key,
+    methods=["POST"],
+    deduct_when=_looked_up,
+)
+
+
+def _find(tenant, who: str, typed: str) -> list[int]:
+    """The accounts the typed number names; counted against the look-up limits."""
+    g.setdefault(LOOKED_UP, True)
+    if who == "guest":
+        return lookup.find_payee(tenant, typed, tenant.config.payments.without_login_find_by)
+    account_id = lookup.by_account_number(tenant, typed)
+    return [account_id] if account_id else []
 
 
 def _find_page(who: str):
     tenant = g.tenant
     form = payment_form(tenant, g.region, who)
+    methods = service.methods_for(tenant, g.region, who)
     if form.validate_on_submit():
-        if who == "guest":
-            found = lookup.by_contract_or_phone(tenant, form.target.data)
-        else:
-            account_id = lookup.by_account_number(tenant, form.target.data)
-            found = [account_id] if account_id else []
+        found = _find(tenant, who, form.target.data)
         if len(found) == 1:
+            method = next(m for m in methods if m.code == form.method.data)
             session[DRAFT] = {
                 "who": who,
                 "account_id": found[0],
-                "method": form.method.data,
+                "method": method.code,
+                "choice": chosen(form, method),
                 "amount": form.amount.kopecks,
                 "email": form.email.data or None,
             }
@@ -39,7 +79,7 @@ def _find_page(who: str):
             if found
             else _("No account was found by this number. Please check it and try again.")
         )
-    hints = method_hints(service.online_methods(tenant, g.region))
+    hints = method_hints(methods)
     return render_template("payments/find.html", form=form, who=who, hints=hints)
 
 
@@ -50,9 +90,14 @@ def _confirm_page(who: str):
         return redirect(url_for(f"payments.{who}"))
     holder = lookup.holder(tenant, draft["account_id"])
     method = next(
-        (m for m in service.online_methods(tenant, g.region) if m.code == draft["method"]), None
+        (m for m in service.methods_for(tenant, g.region, who) if m.code == draft["method"]), None
     )
-    if holder is None or method is None or not service.amount_allowed(tenant, draft["amount"]):
+    if (
+        holder is None
+        or method is None
+        or not service.amount_allowed(tenant, draft["amount"])
+        or not service.choice_allowed(method, draft.get("choice"))
+    ):
         session.pop(DRAFT, None)
         return redirect(url_for(f"payments.{who}"))
     form = ConfirmForm()
@@ -61,8 +106,15 @@ def _confirm_page(who: str):
         db.session.commit()
         session.pop(DRAFT, None)
         return go_to_provider(payment, method)
+    choice = service.method_choice(tenant, method.code, draft.get("choice"))
     return render_template(
-        "payments/confirm.html", form=form, who=who, holder=holder, method=method, draft=draft
+        "payments/confirm.html",
+        form=form,
+        who=who,
+        holder=holder,
+        method=method,
+        method_name=method_name(method, choice),
+        draft=draft,
     )
 
 
@@ -73,6 +125,7 @@ def _drafted_payment(who: str, draft: dict, holder, method) -> service.NewPaymen
     return service.NewPayment(
         account_id=holder.account_id,
         method=method,
+        method_choice=draft.get("choice"),
         amount=draft["amount"],
         kind=PaymentKind.OWN if own else kind,
         payer_subscriber_id=payer,
@@ -87,7 +140,8 @@ def _require(flag: bool) -> None:
 
 
 @bp.route("/pay", methods=["GET", "POST"])
-@limiter.limit(LOOKUP_LIMIT, methods=["POST"])
+@limit_per_address
+@limit_per_tenant
 def guest():
     """Pay without logging in: find the account by contract or phone number."""
     _require(g.tenant.config.payments.without_login)
@@ -105,7 +159,8 @@ def guest_confirm():
 
 @bp.route("/payments/other", methods=["GET", "POST"])
 @login_required
-@limiter.limit(LOOKUP_LIMIT, methods=["POST"])
+@limit_per_address
+@limit_per_tenant
 def other():
     """Top up another subscriber's account: find it by its number."""
     _require(g.tenant.config.payments.for_others)

@@ -6,14 +6,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.account import service as account_service
-from app.core.money import plain_roubles
+from app.core.money import money, plain_roubles
 from app.extensions import csrf, db
 from app.tenancy.locale import current_locale
 from app.tenancy.theming import text
 
 from . import bp, lookup, service
 from .callback import handle_notification
-from .forms import payment_form
+from .forms import chosen, payment_form
 from .models import Payment, PaymentKind, PaymentStatus
 from .providers import FailureReason, ProviderUnavailable
 
@@ -38,6 +38,47 @@ FAILURE_TEXT = {
 }
 
 
+WHY_TEXT = {
+    service.Why.DEBT: _l(
+        "Suggested amount %(amount)s: it clears the debt and pays for the next month."
+    ),
+    service.Why.DEBT_CAPPED: _l(
+        "Suggested amount %(amount)s: the most one payment can be. Clearing the debt and "
+        "paying for the next month takes %(needed)s."
+    ),
+    service.Why.TOP_UP: _l(
+        "Suggested amount %(amount)s: together with the balance it pays for the next month."
+    ),
+    service.Why.MONTH: _l("Suggested amount %(amount)s: this is what the next month costs."),
+    service.Why.MONTH_CAPPED: _l(
+        "Suggested amount %(amount)s: the most one payment can be. The next month takes %(needed)s."
+    ),
+    service.Why.COVERED: _l("Suggested amount %(amount)s: the monthly fee, to pay a month ahead."),
+    service.Why.MINIMUM: _l("Suggested amount %(amount)s: the smallest payment accepted."),
+}
+
+
+def suggestion_text(account, suggestion: service.Suggestion) -> str:
+    """The line above the pay form: the balance, then why the suggested amount is what it is."""
+    if suggestion.covered:
+        status = _(
+            "Account %(number)s: balance %(balance)s, which already pays for the next month.",
+            number=account.number,
+            balance=money(account.balance),
+        )
+    else:
+        status = _(
+            "Account %(number)s: balance %(balance)s.",
+            number=account.number,
+            balance=money(account.balance),
+        )
+    why = str(WHY_TEXT[suggestion.why]) % {
+        "amount": money(suggestion.amount),
+        "needed": money(suggestion.needed),
+    }
+    return f"{status} {why}"
+
+
 def method_hints(methods) -> dict[str, str]:
     """What each method costs and how soon the money arrives, shown under its choice."""
     hints = {}
@@ -49,6 +90,14 @@ def method_hints(methods) -> dict[str, str]:
         )
         hints[method.code] = f"{cost}. {text(method.crediting)}".strip()
     return hints
+
+
+def method_name(method, choice=None) -> str:
+    """«E-wallets: QIWI Wallet»: the method and the wallet or bank picked within it."""
+    name = text(method.name)
+    if choice is None or text(choice.name) == name:
+        return name
+    return f"{name}: {text(choice.name)}"
 
 
 def remember(reference: str) -> None:
@@ -76,10 +125,12 @@ def go_to_provider(payment: Payment, method):
 
 def _own_payment(form, accounts, methods) -> service.NewPayment:
     """The payment the validated pay form asks for."""
-    chosen = form.account.data if "account" in form else str(accounts[0].id)
+    account = form.account.data if "account" in form else str(accounts[0].id)
+    method = next(m for m in methods if m.code == form.method.data)
     return service.NewPayment(
-        account_id=next(a.id for a in accounts if str(a.id) == chosen),
-        method=next(m for m in methods if m.code == form.method.data),
+        account_id=next(a.id for a in accounts if str(a.id) == account),
+        method=method,
+        method_choice=chosen(form, method),
         amount=form.amount.kopecks,
         payer_subscriber_id=current_user.subscriber_id,
         payer_email=form.email.data,
@@ -96,11 +147,11 @@ def pay():
     accounts = lookup.subscriber_accounts(tenant, current_user.subscriber_id)
     methods = service.online_methods(tenant, region)
     form = payment_form(tenant, region, "own", accounts)
-    suggestions = {
-        a.id: service.suggested_amount(tenant, a.balance, a.monthly_total) for a in accounts
-    }
+    suggestions = {a.id: service.suggestion(tenant, a.balance, a.monthly_total) for a in accounts}
     if request.method == "GET" and accounts:
-        form.amount.data = plain_roubles(suggestions[accounts[0].id], whole_without_kopecks=True)
+        form.amount.data = plain_roubles(
+            suggestions[accounts[0].id].amount, whole_without_kopecks=True
+        )
         profile = account_service.subscriber_profile(tenant, current_user.subscriber_id)
         form.email.data = profile.email if profile else None
     if accounts and methods and form.validate_on_submit():
@@ -113,12 +164,21 @@ def pay():
         "payments/pay.html",
         form=form,
         accounts=accounts,
-        suggestions=suggestions,
+        suggestions={a.id: suggestion_text(a, suggestions[a.id]) for a in accounts},
         hints=method_hints(methods),
         offline=offline,
         offline_hints=method_hints(offline),
         autopay=service.autopay_offered(tenant),
     )
+
+
+def failure_text(payment: Payment, choice) -> str | None:
+    """Why a failed payment failed, in plain words; a wallet or bank that declined is named."""
+    if payment.status != PaymentStatus.FAILED:
+        return None
+    if payment.failure_reason == FailureReason.DECLINED and choice is not None:
+        return _("%(name)s declined the payment.", name=text(choice.name))
+    return str(FAILURE_TEXT.get(payment.failure_reason, FAILURE_TEXT[FailureReason.DECLINED]))
 
 
 def _may_see(payment: Payment) -> bool:
@@ -136,16 +196,16 @@ def result(reference: str):
     balance = None
     if payment.status == PaymentStatus.SUCCEEDED and payment.kind == PaymentKind.OWN:
         balance = lookup.account_choice(g.tenant, payment.account_id).balance
-    reason = None
-    if payment.status == PaymentStatus.FAILED:
-        reason = FAILURE_TEXT.get(payment.failure_reason, FAILURE_TEXT[FailureReason.DECLINED])
+    method = service.method_by_code(g.tenant, payment.method)
+    choice = service.method_choice(g.tenant, payment.method, payment.method_choice)
     return render_template(
         "payments/result.html",
         payment=payment,
-        method=service.method_by_code(g.tenant, payment.method),
+        method=method,
+        method_name=method_name(method, choice) if method else None,
         holder=lookup.holder(g.tenant, payment.account_id),
         balance=balance,
-        reason=reason,
+        reason=failure_text(payment, choice),
     )
 
 

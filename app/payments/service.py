@@ -2,6 +2,7 @@
 
 import secrets
 from dataclasses import dataclass
+from enum import StrEnum
 
 import sqlalchemy as sa
 
@@ -9,8 +10,8 @@ from app.core.money import clamp
 from app.extensions import db
 from app.tenancy.registry import Tenant
 from app.tenancy.resolve import public_url
+from app.tenancy.schema import MethodChoice, PaymentMethod, Region
 from app.tenancy.schema import PaymentKind as MethodKind
-from app.tenancy.schema import PaymentMethod, Region
 
 from .models import Payment, PaymentKind, PaymentStatus
 from .providers import FailureReason, Order, ProviderUnavailable, get_provider
@@ -21,6 +22,15 @@ REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 def online_methods(tenant: Tenant, region: Region | None) -> list[PaymentMethod]:
     """Methods paid from the cabinet through the provider."""
     return [m for m in tenant.payment_methods_for(region) if m.online]
+
+
+def methods_for(tenant: Tenant, region: Region | None, who: str) -> list[PaymentMethod]:
+    """The online methods a payer may use: a guest only those the ISP offers without login."""
+    methods = online_methods(tenant, region)
+    allowed = tenant.config.payments.without_login_methods
+    if who == "guest" and allowed is not None:
+        methods = [m for m in methods if m.code in allowed]
+    return methods
 
 
 def offline_methods(tenant: Tenant, region: Region | None) -> list[PaymentMethod]:
@@ -42,10 +52,48 @@ def amount_allowed(tenant: Tenant, amount: int) -> bool:
     return rules.min_amount <= amount <= rules.max_amount
 
 
-def suggested_amount(tenant: Tenant, balance: int, monthly_total: int) -> int:
-    """What clears the debt and pays the next month; a positive balance counts towards it."""
+class Why(StrEnum):
+    """Why the suggested amount is what it is; the pay page says it in words."""
+
+    DEBT = "debt"  # clears the debt and pays the next month
+    DEBT_CAPPED = "debt_capped"  # the most one payment may be: less than the debt and a month
+    TOP_UP = "top_up"  # with the balance there is, it pays the next month
+    MONTH = "month"  # nothing on the balance: what the next month costs
+    MONTH_CAPPED = "month_capped"  # the most one payment may be: less than the month needs
+    COVERED = "covered"  # the balance already pays the next month: one more month's fee
+    MINIMUM = "minimum"  # less is needed than the smallest payment the ISP takes
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    amount: int  # kopecks, within the ISP's minimum and maximum
+    why: Why
+    covered: bool  # the balance already pays for the next month
+    needed: int  # what the reason asks for before the limits: debt + month, or the rest
+
+
+def suggestion(tenant: Tenant, balance: int, monthly_total: int) -> Suggestion:
+    """What to pay: the debt and the next month, or what the month still needs, or one more
+    month's fee when the balance already covers the next; never outside the ISP's limits."""
     rules = tenant.config.payments
-    return clamp(monthly_total - balance, rules.min_amount, rules.max_amount)
+    covered = balance >= 0 and balance >= monthly_total
+    if balance < 0:
+        needed, why = monthly_total - balance, Why.DEBT
+    elif not covered:
+        needed, why = monthly_total - balance, Why.TOP_UP if balance else Why.MONTH
+    else:
+        needed, why = monthly_total, Why.COVERED
+    amount = clamp(needed, rules.min_amount, rules.max_amount)
+    if amount < needed:
+        why = Why.DEBT_CAPPED if balance < 0 else Why.MONTH_CAPPED
+    elif amount > needed and why in (Why.MONTH, Why.COVERED):
+        why = Why.MINIMUM  # «what the month costs» or «the monthly fee» would not be true
+    return Suggestion(amount, why, covered, needed)
+
+
+def suggested_amount(tenant: Tenant, balance: int, monthly_total: int) -> int:
+    """The amount of suggestion(): the pay form starts with it."""
+    return suggestion(tenant, balance, monthly_total).amount
 
 
 def new_reference() -> str:
@@ -63,12 +111,30 @@ class NewPayment:
     payer_email: str | None = None
     save_card: bool = False
     locale: str | None = None  # the payer's language, for the receipt
+    method_choice: str | None = None
+
+
+def choice_allowed(method: PaymentMethod, code: str | None) -> bool:
+    """The pick is one of the method's wallets or banks; no pick for a method without them."""
+    if not method.choices:
+        return code is None
+    return any(c.code == code for c in method.choices)
+
+
+def method_choice(tenant: Tenant, method_code: str, code: str | None) -> MethodChoice | None:
+    """The wallet or bank a payment was made through, as the tenant names it."""
+    method = method_by_code(tenant, method_code)
+    if method is None or code is None:
+        return None
+    return next((c for c in method.choices if c.code == code), None)
 
 
 def create_payment(tenant: Tenant, new: NewPayment, reference: str | None = None) -> Payment:
     """Record a pending payment; the caller commits before sending the payer to the provider."""
     if not amount_allowed(tenant, new.amount):
         raise ValueError("amount outside the tenant's limits")
+    if not choice_allowed(new.method, new.method_choice):
+        raise ValueError("not one of the method's wallets or banks")
     payment = Payment(
         tenant=tenant.slug,
         reference=reference or new_reference(),
@@ -76,6 +142,7 @@ def create_payment(tenant: Tenant, new: NewPayment, reference: str | None = None
         payer_subscriber_id=new.payer_subscriber_id,
         kind=new.kind,
         method=new.method.code,
+        method_choice=new.method_choice,
         amount=new.amount,
         currency=tenant.config.currency,
         status=PaymentStatus.PENDING,
@@ -106,6 +173,7 @@ def order_of(tenant: Tenant, payment: Payment, method_kind: str) -> Order:
         description=f"{name}: {payment.reference}",
         save_card=payment.save_card,
         payer_email=payment.payer_email,
+        method_choice=payment.method_choice,
     )
 
 

@@ -36,6 +36,7 @@ THREE_DS_FAILED = "3ds_failed"
 NOT_CONFIRMED = "not_confirmed"
 CANCELLED = "cancelled"
 CARD_REVOKED = "card_revoked"
+DECLINED = "declined"
 
 # Numbers the bank knows and how their issuer answers (None: approved). Every one passes the
 # Luhn check; any other valid number is unknown to the bank and declined as wrong card data.
@@ -104,6 +105,7 @@ def open_operation(
         amount=order["amount"],
         currency=order["currency"],
         method=method,
+        choice=order.get("choice"),
         description=order.get("description", "")[:200],
         save_card=bool(order.get("save_card")) and method == "card",
         return_url=return_url,

@@ -17,6 +17,8 @@ class SandboxOperation(TenantScoped, db.Model):
     amount: Mapped[int] = mapped_column(sa.BigInteger)
     currency: Mapped[str] = mapped_column(sa.String(3))
     method: Mapped[str] = mapped_column(sa.String(20))
+    # The wallet or bank the merchant's order names (webmoney, qiwi, sberbank …), if any.
+    choice: Mapped[str | None] = mapped_column(sa.String(40))
     description: Mapped[str] = mapped_column(sa.String(200), default="")
     save_card: Mapped[bool] = mapped_column(default=False)
     return_url: Mapped[str] = mapped_column(sa.String(500), default="")

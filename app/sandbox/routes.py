@@ -12,6 +12,7 @@ from app.tenancy.theming import text
 
 from . import bank, bp
 from .forms import ActionForm, CardForm, CodeForm, OtpForm, PhoneForm, card_digits
+from .looks import look_of
 from .models import SandboxOperation
 
 STEP_ENDPOINTS = {
@@ -60,6 +61,32 @@ def _settle(operation: SandboxOperation):
     return redirect(operation.return_url or url_for("sandbox.pay", operation_id=operation.id))
 
 
+def _service_name(operation: SandboxOperation) -> str:
+    """The wallet or bank the order names, as the merchant (tenant) lists it."""
+    for method in g.tenant.config.payments.methods:
+        if method.kind.value != operation.method:
+            continue
+        for choice in method.choices:
+            if choice.code == operation.choice:
+                return text(choice.name)
+    return operation.choice or _("E-wallet or online bank")
+
+
+def _service_page(operation: SandboxOperation):
+    """The wallet's or online bank's own confirmation: pay, or (a test) be declined."""
+    form = ActionForm()
+    if form.validate_on_submit():
+        bank.finish(operation, None)
+        return _settle(operation)
+    return _render(
+        "wallet.html",
+        operation,
+        form=form,
+        service=_service_name(operation),
+        look=look_of(operation.choice),
+    )
+
+
 def _test_cards():
     return [
         (" ".join(n[i : i + 4] for i in range(0, 16, 4)), CARD_NOTES[o])
@@ -76,11 +103,7 @@ def pay(operation_id: str):
     if operation.state == "done":
         return _render("done.html", operation)
     if operation.state == "confirm":
-        form = ActionForm()
-        if form.validate_on_submit():
-            bank.finish(operation, None)
-            return _settle(operation)
-        return _render("wallet.html", operation, form=form)
+        return _service_page(operation)
     form = CardForm()
     if form.validate_on_submit():
         bank.submit_card(operation, card_digits(form.number.data))
@@ -152,6 +175,18 @@ def code(operation_id: str):
         db.session.commit()
         form.code.errors.append(_("The code is wrong. Check the SMS and try again."))
     return _render("code.html", operation, form=form)
+
+
+@bp.route("/pay/<operation_id>/decline", methods=["POST"])
+def decline(operation_id: str):
+    """The test wallet or online bank says no: the merchant is told it was declined."""
+    operation, elsewhere = _operation(operation_id, "confirm")
+    if elsewhere:
+        return elsewhere
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    bank.finish(operation, bank.DECLINED)
+    return _settle(operation)
 
 
 @bp.route("/pay/<operation_id>/cancel", methods=["POST"])

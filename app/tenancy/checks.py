@@ -5,7 +5,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .schema import Colours, FindBy, TenantConfig, Text
+from .schema import CHOICE_KINDS, Colours, FindBy, TenantConfig, Text
 
 Problem = tuple[tuple, str]
 
@@ -94,6 +94,8 @@ def _money_problems(config: TenantConfig) -> Iterator[Problem]:
         yield ("payments", "min_amount"), "is larger than max_amount"
     if payments.require_consent and payments.terms is None:
         yield ("payments", "terms"), "is needed when require_consent is set"
+    yield from _choice_problems(config)
+    yield from _without_login_problems(config)
     promised = config.billing.promised_payment
     if promised is not None:
         path = ("billing", "promised_payment")
@@ -101,6 +103,27 @@ def _money_problems(config: TenantConfig) -> Iterator[Problem]:
             yield (*path, "fixed_amount"), "is needed exactly when amount is 'fixed'"
         if (promised.period == "rolling") != (promised.window_days is not None):
             yield (*path, "window_days"), "is needed exactly when period is 'rolling'"
+
+
+def _choice_problems(config: TenantConfig) -> Iterator[Problem]:
+    for i, method in enumerate(config.payments.methods):
+        path = ("payments", "methods", i, "choices")
+        if method.choices and method.kind not in CHOICE_KINDS:
+            yield path, "only wallet and bank_online methods offer a choice of wallet or bank"
+        elif method.online and method.kind in CHOICE_KINDS and not method.choices:
+            yield path, "an online wallet or bank_online method must list its wallets or banks"
+        yield from _duplicates(path, [c.code for c in method.choices])
+
+
+def _without_login_problems(config: TenantConfig) -> Iterator[Problem]:
+    payments = config.payments
+    yield from _duplicates(
+        ("payments", "without_login_find_by"), list(payments.without_login_find_by)
+    )
+    online = {m.code for m in payments.methods if m.online}
+    for i, code in enumerate(payments.without_login_methods or ()):
+        if code not in online:
+            yield ("payments", "without_login_methods", i), f"refers to no online method {code!r}"
 
 
 def _recovery_problems(config: TenantConfig) -> Iterator[Problem]:

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .types import Code, Kopecks, Model, Text
+from .types import Code, Kopecks, Model, Rate, Text
 
 
 class PaymentKind(StrEnum):
@@ -20,11 +20,29 @@ class PaymentKind(StrEnum):
     AUTOPAY = "autopay"
 
 
+# Kinds where the payer picks which wallet or bank pays; the gateway is told the pick.
+CHOICE_KINDS = frozenset({PaymentKind.WALLET, PaymentKind.BANK_ONLINE})
+
+
+class MethodChoice(Model):
+    """A wallet or bank within a method (ЮMoney, QIWI, Сбербанк Онлайн …).
+
+    The code is what the gateway is told (like a gateway's payment-method type); the name is
+    shown to the payer.
+    """
+
+    code: Code
+    name: Text
+
+
 class PaymentMethod(Model):
     code: Code
     kind: PaymentKind
     name: Text
-    brands: tuple[str, ...] = ()
+    # Card systems, mobile operators, shops shown beside the method: ISP text, one per locale.
+    brands: tuple[Text, ...] = ()
+    # E-wallets and internet banking: the wallets or banks the payer picks from (one: no pick).
+    choices: tuple[MethodChoice, ...] = ()
     commission_percent: Decimal = Field(default=Decimal(0), ge=0, le=100)
     crediting: Text | None = None
     # Paid from the cabinet through the payment provider; otherwise shown as information.
@@ -47,6 +65,25 @@ class Requisites(Model):
     purpose: Text
 
 
+class PayeeKey(StrEnum):
+    """What a payer who is not logged in may type to find the account to pay into."""
+
+    ACCOUNT = "account"
+    CONTRACT = "contract"
+    PHONE = "phone"
+
+
+class LookupLimits(Model):
+    """Finding a payee by number shows masked initials: limited, so it cannot list subscribers.
+
+    Counted per client address (within the tenant) and for the whole tenant; a look-up over
+    either is answered 429 «Too many attempts. Please try again in N min.».
+    """
+
+    address: Rate = "20 per 10 minutes"
+    tenant: Rate = "1000 per hour"
+
+
 class Payments(Model):
     methods: tuple[PaymentMethod, ...] = ()
     provider: Literal["sandbox"] = "sandbox"
@@ -55,8 +92,15 @@ class Payments(Model):
     # Электронный город asks the subscriber to tick «Я согласен» with the terms.
     require_consent: bool = False
     terms: Text | None = None
-    # Pay by contract or phone number without logging in (Томтел does).
+    # Pay without logging in (Томтел; At Home's «Оплатить из дома»), finding the account by
+    # what without_login_find_by lists, with the methods without_login_methods lists (all
+    # online methods when unset).
     without_login: bool = False
+    without_login_find_by: tuple[PayeeKey, ...] = Field(
+        default=(PayeeKey.CONTRACT, PayeeKey.PHONE), min_length=1
+    )
+    without_login_methods: tuple[Code, ...] | None = None
+    lookup_limits: LookupLimits = LookupLimits()
     # IP-Home: top up another subscriber's account.
     for_others: bool = False
     # At Home: ask staff to move a payment made to the wrong account.

@@ -4,10 +4,14 @@ import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, field_validator
+from pydantic import Field, field_validator
 
 from .money_schema import (  # noqa: F401  (part of the schema's public names)
+    CHOICE_KINDS,
     Billing,
+    LookupLimits,
+    MethodChoice,
+    PayeeKey,
     PaymentKind,
     PaymentMethod,
     Payments,
@@ -20,6 +24,7 @@ from .types import (  # noqa: F401  (part of the schema's public names)
     Colour,
     Kopecks,
     Model,
+    Rate,
     Text,
     TimeZoneName,
 )
@@ -161,19 +166,6 @@ class Delivery(StrEnum):
     EMAIL_LINK = "email_link"
     SMS_TEMPORARY_PASSWORD = "sms_temporary_password"
     EMAIL_TEMPORARY_PASSWORD = "email_temporary_password"
-
-
-def _rate(value: str) -> str:
-    from limits import parse
-
-    try:
-        parse(value)
-    except ValueError as exc:
-        raise ValueError(f"{value!r} is not a rate such as '3 per hour'") from exc
-    return value
-
-
-Rate = Annotated[str, BeforeValidator(_rate)]
 
 
 class RecoveryFlow(Model):

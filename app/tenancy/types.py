@@ -4,7 +4,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel, model_validator
 
 
 class Model(BaseModel):
@@ -41,10 +41,30 @@ def _timezone(value: str) -> str:
 TimeZoneName = Annotated[str, BeforeValidator(_timezone)]
 
 
+def _rate(value: str) -> str:
+    from limits import parse
+
+    try:
+        parse(value)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a rate such as '3 per hour'") from exc
+    return value
+
+
+Rate = Annotated[str, BeforeValidator(_rate)]
+
+
 class Text(RootModel[dict[str, str]]):
     """ISP-owned text with one value per locale, e.g. {ru: …, en: …, hi: …}."""
 
     model_config = ConfigDict(frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _per_locale(cls, value: object) -> object:
+        if isinstance(value, str):
+            raise ValueError("must be written once per locale, e.g. {ru: …, en: …, hi: …}")
+        return value
 
     def get(self, locale: str, fallback: str = "ru") -> str:
         return self.root.get(locale) or self.root.get(fallback) or next(iter(self.root.values()))

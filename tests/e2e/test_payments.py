@@ -14,6 +14,8 @@ import yaml
 from babel.numbers import get_decimal_symbol
 from playwright.sync_api import Locator, Page, expect
 
+from tests.e2e.test_accessibility import Audit
+
 pytestmark = pytest.mark.e2e
 
 TENANTS = Path(__file__).resolve().parents[2] / "tenants"
@@ -91,7 +93,11 @@ def pay_by_card(page: Page, slug: str, card: str | None = None, outcome: str = "
     else:
         expect(terms).to_have_count(0)
     page.get_by_role("button", name="Pay", exact=True).click()
+    card_and_3ds(page, card, outcome)
 
+
+def card_and_3ds(page: Page, card: str | None = None, outcome: str = "") -> None:
+    """On the sandbox bank's card page: the card, expiry, CVC, then the 3-D Secure code."""
     # The sandbox bank's own page, which documents its test cards.
     expect(page).to_have_url(re.compile(r"/sandbox/pay/[\w-]+$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Pay by card")
@@ -151,3 +157,49 @@ def test_declined_card_says_why_and_takes_nothing(demo, portal, page, mailbox, s
     expect(page.get_by_text("No money was taken for this payment.")).to_be_visible()
     screenshot(page, f"payment-declined-{slug}")
     assert back_to_dashboard(page, portal) == before
+
+
+def test_wallet_payment_opens_the_picked_wallets_page(demo, portal, page, mailbox, screenshot):
+    slug = "tomtel"
+    _, before = log_in(page, portal, demo, slug)
+    page.get_by_role("navigation", name="Main menu").get_by_role(
+        "link", name="Top up", exact=True
+    ).click()
+    page.get_by_role("radio", name="E-wallets", exact=True).check()
+    wallets = page.get_by_role("group", name="Wallet", exact=True)
+    expect(wallets.get_by_role("radio")).to_have_count(2)  # Томтел lists ЮMoney and QIWI
+    wallets.get_by_role("radio", name="QIWI Wallet", exact=True).check()
+    page.get_by_label("Amount, ₽", exact=True).fill(str(AMOUNT))
+    page.get_by_role("button", name="Pay", exact=True).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pay with QIWI Wallet")
+    expect(page.get_by_test_id("service")).to_have_text("QIWI Wallet")
+    audit = Audit()
+    audit.check(page, "sandbox QIWI page")
+    audit.assert_clean()
+    screenshot(page, "payment-wallet-qiwi")
+    page.get_by_role("button", name=re.compile(r"^Pay\b")).click()
+
+    expect(page.get_by_test_id("result")).to_contain_text("Result: credited.")
+    expect(page.get_by_test_id("method")).to_have_text("E-wallets: QIWI Wallet")
+    assert back_to_dashboard(page, portal) - before == AMOUNT
+
+
+def test_athome_pays_from_home_by_contract_number(demo, portal, page, mailbox, screenshot):
+    who = demo.login("athome")
+    portal.open(page, "athome", "/login")
+    in_english(page)
+    page.get_by_role("link", name="Pay without logging in", exact=True).click()
+    page.get_by_label("Contract number", exact=True).fill(who.person.contract)
+    expect(page.get_by_role("radio")).to_have_count(1)  # At Home takes cards from home
+    page.get_by_role("radio", name=CARD_METHOD).check()
+    page.get_by_label("Amount, ₽", exact=True).fill(str(AMOUNT))
+    page.get_by_role("button", name="Continue", exact=True).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check the details")
+    initials = f"{who.person.first_name[0]}. {who.person.surname[0]}."
+    expect(page.get_by_test_id("holder")).to_have_text(initials)
+    page.get_by_role("button", name=re.compile(r"^Pay\b")).click()
+    card_and_3ds(page, APPROVED_CARD)
+    expect(page.get_by_test_id("result")).to_have_text("Result: credited.")
+    screenshot(page, "payment-guest-athome")

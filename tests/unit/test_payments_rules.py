@@ -34,14 +34,26 @@ def test_what_is_not_an_amount(typed):
         parse_roubles(typed)
 
 
-def test_suggestion_pays_the_debt_and_the_next_month(app):
+@pytest.mark.parametrize(
+    ("balance", "monthly", "amount", "why"),
+    [
+        (-12000, 45000, 57000, service.Why.DEBT),  # the debt and the next month
+        (-500, 0, 1000, service.Why.DEBT),  # never below the minimum of 10 ₽
+        (-9_000_000, 0, 3_000_000, service.Why.DEBT_CAPPED),  # never above 30 000 ₽
+        (20000, 45000, 25000, service.Why.TOP_UP),  # what the next month still needs
+        (0, 45000, 45000, service.Why.MONTH),  # what the next month costs
+        (0, 500, 1000, service.Why.MINIMUM),
+        (82050, 45000, 45000, service.Why.COVERED),  # covered already: one more month's fee
+        (45000, 45000, 45000, service.Why.COVERED),
+        (82050, 0, 1000, service.Why.MINIMUM),  # no fee at all: the smallest payment
+    ],
+)
+def test_the_suggestion_and_its_reason(app, balance, monthly, amount, why):
     tenant = app.extensions["tenancy"].tenants["athome"]  # 10 ₽ … 30 000 ₽
-    assert service.suggested_amount(tenant, balance=-12000, monthly_total=45000) == 57000
-    assert service.suggested_amount(tenant, balance=20000, monthly_total=45000) == 25000
-    assert (
-        service.suggested_amount(tenant, balance=90000, monthly_total=45000) == 1000
-    )  # never below min
-    assert service.suggested_amount(tenant, balance=-9_000_000, monthly_total=0) == 3_000_000
+    suggestion = service.suggestion(tenant, balance=balance, monthly_total=monthly)
+    assert (suggestion.amount, suggestion.why) == (amount, why)
+    assert suggestion.covered == (balance >= 0 and balance >= monthly)
+    assert service.suggested_amount(tenant, balance, monthly) == amount
 
 
 def test_every_test_card_passes_luhn_and_typos_do_not():

@@ -147,3 +147,109 @@ def test_the_five_launch_tenants_are_valid():
     root = Path(__file__).resolve().parent.parent.parent / "tenants"
     registry = load_registry([root], LOCALES, dev_hosts=True)
     assert set(registry.tenants) >= {"athome", "netbynet", "novotelecom", "tomtel", "iphome"}
+
+
+CARD_METHOD = """
+payments:
+  methods:
+    - code: card
+      kind: card
+      online: true
+      name: {ru: Банковская карта, en: Bank card, hi: बैंक कार्ड}
+      brands:
+        - {ru: МИР, en: Mir, hi: Mir}
+        - {ru: Visa, en: Visa, hi: Visa}
+"""
+
+
+def add_payments(root: Path, block: str = CARD_METHOD) -> None:
+    path = root / "acme" / "tenant.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + block, encoding="utf-8")
+
+
+def test_brands_are_isp_text_in_every_locale(tenants_dir):
+    add_payments(tenants_dir)
+    registry = load_registry([tenants_dir], LOCALES, dev_hosts=True)
+    (method,) = registry.tenants["acme"].config.payments.methods
+    assert [b.get("en") for b in method.brands] == ["Mir", "Visa"]
+    edit(tenants_dir, "{ru: МИР, en: Mir, hi: Mir}", "{ru: МИР, en: Mir}")
+    line = line_of(tenants_dir, "{ru: МИР, en: Mir}")
+    assert problems(tenants_dir) == [
+        f"tenants/acme/tenant.yaml:{line}: payments.methods.0.brands.0: "
+        "missing the 'hi' translation"
+    ]
+
+
+def test_a_brand_written_in_one_language_only_is_refused(tenants_dir):
+    add_payments(tenants_dir, CARD_METHOD.replace("{ru: МИР, en: Mir, hi: Mir}", "МИР"))
+    line = line_of(tenants_dir, "- МИР")
+    assert problems(tenants_dir) == [
+        f"tenants/acme/tenant.yaml:{line}: payments.methods.0.brands.0: "
+        "must be written once per locale, e.g. {ru: …, en: …, hi: …}"
+    ]
+
+
+WALLET_METHOD = """
+    - code: wallet
+      kind: wallet
+      online: true
+      name: {ru: Кошельки, en: E-wallets, hi: ई-वॉलेट}
+      choices:
+        - code: qiwi
+          name: {ru: QIWI Кошелёк, en: QIWI Wallet, hi: QIWI वॉलेट}
+"""
+
+
+def test_wallets_are_listed_with_codes_and_isp_names(tenants_dir):
+    add_payments(tenants_dir, CARD_METHOD + WALLET_METHOD)
+    registry = load_registry([tenants_dir], LOCALES, dev_hosts=True)
+    (_, wallet) = registry.tenants["acme"].config.payments.methods
+    assert [(c.code, c.name.get("en")) for c in wallet.choices] == [("qiwi", "QIWI Wallet")]
+
+
+def test_an_online_wallet_must_list_its_wallets(tenants_dir):
+    block = WALLET_METHOD[: WALLET_METHOD.index("      choices:")]
+    add_payments(tenants_dir, CARD_METHOD + block)
+    line = line_of(tenants_dir, "code: wallet")
+    assert problems(tenants_dir) == [
+        f"tenants/acme/tenant.yaml:{line}: payments.methods.1.choices: "
+        "an online wallet or bank_online method must list its wallets or banks"
+    ]
+
+
+def test_only_wallets_and_banks_offer_a_choice(tenants_dir):
+    card = CARD_METHOD + "      choices:\n        - {code: qiwi, name: {ru: Q, en: Q, hi: Q}}\n"
+    add_payments(tenants_dir, card)
+    assert any(
+        "payments.methods.0.choices: only wallet and bank_online methods offer a choice" in p
+        for p in problems(tenants_dir)
+    )
+
+
+def test_a_wallet_listed_twice_is_refused(tenants_dir):
+    twice = WALLET_METHOD + "        - {code: qiwi, name: {ru: Q, en: Q, hi: Q}}\n"
+    add_payments(tenants_dir, CARD_METHOD + twice)
+    (problem,) = problems(tenants_dir)
+    assert "payments.methods.1.choices.1: 'qiwi' is defined twice" in problem
+
+
+def test_paying_without_login_names_online_methods_and_known_keys(tenants_dir):
+    flags = "  without_login: true\n  without_login_methods: [card, cash]\n"
+    add_payments(tenants_dir, CARD_METHOD + flags)
+    line = line_of(tenants_dir, "without_login_methods")
+    assert problems(tenants_dir) == [
+        f"tenants/acme/tenant.yaml:{line}: payments.without_login_methods.1: "
+        "refers to no online method 'cash'"
+    ]
+
+
+def test_paying_without_login_finds_by_account_contract_or_phone(tenants_dir):
+    add_payments(tenants_dir, CARD_METHOD + "  without_login_find_by: [contract, surname]\n")
+    (problem,) = problems(tenants_dir)
+    assert "payments.without_login_find_by.1: " in problem and "'account'" in problem
+
+
+def test_look_up_limits_are_rates(tenants_dir):
+    add_payments(tenants_dir, CARD_METHOD + "  lookup_limits: {address: lots}\n")
+    (problem,) = problems(tenants_dir)
+    assert "payments.lookup_limits.address: 'lots' is not a rate such as '3 per hour'" in problem

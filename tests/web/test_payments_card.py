@@ -1,5 +1,7 @@
 """Paying by card through the sandbox bank: card page, 3-D Secure, the «Result» line."""
 
+import re
+
 import pytest
 
 from app.core.ledger import balance_mismatches
@@ -161,6 +163,12 @@ def test_amount_outside_limits_is_refused(app, client, amount, message):
         assert db.session.scalar(db.select(db.func.count()).select_from(Payment)) == 0
 
 
+def suggestion_line(page: str) -> str:
+    match = re.search(r'data-testid="suggestion">([^<]*)<', page)
+    assert match, "no suggestion on the pay page"
+    return match.group(1)
+
+
 def test_suggested_amount_clears_debt_and_pays_next_month(make_subscriber, tenant_client):
     make_subscriber(tenant="athome", password=PASSWORD, logins={"login": "debtor"}, balance=-12000)
     c = tenant_client("athome.localhost")
@@ -168,7 +176,64 @@ def test_suggested_amount_clears_debt_and_pays_next_month(make_subscriber, tenan
     page = c.get("/payments").get_data(as_text=True)
     # «Прогулка» costs 450 ₽ a month; a debt of 120 ₽ makes 570 ₽.
     assert input_value(page, "amount") == "570"
+    assert suggestion_line(page).endswith(
+        "Suggested amount ₽570.00: it clears the debt and pays for the next month."
+    )
     assert "Other ways to pay" in page and "Eleksnet" in page
+
+
+@pytest.mark.parametrize(
+    ("balance", "amount", "line"),
+    [
+        (
+            82050,
+            "450",
+            "balance ₽820.50, which already pays for the next month. "
+            "Suggested amount ₽450.00: the monthly fee, to pay a month ahead.",
+        ),
+        (0, "450", "balance ₽0.00. Suggested amount ₽450.00: this is what the next month costs."),
+        (
+            20000,
+            "250",
+            "balance ₽200.00. Suggested amount ₽250.00: together with the balance it pays for "
+            "the next month.",
+        ),
+    ],
+)
+def test_without_debt_the_suggestion_says_what_it_pays_for(
+    make_subscriber, tenant_client, balance, amount, line
+):
+    account = make_subscriber(
+        tenant="athome", password=PASSWORD, logins={"login": "saver"}, balance=balance
+    )["account"]
+    c = tenant_client("athome.localhost")
+    c.login("saver", PASSWORD)
+    page = c.get("/payments").get_data(as_text=True)
+    assert input_value(page, "amount") == amount
+    assert suggestion_line(page) == f"Account {account}: {line}"
+    assert "debt" not in suggestion_line(page)
+
+
+@pytest.mark.parametrize(
+    ("balance", "line"),
+    [
+        (
+            82050,
+            "баланс 820,50 ₽ — следующий месяц уже оплачен. Рекомендуемая сумма — 450,00 ₽: "
+            "абонентская плата, чтобы оплатить ещё один месяц вперёд.",
+        ),
+        (0, "баланс 0,00 ₽. Рекомендуем 450,00 ₽ — столько стоит следующий месяц."),
+    ],
+)
+def test_the_suggestion_is_told_in_russian_too(make_subscriber, tenant_client, balance, line):
+    account = make_subscriber(
+        tenant="athome", password=PASSWORD, logins={"login": "saver"}, balance=balance
+    )["account"]
+    c = tenant_client("athome.localhost")
+    c.set_cookie("lang", "ru", domain="athome.localhost")
+    c.login("saver", PASSWORD)
+    shown = suggestion_line(c.get("/payments").get_data(as_text=True)).replace("\xa0", " ")
+    assert shown == f"Лицевой счёт № {account}: {line}"
 
 
 def test_result_page_is_only_for_its_payer(app, client, make_subscriber, tenant_client):

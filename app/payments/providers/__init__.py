@@ -80,6 +80,9 @@ class Order:
     currency: str
     method_kind: str  # PaymentKind of the tenant's method: card, wallet, mobile, bank_online
     description: str
+    # The wallet or bank the payer picked (webmoney, qiwi, sberbank …): the gateway opens its
+    # page, like a gateway's payment-method type. None for cards and mobile payments.
+    method_choice: str | None = None
     save_card: bool = False
     payer_email: str | None = None
 

@@ -82,6 +82,7 @@ def _order(order: Order) -> dict:
         "amount": order.amount,
         "currency": order.currency,
         "method": order.method_kind,
+        "choice": order.method_choice,
         "description": order.description,
         "save_card": order.save_card,
     }

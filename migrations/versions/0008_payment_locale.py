@@ -1,7 +1,7 @@
 """the language a payment was made in, for its receipt
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007_payment_method_choice
 Create Date: 2026-12-01 22:00:00
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007_payment_method_choice"
 branch_labels = None
 depends_on = None
 
