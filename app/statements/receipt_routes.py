@@ -13,7 +13,7 @@ from app.tenancy.theming import money
 from . import bp, qr, service
 from .forms import BankReceiptForm, account_choices
 from .pdf import render_pdf
-from .routes import local_today, safe_filename
+from .routes import local_today, requested_account, safe_filename
 
 # The bank receipt is for a teller at a Russian bank, whatever language the page speaks.
 BANK_LOCALE = "ru"
@@ -57,11 +57,11 @@ def _bank_receipt_context() -> tuple[dict, bool]:
     accounts = service.owned_accounts(g.tenant, current_user.subscriber_id)
     if requisites is None or not accounts:
         abort(404)
+    account = requested_account(accounts)
     formdata = MultiDict(request.args)
-    formdata.setdefault("account", accounts[0].number)
+    formdata["account"] = account.number
     form = BankReceiptForm(formdata=formdata)
     form.account.choices = account_choices(accounts)
-    account = service.pick_account(accounts, form.account.data) or accounts[0]
     facts = service.bank_receipt_facts(
         g.tenant, current_user.subscriber_id, account.number, local_today()
     )

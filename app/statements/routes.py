@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Response, g, render_template, request, stream_with_context
+from flask import Response, abort, g, render_template, request, stream_with_context
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
@@ -40,8 +40,23 @@ class Chosen:
     selection: history.Selection | None
 
 
+def requested_account(accounts: list[service.OwnedAccount]) -> service.OwnedAccount | None:
+    """The account the query string asks for, or the first one; 404 for anyone else's.
+
+    An account number that is not the subscriber's own in this tenant (another
+    subscriber's, another ISP's, no account at all) gets the same answer as any foreign
+    object, so a page never tells which numbers exist.
+    """
+    number = request.args.get("account")
+    account = service.pick_account(accounts, number)
+    if number and account is None:
+        abort(404)
+    return account
+
+
 def _choose() -> Chosen:
     accounts = service.owned_accounts(g.tenant, current_user.subscriber_id)
+    requested_account(accounts)
     form = PeriodForm(formdata=with_defaults(request.args, accounts))
     form.account.choices = account_choices(accounts)
     today = local_today()
@@ -61,8 +76,8 @@ def _choose() -> Chosen:
 def with_defaults(args, accounts: list[service.OwnedAccount]) -> MultiDict:
     """The query string with the first account and every kind filled in when not given."""
     formdata = MultiDict(args)
-    if accounts:
-        formdata.setdefault("account", accounts[0].number)
+    if accounts and not formdata.get("account"):
+        formdata["account"] = accounts[0].number
     formdata.setdefault("kind", "all")
     return formdata
 

@@ -134,7 +134,7 @@ def test_a_wrong_period_is_explained_next_to_the_field_and_kept(client, ivan):
 def test_another_subscribers_account_and_receipts_stay_hidden(app, client, ivan, make_subscriber):
     other = make_subscriber(password=PASSWORD)
     (their_payment,) = post(app, other, [(local(today(), 0, 1), 5000, EntryKind.PAYMENT, "theirs")])
-    assert client.get(f"/statement?account={other['account']}").status_code == 400
+    assert client.get(f"/statement?account={other['account']}").status_code == 404
     assert client.get(f"/statement/receipt/{their_payment}").status_code == 404
     assert client.get(f"/statement/receipt/{their_payment}.pdf").status_code == 404
     assert "theirs" not in text_of(client.get(f"/statement.csv?account={ivan['account']}"))
