@@ -47,6 +47,9 @@ class Payment(TenantScoped, db.Model):
     provider: Mapped[str] = mapped_column(sa.String(20))
     provider_payment_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     save_card: Mapped[bool] = mapped_column(default=False)
+    # The last four digits of the card paid with, when the provider names it: the statement
+    # and the receipt show it masked. Never the whole number, which the portal never sees.
+    card_last4: Mapped[str | None] = mapped_column(sa.String(4))
     payer_email: Mapped[str | None] = mapped_column(sa.String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
