@@ -12,10 +12,9 @@ from werkzeug.datastructures import MultiDict
 
 from app.tenancy.locale import current_locale
 
-from . import bp, chart, history, service
+from . import bp, chart, history, service, words
 from .export import csv_lines
 from .forms import PeriodForm, account_choices
-from .kinds import kind_label
 
 DEFAULT_DAYS = 30
 
@@ -109,9 +108,9 @@ def statement():
         "statements/history.html",
         chosen=chosen,
         result=result,
+        words=words.describe(g.tenant, result.entries, current_locale(), zone_name()),
         totals=history.totals(chosen.selection),
         args=filter_args(chosen),
-        kind_label=kind_label,
     )
 
 
@@ -123,7 +122,9 @@ def statement_csv():
     if chosen.selection is None:
         return render_template("statements/history.html", chosen=chosen), 400
     header = [_("Date and time"), _("Operation"), _("Description"), _("Amount"), _("Reference")]
-    lines = csv_lines(history.all_entries(chosen.selection), header, current_locale(), zone_name())
+    locale, zone = current_locale(), zone_name()
+    rows = words.words_of(g.tenant, history.all_entries(chosen.selection), locale, zone)
+    lines = csv_lines(rows, header, locale, zone)
     response = Response(stream_with_context(lines), mimetype="text/csv")
     response.charset = "utf-8"
     selection = chosen.selection
