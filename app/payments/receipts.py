@@ -1,19 +1,25 @@
-"""The e-mail receipt sent to a payer who gave an address, once the payment is credited."""
+"""The e-mail receipt sent to a payer who gave an address, once the payment is credited.
+
+It is written in one language throughout (the page's during a request, else the ISP's
+default: a notification or an autopay run has no page) and shows the time where the
+account holder lives: the region's timezone, not the ISP's head office's.
+"""
 
 import logging
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
-from babel.numbers import format_currency
 from flask import has_request_context
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.account.models import Account
+from app.billing.service import account_region
 from app.extensions import db
 from app.notify.service import DeliveryError, send_email
 from app.tenancy.locale import current_locale
 from app.tenancy.registry import Tenant
+from app.tenancy.theming import money
 
 from .lookup import mask_number
 from .models import Payment
@@ -29,23 +35,29 @@ def _locale(tenant: Tenant) -> str:
 def receipt_text(tenant: Tenant, payment: Payment, account_number: str) -> str:
     """A short plain-text receipt: ISP, account, amount, date, payment reference."""
     locale = _locale(tenant)
-    amount = format_currency(Decimal(payment.amount) / 100, payment.currency, locale=locale)
-    moment = format_datetime(
-        payment.completed_at, "medium", tzinfo=ZoneInfo(tenant.config.timezone), locale=locale
-    )
-    method = method_by_code(tenant, payment.method)
-    lines = [
-        f"{tenant.text(tenant.config.name, locale)} ({tenant.config.legal_name})",
-        _("Payment received. Thank you!"),
-        "",
-        _("Account: %(number)s", number=mask_number(account_number)),
-        _("Amount: %(amount)s", amount=amount),
-        _("Date: %(date)s", date=moment),
-        _("Payment reference: %(reference)s", reference=payment.reference),
-    ]
-    if method is not None:
-        lines.append(_("Method: %(method)s", method=tenant.text(method.name, locale)))
+    zone = ZoneInfo(tenant.timezone(account_region(tenant, payment.account_id)))
+    # Forced, so that gettext and the money helper speak it outside a request too.
+    with force_locale(locale):
+        moment = format_datetime(payment.completed_at, "medium", tzinfo=zone, locale=locale)
+        method = method_by_code(tenant, payment.method)
+        lines = [
+            f"{tenant.text(tenant.config.name, locale)} ({tenant.config.legal_name})",
+            _("Payment received. Thank you!"),
+            "",
+            _("Account: %(number)s", number=mask_number(account_number)),
+            _("Amount: %(amount)s", amount=money(payment.amount)),
+            _("Date: %(date)s", date=moment),
+            _("Payment reference: %(reference)s", reference=payment.reference),
+        ]
+        if method is not None:
+            lines.append(_("Method: %(method)s", method=tenant.text(method.name, locale)))
     return "\n".join(lines) + "\n"
+
+
+def receipt_subject(tenant: Tenant, payment: Payment) -> str:
+    """The e-mail's subject, in the receipt's language."""
+    with force_locale(_locale(tenant)):
+        return _("Payment receipt %(reference)s", reference=payment.reference)
 
 
 def send_receipt(tenant: Tenant, payment_id: int) -> bool:
@@ -54,7 +66,7 @@ def send_receipt(tenant: Tenant, payment_id: int) -> bool:
     if payment is None or not payment.payer_email:
         return True
     account = db.session.get(Account, payment.account_id)
-    subject = _("Payment receipt %(reference)s", reference=payment.reference)
+    subject = receipt_subject(tenant, payment)
     try:
         send_email(
             tenant, payment.payer_email, subject, receipt_text(tenant, payment, account.number)
