@@ -1,5 +1,28 @@
-"""What billing offers other features: the promised payments still to be written off."""
+"""What billing offers other features: promised payments, open or by their ledger references."""
 
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.tenancy.registry import Tenant
+
+from .models import PromisedPayment
 from .promised import open_promises
 
-__all__ = ["open_promises"]
+__all__ = ["PromisedPayment", "open_promises", "promises_by"]
+
+
+def promises_by(
+    tenant: Tenant, references: list[str], ids: list[int]
+) -> tuple[dict[str, PromisedPayment], dict[int, PromisedPayment]]:
+    """The tenant's promises with these credit references or ids, keyed both ways."""
+    if not references and not ids:
+        return {}, {}
+    rows = list(
+        db.session.scalars(
+            sa.select(PromisedPayment).where(
+                PromisedPayment.tenant == tenant.slug,
+                sa.or_(PromisedPayment.reference.in_(references), PromisedPayment.id.in_(ids)),
+            )
+        )
+    )
+    return {p.reference: p for p in rows}, {p.id: p for p in rows}

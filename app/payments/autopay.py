@@ -177,6 +177,7 @@ def _record_due_payment(tenant: Tenant, rule_id: int, local_date: date):
     )
     try:
         payment = create_payment(tenant, new, reference=f"AUTO-{rule.id}-{local_date:%Y%m%d}")
+        payment.card_last4 = card.last4  # the saved card this charge is made to
         rule.last_run_on = local_date
         token = card.token
         db.session.commit()

@@ -6,6 +6,7 @@ whoever listens (the e-mail receipt, notifications).
 """
 
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from .models import Payment, PaymentStatus
 from .providers import FailureReason, Notification, NotificationRejected, get_provider
 
 log = logging.getLogger("app.payments")
+LAST4 = re.compile(r"^\d{4}$")
 
 
 @dataclass(frozen=True)
@@ -99,9 +101,16 @@ def _credit(tenant: Tenant, payment: Payment, notification: Notification) -> Non
     )
     payment.status, payment.failure_reason = PaymentStatus.SUCCEEDED, None
     payment.completed_at = utcnow()
+    payment.card_last4 = card_last4(notification) or payment.card_last4
     if notification.card and payment.save_card and payment.payer_subscriber_id:
         keep_card(tenant, payment.payer_subscriber_id, payment.provider, notification.card)
     db.session.flush()
+
+
+def card_last4(notification: Notification) -> str | None:
+    """The card's last four digits if the provider named the card; anything else is dropped."""
+    last4 = notification.card.last4 if notification.card else ""
+    return last4 if LAST4.match(last4) else None
 
 
 def handle_notification(

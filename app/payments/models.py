@@ -49,6 +49,9 @@ class Payment(TenantScoped, db.Model):
     provider: Mapped[str] = mapped_column(sa.String(20))
     provider_payment_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     save_card: Mapped[bool] = mapped_column(default=False)
+    # The last four digits of the card paid with, when the provider names it: the statement
+    # and the receipt show it masked. Never the whole number, which the portal never sees.
+    card_last4: Mapped[str | None] = mapped_column(sa.String(4))
     payer_email: Mapped[str | None] = mapped_column(sa.String(254))
     # The language the payer used, so the receipt that follows the bank's notice speaks it.
     locale: Mapped[str | None] = mapped_column(sa.String(10))

@@ -1,6 +1,7 @@
 """Paying online: methods, amounts, recording a payment and handing it to the provider."""
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -201,6 +202,17 @@ def find_payment(tenant: Tenant, reference: str) -> Payment | None:
     return db.session.scalar(
         sa.select(Payment).where(Payment.tenant == tenant.slug, Payment.reference == reference)
     )
+
+
+def payments_by_reference(tenant: Tenant, references: Iterable[str]) -> dict[str, Payment]:
+    """This tenant's payments with these references, by reference, in one query."""
+    wanted = set(references)
+    if not wanted:
+        return {}
+    rows = db.session.scalars(
+        sa.select(Payment).where(Payment.tenant == tenant.slug, Payment.reference.in_(wanted))
+    )
+    return {payment.reference: payment for payment in rows}
 
 
 def method_by_code(tenant: Tenant, code: str) -> PaymentMethod | None:

@@ -8,8 +8,6 @@ from zoneinfo import ZoneInfo
 
 from babel.numbers import get_decimal_symbol
 
-from .kinds import kind_label
-
 BOM = "\ufeff"
 # A cell starting with one of these is run as a formula by spreadsheets: never let text do it.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -32,8 +30,8 @@ def local_time(moment: datetime, zone: str) -> str:
     return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def csv_lines(entries: Iterable, header: list[str], locale: str, zone: str) -> Iterator[str]:
-    """The header row, then one row per entry, each as a CSV line, streamed."""
+def csv_lines(rows: Iterable, header: list[str], locale: str, zone: str) -> Iterator[str]:
+    """The header row, then one row per (entry, its words), each as a CSV line, streamed."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
 
@@ -45,13 +43,13 @@ def csv_lines(entries: Iterable, header: list[str], locale: str, zone: str) -> I
         return text
 
     yield BOM + line(header)
-    for entry in entries:
+    for entry, words in rows:
         yield line(
             [
                 local_time(entry.created_at, zone),
-                kind_label(entry.kind),
-                safe_text(entry.description or ""),
+                safe_text(words.kind),
+                safe_text(words.description),
                 plain_amount(entry.amount, locale),
-                safe_text(entry.reference),
+                safe_text(words.reference),
             ]
         )

@@ -10,10 +10,10 @@ from werkzeug.datastructures import MultiDict
 from app.core.money import clamp, money, plain_roubles
 from app.tenancy.locale import current_locale
 
-from . import bp, qr, service
+from . import bp, qr, service, words
 from .forms import BankReceiptForm, account_choices
 from .pdf import render_pdf
-from .routes import local_today, safe_filename
+from .routes import local_today, requested_account, safe_filename, zone_name
 
 # The bank receipt is for a teller at a Russian bank, whatever language the page speaks.
 BANK_LOCALE = "ru"
@@ -27,27 +27,27 @@ def pdf_response(pdf: bytes, filename: str) -> Response:
     return response
 
 
-def _payment_or_404(entry_id: int) -> service.PaymentFacts:
+def _payment_or_404(entry_id: int) -> tuple[service.PaymentFacts, words.EntryWords]:
     facts = service.payment(g.tenant, current_user.subscriber_id, entry_id)
     if facts is None:
         abort(404)
-    return facts
+    return facts, words.describe_one(g.tenant, facts.entry, current_locale(), zone_name())
 
 
 @bp.route("/statement/receipt/<int:entry_id>")
 @login_required
 def receipt(entry_id: int):
     """A payment's printable receipt."""
-    facts = _payment_or_404(entry_id)
-    return render_template("statements/receipt.html", facts=facts)
+    facts, entry_words = _payment_or_404(entry_id)
+    return render_template("statements/receipt.html", facts=facts, words=entry_words)
 
 
 @bp.route("/statement/receipt/<int:entry_id>.pdf")
 @login_required
 def receipt_pdf(entry_id: int):
     """The same receipt as a PDF."""
-    facts = _payment_or_404(entry_id)
-    html = render_template("statements/receipt_pdf.html", facts=facts)
+    facts, entry_words = _payment_or_404(entry_id)
+    html = render_template("statements/receipt_pdf.html", facts=facts, words=entry_words)
     return pdf_response(render_pdf(html), f"receipt-{facts.account_number}-{entry_id}.pdf")
 
 
@@ -57,11 +57,11 @@ def _bank_receipt_context() -> tuple[dict, bool]:
     accounts = service.owned_accounts(g.tenant, current_user.subscriber_id)
     if requisites is None or not accounts:
         abort(404)
+    account = requested_account(accounts)
     formdata = MultiDict(request.args)
-    formdata.setdefault("account", accounts[0].number)
+    formdata["account"] = account.number
     form = BankReceiptForm(formdata=formdata)
     form.account.choices = account_choices(accounts)
-    account = service.pick_account(accounts, form.account.data) or accounts[0]
     facts = service.bank_receipt_facts(
         g.tenant, current_user.subscriber_id, account.number, local_today()
     )

@@ -5,17 +5,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Response, g, render_template, request, stream_with_context
+from flask import Response, abort, g, render_template, request, stream_with_context
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from app.tenancy.locale import current_locale
 
-from . import bp, chart, history, service
+from . import bp, chart, history, service, words
 from .export import csv_lines
 from .forms import PeriodForm, account_choices
-from .kinds import kind_label
 
 DEFAULT_DAYS = 30
 
@@ -40,8 +39,23 @@ class Chosen:
     selection: history.Selection | None
 
 
+def requested_account(accounts: list[service.OwnedAccount]) -> service.OwnedAccount | None:
+    """The account the query string asks for, or the first one; 404 for anyone else's.
+
+    An account number that is not the subscriber's own in this tenant (another
+    subscriber's, another ISP's, no account at all) gets the same answer as any foreign
+    object, so a page never tells which numbers exist.
+    """
+    number = request.args.get("account")
+    account = service.pick_account(accounts, number)
+    if number and account is None:
+        abort(404)
+    return account
+
+
 def _choose() -> Chosen:
     accounts = service.owned_accounts(g.tenant, current_user.subscriber_id)
+    requested_account(accounts)
     form = PeriodForm(formdata=with_defaults(request.args, accounts))
     form.account.choices = account_choices(accounts)
     today = local_today()
@@ -61,8 +75,8 @@ def _choose() -> Chosen:
 def with_defaults(args, accounts: list[service.OwnedAccount]) -> MultiDict:
     """The query string with the first account and every kind filled in when not given."""
     formdata = MultiDict(args)
-    if accounts:
-        formdata.setdefault("account", accounts[0].number)
+    if accounts and not formdata.get("account"):
+        formdata["account"] = accounts[0].number
     formdata.setdefault("kind", "all")
     return formdata
 
@@ -94,9 +108,9 @@ def statement():
         "statements/history.html",
         chosen=chosen,
         result=result,
+        words=words.describe(g.tenant, result.entries, current_locale(), zone_name()),
         totals=history.totals(chosen.selection),
         args=filter_args(chosen),
-        kind_label=kind_label,
     )
 
 
@@ -108,7 +122,9 @@ def statement_csv():
     if chosen.selection is None:
         return render_template("statements/history.html", chosen=chosen), 400
     header = [_("Date and time"), _("Operation"), _("Description"), _("Amount"), _("Reference")]
-    lines = csv_lines(history.all_entries(chosen.selection), header, current_locale(), zone_name())
+    locale, zone = current_locale(), zone_name()
+    rows = words.words_of(g.tenant, history.all_entries(chosen.selection), locale, zone)
+    lines = csv_lines(rows, header, locale, zone)
     response = Response(stream_with_context(lines), mimetype="text/csv")
     response.charset = "utf-8"
     selection = chosen.selection

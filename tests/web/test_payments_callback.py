@@ -2,6 +2,7 @@
 
 import json
 import logging
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -217,3 +218,34 @@ def test_an_unreachable_merchant_is_logged_not_raised(app, caplog):
         status = transport.http_post("http://shop.localhost:9/notify", b"{}", {})
     assert status == 0
     assert "could not reach shop.localhost:9" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("card", "kept"),
+    [
+        ({"token": "sbx_tok_1", "last4": "4242", "brand": "Visa"}, "4242"),
+        ({"token": "sbx_tok_2", "last4": "42424242", "brand": "Visa"}, None),  # not 4 digits
+        ({"token": "sbx_tok_3", "last4": "42x2", "brand": "Visa"}, None),
+        (None, None),  # the bank named no card
+    ],
+)
+def test_the_card_paid_with_is_kept_as_its_last_four_digits(app, athome, account, card, kept):
+    raw = body(pending_payment(app, account), card=card)
+    assert athome.post(URL, data=raw, headers=signed(app, raw)).status_code == 200
+    with app.app_context():
+        assert db.session.scalar(sa.select(Payment.card_last4)) == kept
+
+
+def test_autopay_keeps_the_saved_cards_last_four_digits(app, make_subscriber, tenant_client):
+    from tests.web.test_payments_autopay import PASSWORD, run, save_card
+
+    make_subscriber(tenant="athome", password=PASSWORD, logins={"login": "sidorov"})
+    client = tenant_client("athome.localhost")
+    client.set_cookie("lang", "en", domain="athome.localhost")
+    client.login("sidorov", PASSWORD)
+    save_card(client)  # 4111 1111 1111 1111
+    client.form("/payments/autopay", {"kind": "monthly", "day": "5"})
+    assert run(app, date(2026, 3, 5)) == 1
+    with app.app_context():
+        query = sa.select(Payment.card_last4).order_by(Payment.id)
+        assert list(db.session.scalars(query)) == ["1111", "1111"]  # saved, then autopay
