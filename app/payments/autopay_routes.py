@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core.money import NotAnAmount, money, parse_roubles, plain_roubles
-from app.extensions import db
 
 from . import autopay, bp, lookup, service
 from .forms import AccountActionForm, ConfirmForm, autopay_form
@@ -78,7 +77,6 @@ def autopay_page():
             chosen = form.account.data if "account" in form else str(accounts[0].id)
             account = next(a for a in accounts if str(a.id) == chosen)
             autopay.set_rule(tenant, subscriber_id, account.id, settings)
-            db.session.commit()
             flash(_("Autopay is on for account %(number)s.", number=account.number), "info")
             return redirect(url_for("payments.autopay_page"))
     return render_template(
@@ -102,7 +100,6 @@ def autopay_off():
     if not form.validate_on_submit() or account is None:
         abort(400)
     if autopay.switch_off(g.tenant, account.id):
-        db.session.commit()
         flash(_("Autopay is off for account %(number)s.", number=account.number), "info")
     return redirect(url_for("payments.autopay_page"))
 
@@ -115,6 +112,5 @@ def autopay_remove_card():
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if autopay.remove_card(g.tenant, current_user.subscriber_id):
-        db.session.commit()
         flash(_("The card is removed and autopay is off."), "info")
     return redirect(url_for("payments.autopay_page"))

@@ -103,7 +103,7 @@ def _confirm_page(who: str):
     form = ConfirmForm()
     if form.validate_on_submit():
         payment = service.create_payment(tenant, _drafted_payment(who, draft, holder, method))
-        db.session.commit()
+        db.session.commit()  # durable before the provider hears of it
         session.pop(DRAFT, None)
         return go_to_provider(payment, method)
     choice = service.method_choice(tenant, method.code, draft.get("choice"))

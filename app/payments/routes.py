@@ -113,13 +113,11 @@ def go_to_provider(payment: Payment, method):
     try:
         target = service.start_payment(g.tenant, payment, method, return_url)
     except ProviderUnavailable:
-        db.session.commit()
         flash(
             _("The payment service is not answering. Nothing was charged; please try later."),
             "error",
         )
         return redirect(url_for("payments.result", reference=payment.reference))
-    db.session.commit()
     return redirect(target)
 
 
@@ -157,7 +155,7 @@ def pay():
     if accounts and methods and form.validate_on_submit():
         new = _own_payment(form, accounts, methods)
         payment = service.create_payment(tenant, new)
-        db.session.commit()
+        db.session.commit()  # durable before the provider hears of it
         return go_to_provider(payment, new.method)
     offline = service.offline_methods(tenant, region)
     return render_template(

@@ -56,6 +56,8 @@ def _render(template: str, operation: SandboxOperation, **context):
 
 def _settle(operation: SandboxOperation):
     """Commit the bank's outcome, notify the merchant, send the payer back."""
+    # The bank's records stand before it tells the merchant, who answers on its own
+    # connection (and SQLite lets one writer at a time).
     db.session.commit()
     bank.deliver(operation)
     return redirect(operation.return_url or url_for("sandbox.pay", operation_id=operation.id))
@@ -109,7 +111,6 @@ def pay(operation_id: str):
         bank.submit_card(operation, card_digits(form.number.data))
         if operation.state == "done":
             return _settle(operation)
-        db.session.commit()
         return redirect(url_for("sandbox.otp", operation_id=operation.id))
     return _render("card.html", operation, form=form, test_cards=_test_cards())
 
@@ -156,7 +157,6 @@ def phone(operation_id: str):
                 db.session.rollback()
                 error = _("The operator could not send the code. Please try again.")
             else:
-                db.session.commit()
                 return redirect(url_for("sandbox.code", operation_id=operation.id))
     return _render("phone.html", operation, form=form, error=error)
 
@@ -172,7 +172,6 @@ def code(operation_id: str):
     if form.validate_on_submit():
         if bank.confirm_mobile(operation, form.code.data) or operation.state == "done":
             return _settle(operation)
-        db.session.commit()
         form.code.errors.append(_("The code is wrong. Check the SMS and try again."))
     return _render("code.html", operation, form=form)
 

@@ -77,10 +77,8 @@ def _file(form: TransferForm):
     receipt = service.Receipt(form.receipt_content, form.receipt.data.filename)
     root = storage.uploads_root(current_app)
     filed = service.create_request(g.tenant, current_user.subscriber_id, details, receipt, root)
-    # Committed here, not after the view: a row that does not land must not leave its
-    # receipt file behind on disk.
     try:
-        db.session.commit()
+        db.session.commit()  # now: a row that does not land must not leave its file behind
     except Exception:
         db.session.rollback()
         storage.discard(root, filed.file_path)

@@ -196,3 +196,19 @@ def test_no_tenant_slug_in_the_application():
 def test_module_size(name):
     lines = len(modules()[name].read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES, f"{name} has {lines} lines; split it along its seams"
+
+
+def test_views_leave_the_commit_to_the_request():
+    """The request commits once after the view; a view that must commit earlier says why."""
+    wrong = []
+    for name, path in modules().items():
+        if not name.split(".")[-1].endswith("routes"):
+            continue
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines, 1):
+            if "session.commit()" not in line:
+                continue
+            said = "#" in line or lines[number - 2].strip().startswith("#")
+            if not said:
+                wrong.append(f"{path.relative_to(ROOT)}:{number}")
+    assert not wrong, "commits in views without a reason:\n" + "\n".join(wrong)
