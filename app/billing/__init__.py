@@ -3,7 +3,7 @@
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 
-bp = Blueprint("billing", __name__, template_folder="templates")
+bp = Blueprint("billing", __name__, url_prefix="/promised-payment", template_folder="templates")
 PROMISED_ENDPOINT = "billing.promised_page"
 
 

@@ -84,13 +84,13 @@ def _page(status: int = 200):
     return render_template("billing/promised.html", rule=rule, cards=cards), status
 
 
-@bp.route("/promised-payment", methods=["GET"])
+@bp.route("", methods=["GET"])
 @login_required
 def promised_page():
     return _page()
 
 
-@bp.route("/promised-payment", methods=["POST"])
+@bp.route("", methods=["POST"])
 @login_required
 def promised_take():
     rule = _rule()
@@ -165,7 +165,7 @@ CODE_ERRORS = {
 }
 
 
-@bp.route("/promised-payment/confirm", methods=["GET", "POST"])
+@bp.route("/confirm", methods=["GET", "POST"])
 @login_required
 def promised_confirm():
     _rule()

@@ -6,9 +6,10 @@ from flask_babel import lazy_gettext as _l
 bp = Blueprint(
     "payments",
     __name__,
+    url_prefix="/payments",
     template_folder="templates",
     static_folder="static",
-    static_url_path="/payments/static",
+    static_url_path="/static",
 )
 PAY_ENDPOINT = "payments.pay"
 

@@ -60,7 +60,7 @@ def _accounts():
     return lookup.subscriber_accounts(g.tenant, current_user.subscriber_id)
 
 
-@bp.route("/payments/autopay", methods=["GET", "POST"])
+@bp.route("/autopay", methods=["GET", "POST"])
 @login_required
 def autopay_page():
     """The saved card, each account's rule, and the form to switch autopay on."""
@@ -90,7 +90,7 @@ def autopay_page():
     )
 
 
-@bp.route("/payments/autopay/off", methods=["POST"])
+@bp.route("/autopay/off", methods=["POST"])
 @login_required
 def autopay_off():
     """Switch one account's autopay rule off."""
@@ -104,7 +104,7 @@ def autopay_off():
     return redirect(url_for("payments.autopay_page"))
 
 
-@bp.route("/payments/autopay/card", methods=["POST"])
+@bp.route("/autopay/card", methods=["POST"])
 @login_required
 def autopay_remove_card():
     """Forget the saved card (revoked at the provider) and the rules using it."""

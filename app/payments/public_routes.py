@@ -139,7 +139,7 @@ def _require(flag: bool) -> None:
         abort(404)
 
 
-@bp.route("/pay", methods=["GET", "POST"])
+@bp.route("/guest", methods=["GET", "POST"])
 @limit_per_address
 @limit_per_tenant
 def guest():
@@ -150,14 +150,14 @@ def guest():
     return _find_page("guest")
 
 
-@bp.route("/pay/confirm", methods=["GET", "POST"])
+@bp.route("/guest/confirm", methods=["GET", "POST"])
 def guest_confirm():
     """Show the masked holder, then send the guest to the provider."""
     _require(g.tenant.config.payments.without_login)
     return _confirm_page("guest")
 
 
-@bp.route("/payments/other", methods=["GET", "POST"])
+@bp.route("/other", methods=["GET", "POST"])
 @login_required
 @limit_per_address
 @limit_per_tenant
@@ -167,7 +167,7 @@ def other():
     return _find_page("other")
 
 
-@bp.route("/payments/other/confirm", methods=["GET", "POST"])
+@bp.route("/other/confirm", methods=["GET", "POST"])
 @login_required
 def other_confirm():
     """Show the masked holder, then send the payer to the provider."""

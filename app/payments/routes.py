@@ -137,7 +137,7 @@ def _own_payment(form, accounts, methods) -> service.NewPayment:
     )
 
 
-@bp.route("/payments", methods=["GET", "POST"])
+@bp.route("", methods=["GET", "POST"])
 @login_required
 def pay():
     """The «Top up» page: online methods, the suggested amount, other ways to pay."""
@@ -185,7 +185,7 @@ def _may_see(payment: Payment) -> bool:
     return payment.reference in session.get(SESSION_PAYMENTS, [])
 
 
-@bp.route("/payments/result/<reference>")
+@bp.route("/result/<reference>")
 def result(reference: str):
     """The «Result» line of a payment, for its payer or the browser that started it."""
     payment = service.find_payment(g.tenant, reference)
@@ -207,7 +207,7 @@ def result(reference: str):
     )
 
 
-@bp.route("/payments/notify/<provider>", methods=["POST"])
+@bp.route("/notify/<provider>", methods=["POST"])
 @csrf.exempt
 def notify(provider: str):
     """The provider's server-to-server notification; 400 when refused."""

@@ -60,13 +60,13 @@ def _page(form=None, off_form=None, status: int = 200):
     ), status
 
 
-@bp.route("/profile/recovery", methods=["GET"])
+@bp.route("/contacts", methods=["GET"])
 @login_required
 def contacts():
     return _page()
 
 
-@bp.route("/profile/recovery", methods=["POST"])
+@bp.route("/contacts", methods=["POST"])
 @login_required
 def confirm_contact_start():
     form = ContactForm(prefix="contact")
@@ -94,7 +94,7 @@ def confirm_contact_start():
     return redirect(url_for("recovery.confirm_contact_code"))
 
 
-@bp.route("/profile/recovery/confirm", methods=["GET", "POST"])
+@bp.route("/contacts/confirm", methods=["GET", "POST"])
 @login_required
 def confirm_contact_code():
     handle = session.get(SESSION_KEY)
@@ -116,7 +116,7 @@ def confirm_contact_code():
     return render_template("recovery/contact_code.html", form=form, error=error)
 
 
-@bp.route("/profile/recovery/off", methods=["POST"])
+@bp.route("/contacts/off", methods=["POST"])
 @login_required
 def switch_off():
     form = SwitchOffForm(prefix="off")

@@ -45,7 +45,7 @@ def _pad(started: float) -> None:
         time.sleep(remaining)
 
 
-@bp.route("/recover")
+@bp.route("")
 def choose():
     if current_user.is_authenticated:
         return redirect(url_for("auth.change_password"))
@@ -55,7 +55,7 @@ def choose():
     return render_template("recovery/choose.html", flows=flows)
 
 
-@bp.route("/recover/via/<code>", methods=["GET", "POST"])
+@bp.route("/via/<code>", methods=["GET", "POST"])
 def ask(code: str):
     flow = _flow(code)
     form = request_form(g.tenant, flow)
@@ -110,7 +110,7 @@ def _deliver(flow, prepared) -> bool:
     return False
 
 
-@bp.route("/recover/sent")
+@bp.route("/sent")
 def sent():
     flow = _flow(request.args.get("flow", ""))
     delivery = request.args.get("delivery", "")
@@ -119,7 +119,7 @@ def sent():
     return render_template("recovery/sent.html", flow=flow, delivery=delivery)
 
 
-@bp.route("/recover/code", methods=["GET", "POST"])
+@bp.route("/code", methods=["GET", "POST"])
 @limiter.limit("30 per 10 minutes", methods=["POST"])
 def code():
     state = session.get(SESSION_KEY)
@@ -146,7 +146,7 @@ CODE_ERRORS = {
 }
 
 
-@bp.route("/recover/password", methods=["GET", "POST"])
+@bp.route("/password", methods=["GET", "POST"])
 def new_password():
     state = session.get(SESSION_KEY) or {}
     challenge = verification.verified(g.tenant.slug, state.get("handle", ""))
@@ -156,7 +156,7 @@ def new_password():
     return _set_password(challenge)
 
 
-@bp.route("/recover/link/<token>", methods=["GET", "POST"])
+@bp.route("/link/<token>", methods=["GET", "POST"])
 def link(token: str):
     outcome, challenge = verification.by_link_token(g.tenant.slug, token, Purpose.RESET)
     if challenge is None:

@@ -6,9 +6,10 @@ from flask_babel import lazy_gettext as _l
 bp = Blueprint(
     "statements",
     __name__,
+    url_prefix="/statement",
     template_folder="templates",
     static_folder="static",
-    static_url_path="/statement-static",
+    static_url_path="/static",
 )
 
 

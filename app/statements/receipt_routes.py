@@ -34,7 +34,7 @@ def _payment_or_404(entry_id: int) -> tuple[service.PaymentFacts, words.EntryWor
     return facts, words.describe_one(g.tenant, facts.entry, current_locale(), zone_name())
 
 
-@bp.route("/statement/receipt/<int:entry_id>")
+@bp.route("/receipt/<int:entry_id>")
 @login_required
 def receipt(entry_id: int):
     """A payment's printable receipt."""
@@ -42,7 +42,7 @@ def receipt(entry_id: int):
     return render_template("statements/receipt.html", facts=facts, words=entry_words)
 
 
-@bp.route("/statement/receipt/<int:entry_id>.pdf")
+@bp.route("/receipt/<int:entry_id>.pdf")
 @login_required
 def receipt_pdf(entry_id: int):
     """The same receipt as a PDF."""
@@ -89,7 +89,7 @@ def _pd4(requisites, facts: service.BankReceiptFacts, amount: int | None) -> dic
     return {"amount": amount, "purpose": purpose, "payload": payload, "qr_svg": Markup(svg)}
 
 
-@bp.route("/statement/bank-receipt")
+@bp.route("/bank-receipt")
 @login_required
 def bank_receipt():
     """The bank receipt (ПД-4) with its payment QR code, for an amount the subscriber picks."""
@@ -97,7 +97,7 @@ def bank_receipt():
     return render_template("statements/bank_receipt.html", **context), 200 if valid else 400
 
 
-@bp.route("/statement/bank-receipt.pdf")
+@bp.route("/bank-receipt.pdf")
 @login_required
 def bank_receipt_pdf():
     """The bank receipt as a PDF to print."""

@@ -93,7 +93,7 @@ def filter_args(chosen: Chosen, **extra) -> dict:
     return {**args, **extra}
 
 
-@bp.route("/statement")
+@bp.route("")
 @login_required
 def statement():
     """The statement page: one page of entries for the chosen period, and its totals."""
@@ -114,7 +114,7 @@ def statement():
     )
 
 
-@bp.route("/statement.csv")
+@bp.route("/export.csv")
 @login_required
 def statement_csv():
     """The whole selection as a CSV download, streamed."""

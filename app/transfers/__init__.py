@@ -3,7 +3,7 @@
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 
-bp = Blueprint("transfers", __name__, template_folder="templates")
+bp = Blueprint("transfers", __name__, url_prefix="/transfers", template_folder="templates")
 
 
 def init_app(app: Flask) -> None:

@@ -30,14 +30,14 @@ def _submit_key() -> str:
     return f"transfers:{g.tenant.slug}:{who}"
 
 
-@bp.route("/transfers")
+@bp.route("")
 @login_required
 def index():
     requests = service.requests_of(g.tenant, current_user.subscriber_id)
     return render_template("transfers/index.html", requests=requests)
 
 
-@bp.route("/transfers/new", methods=["GET", "POST"])
+@bp.route("/new", methods=["GET", "POST"])
 @login_required
 @limiter.limit(
     lambda: current_app.config.get("PORTAL_TRANSFER_LIMIT", "10 per hour"),
@@ -108,7 +108,7 @@ def _confirm(filed) -> None:
         flash(_("A confirmation was sent to %(email)s.", email=email), "info")
 
 
-@bp.route("/transfers/<int:number>")
+@bp.route("/<int:number>")
 @login_required
 def detail(number: int):
     filed = service.request_of(g.tenant, current_user.subscriber_id, number)

@@ -212,3 +212,22 @@ def test_views_leave_the_commit_to_the_request():
             if not said:
                 wrong.append(f"{path.relative_to(ROOT)}:{number}")
     assert not wrong, "commits in views without a reason:\n" + "\n".join(wrong)
+
+
+# The cabinet's own root pages: the dashboard, login, logout and the password page.
+ROOT_BLUEPRINTS = {"account", "auth"}
+
+
+def test_each_area_lives_under_its_blueprints_prefix(app):
+    """A feature's pages share its url_prefix, set once on the blueprint."""
+    wrong = []
+    for name, blueprint in app.blueprints.items():
+        rules = [r for r in app.url_map.iter_rules() if r.endpoint.startswith(f"{name}.")]
+        if not rules or name in ROOT_BLUEPRINTS:
+            continue
+        prefix = blueprint.url_prefix
+        if not prefix:
+            wrong.append(f"{name} has pages but no url_prefix")
+            continue
+        wrong += [f"{r.rule} is outside {prefix}" for r in rules if not r.rule.startswith(prefix)]
+    assert not wrong, "\n".join(wrong)

@@ -46,19 +46,25 @@ def renumber(app, account_id: int, number: str) -> None:
 def test_athome_pays_from_home_by_contract_number_and_card(app, tenant_client, make_subscriber):
     subscriber = make_subscriber(tenant="athome", surname="Петрова", first_name="Анна", phone=PHONE)
     guest = tenant_client("athome.localhost")
-    assert 'href="/pay"' in guest.get("/login").get_data(as_text=True)
-    page = guest.get("/pay").get_data(as_text=True)
+    assert 'href="/payments/guest"' in guest.get("/login").get_data(as_text=True)
+    page = guest.get("/payments/guest").get_data(as_text=True)
     assert label_of(page, "target") == "Contract number"
     assert 'value="card"' in page and 'value="wallet"' not in page and 'value="mobile"' not in page
     data = {"method": "card", "amount": "450"}
-    by_phone = guest.form("/pay", {**data, "target": PHONE})  # At Home finds by contract only
+    by_phone = guest.form(
+        "/payments/guest", {**data, "target": PHONE}
+    )  # At Home finds by contract only
     assert "No account was found by this number" in by_phone.get_data(as_text=True)
-    by_wallet = guest.form("/pay", {**data, "method": "wallet", "target": subscriber["contract"]})
+    by_wallet = guest.form(
+        "/payments/guest", {**data, "method": "wallet", "target": subscriber["contract"]}
+    )
     assert re.search(r'id="method-error">Choose how to pay\.<', by_wallet.get_data(as_text=True))
-    response = guest.form("/pay", {**data, "target": subscriber["contract"].lower()})
-    assert response.headers["Location"] == "/pay/confirm"
-    assert 'data-testid="holder">А. П.<' in guest.get("/pay/confirm").get_data(as_text=True)
-    card_page = guest.form("/pay/confirm", {}).headers["Location"]
+    response = guest.form("/payments/guest", {**data, "target": subscriber["contract"].lower()})
+    assert response.headers["Location"] == "/payments/guest/confirm"
+    assert 'data-testid="holder">А. П.<' in guest.get("/payments/guest/confirm").get_data(
+        as_text=True
+    )
+    card_page = guest.form("/payments/guest/confirm", {}).headers["Location"]
     assert result_after(guest, pay_with_card(guest, card_page)) == "Result: credited."
     assert balance_of(app, subscriber["account_id"]) == 45000
 
@@ -70,12 +76,12 @@ def test_tomtel_finds_the_nine_digit_account_number_of_its_login(
     subscriber = make_subscriber(tenant="tomtel", surname="Петров", first_name="Иван")
     renumber(app, subscriber["account_id"], "701458321")
     guest = tenant_client("tomtel.localhost")
-    page = guest.get("/pay").get_data(as_text=True)
+    page = guest.get("/payments/guest").get_data(as_text=True)
     assert label_of(page, "target") == "Account, contract or phone number"
     data = {"target": typed, "method": "card", "amount": "500"}
-    response = guest.form("/pay", data)
-    assert response.headers["Location"] == "/pay/confirm"
-    page = guest.get("/pay/confirm").get_data(as_text=True)
+    response = guest.form("/payments/guest", data)
+    assert response.headers["Location"] == "/payments/guest/confirm"
+    page = guest.get("/payments/guest/confirm").get_data(as_text=True)
     assert 'data-testid="holder">И. П.<' in page
     assert 'data-testid="masked-account">70••••321<' in page
 
@@ -85,12 +91,12 @@ def test_tomtel_guest_may_pay_without_an_e_mail_and_gets_no_receipt(
 ):
     subscriber = make_subscriber(tenant="tomtel", surname="Петров", first_name="Иван")
     guest = tenant_client("tomtel.localhost")
-    page = guest.get("/pay").get_data(as_text=True)
+    page = guest.get("/payments/guest").get_data(as_text=True)
     assert label_of(page, "email") == "E-mail for the receipt (optional)"
     data = {"target": subscriber["contract"], "method": "card", "amount": "500", "email": ""}
-    assert guest.form("/pay", data).headers["Location"] == "/pay/confirm"
-    assert "Receipt to" not in guest.get("/pay/confirm").get_data(as_text=True)
-    card_page = guest.form("/pay/confirm", {}).headers["Location"]
+    assert guest.form("/payments/guest", data).headers["Location"] == "/payments/guest/confirm"
+    assert "Receipt to" not in guest.get("/payments/guest/confirm").get_data(as_text=True)
+    card_page = guest.form("/payments/guest/confirm", {}).headers["Location"]
     assert result_after(guest, pay_with_card(guest, card_page)) == "Result: credited."
     assert balance_of(app, subscriber["account_id"]) == 50000
     (payment,) = payments(app)
@@ -100,7 +106,7 @@ def test_tomtel_guest_may_pay_without_an_e_mail_and_gets_no_receipt(
 
 def look_up(client, target: str = "000000000000", **extra):
     data = {"target": target, "method": "card", "amount": "500", **extra}
-    return client.form("/pay", data)
+    return client.form("/payments/guest", data)
 
 
 def from_address(tenant_client, address: str, host: str = "tomtel.localhost"):
@@ -120,9 +126,11 @@ def test_payee_look_ups_are_limited_per_address(tenant_client, make_subscriber):
     assert refused.status_code == 429
     page = refused.get_data(as_text=True)
     assert TOO_MANY.search(page).group(1) == "10"
-    assert subscriber["contract"] not in page and "/pay/confirm" not in page
+    assert subscriber["contract"] not in page and "/payments/guest/confirm" not in page
     neighbour = from_address(tenant_client, "203.0.113.8")
-    assert look_up(neighbour, subscriber["contract"]).headers["Location"] == "/pay/confirm"
+    assert (
+        look_up(neighbour, subscriber["contract"]).headers["Location"] == "/payments/guest/confirm"
+    )
 
 
 def test_payee_look_up_limits_come_from_the_tenant_yaml(app, tmp_path, make_app, make_subscriber):

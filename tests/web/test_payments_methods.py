@@ -189,16 +189,16 @@ def test_a_guest_picks_the_wallet_and_sees_it_before_paying(app, tenant_client, 
     guest = tenant_client("tomtel.localhost")
     guest.set_cookie("lang", "en", domain="tomtel.localhost")
     data = {"target": "T-1", "method": "wallet", "amount": "500", "email": "p@example.ru"}
-    refused = guest.form("/pay", {**data, "wallet-choice": "webmoney"})
+    refused = guest.form("/payments/guest", {**data, "wallet-choice": "webmoney"})
     assert field_error(refused.get_data(as_text=True), "wallet-choice") == (
         "Choose one of the wallets listed."
     )
-    assert guest.form("/pay", {**data, "wallet-choice": "qiwi"}).headers["Location"] == (
-        "/pay/confirm"
+    assert guest.form("/payments/guest", {**data, "wallet-choice": "qiwi"}).headers["Location"] == (
+        "/payments/guest/confirm"
     )
-    page = guest.get("/pay/confirm").get_data(as_text=True)
+    page = guest.get("/payments/guest/confirm").get_data(as_text=True)
     assert 'data-testid="method">E-wallets: QIWI Wallet<' in page
-    bank_page = guest.form("/pay/confirm", {}).headers["Location"]
+    bank_page = guest.form("/payments/guest/confirm", {}).headers["Location"]
     assert 'data-service="qiwi"' in guest.get(bank_page).get_data(as_text=True)
     (payment,) = payments(app)
     assert (payment.kind, payment.method_choice) == ("guest", "qiwi")

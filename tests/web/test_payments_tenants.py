@@ -69,16 +69,16 @@ def test_tomtel_pay_without_login_with_masked_holder_and_receipt(
     subscriber = tomtel_subscriber(make_subscriber)
     guest = tenant_client("tomtel.localhost")
     login_page = guest.get("/login").get_data(as_text=True)
-    assert 'href="/pay"' in login_page
+    assert 'href="/payments/guest"' in login_page
     data = {"target": "8 (913) 555-12-34", "method": "card", "amount": "500"}
-    response = guest.form("/pay", {**data, "email": "payer@example.ru"})
-    assert response.headers["Location"] == "/pay/confirm"
-    page = guest.get("/pay/confirm").get_data(as_text=True)
+    response = guest.form("/payments/guest", {**data, "email": "payer@example.ru"})
+    assert response.headers["Location"] == "/payments/guest/confirm"
+    page = guest.get("/payments/guest/confirm").get_data(as_text=True)
     assert 'data-testid="holder">И. П.<' in page
     masked = re.search(r'data-testid="masked-account">([^<]+)<', page).group(1)
     assert masked.endswith(subscriber["account"][-3:]) and subscriber["account"] not in page
     assert "Петров" not in page and "Иван" not in page
-    response = guest.form("/pay/confirm", {})
+    response = guest.form("/payments/guest/confirm", {})
     assert response.headers["Location"].startswith("/sandbox/pay/")
     line = result_after(guest, pay_with_card(guest, response.headers["Location"]))
     assert line == "Result: credited."  # a guest is not shown the holder's balance
@@ -98,20 +98,22 @@ def test_tomtel_guest_finds_by_contract_and_is_told_of_unknown_numbers(
     subscriber = tomtel_subscriber(make_subscriber)
     guest = tenant_client("tomtel.localhost")
     data = {"method": "card", "amount": "500", "email": "payer@example.ru"}
-    response = guest.form("/pay", {**data, "target": "000000000000"})
+    response = guest.form("/payments/guest", {**data, "target": "000000000000"})
     assert response.status_code == 200
     assert "No account was found by this number" in response.get_data(as_text=True)
-    response = guest.form("/pay", {**data, "target": subscriber["contract"].lower()})
-    assert response.headers["Location"] == "/pay/confirm"
-    response = guest.form("/pay", {**data, "target": subscriber["contract"], "email": "no-at"})
+    response = guest.form("/payments/guest", {**data, "target": subscriber["contract"].lower()})
+    assert response.headers["Location"] == "/payments/guest/confirm"
+    response = guest.form(
+        "/payments/guest", {**data, "target": subscriber["contract"], "email": "no-at"}
+    )
     assert 'id="email-error"' in response.get_data(as_text=True)  # given, it must be an e-mail
     assert payments_count(app) == 0
 
 
 def test_guest_payment_only_where_the_isp_allows_it(tenant_client):
     netbynet = tenant_client("spb.netbynet.localhost")  # card payment for registered users only
-    assert netbynet.get("/pay").status_code == 404
-    assert 'href="/pay"' not in netbynet.get("/login").get_data(as_text=True)
+    assert netbynet.get("/payments/guest").status_code == 404
+    assert 'href="/payments/guest"' not in netbynet.get("/login").get_data(as_text=True)
 
 
 def test_iphome_tops_up_another_subscribers_account(app, tenant_client, make_subscriber):

@@ -198,19 +198,19 @@ def test_tomtel_needs_recovery_switched_on_first(tenant_client, make_subscriber,
     cabinet = tenant_client("tomtel.localhost")
     cabinet.login("701000111", PASSWORD)
     wrong = cabinet.form(
-        "/profile/recovery",
+        "/recover/contacts",
         {"contact-channel": "sms", "contact-value": PHONE, "contact-current": "not-my-password"},
-        page="/profile/recovery",
+        page="/recover/contacts",
     )
     assert wrong.status_code == 200 and sms(PHONE) == []
     cabinet.form(
-        "/profile/recovery",
+        "/recover/contacts",
         {"contact-channel": "sms", "contact-value": PHONE, "contact-current": PASSWORD},
-        page="/profile/recovery",
+        page="/recover/contacts",
     )
-    cabinet.form("/profile/recovery/confirm", {"code": code_from(sms(PHONE))})
-    assert "recovery on" in cabinet.get("/profile/recovery").get_data(as_text=True) or (
-        "включено" in cabinet.get("/profile/recovery").get_data(as_text=True)
+    cabinet.form("/recover/contacts/confirm", {"code": code_from(sms(PHONE))})
+    assert "recovery on" in cabinet.get("/recover/contacts").get_data(as_text=True) or (
+        "включено" in cabinet.get("/recover/contacts").get_data(as_text=True)
     )
 
     client.form("/recover/via/identifier", asked)

@@ -268,14 +268,14 @@ def test_changing_the_recovery_phone_needs_the_current_password(tenant_client, a
     client.login("petrov_spb", PASSWORD)
     new_phone = "+79135550000"
     response = client.form(
-        "/profile/recovery",
+        "/recover/contacts",
         {"contact-channel": "sms", "contact-value": new_phone, "contact-current": "guess"},
     )
     assert response.status_code == 200 and sms(new_phone) == []
     client.form(
-        "/profile/recovery",
+        "/recover/contacts",
         {"contact-channel": "sms", "contact-value": "8 913 555 00 00", "contact-current": PASSWORD},
     )
     code = re.search(r"\b(\d{6})\b", sms(new_phone)[0]).group(1)
-    client.form("/profile/recovery/confirm", {"code": code})
-    assert "+79135550000" in client.get("/profile/recovery").text
+    client.form("/recover/contacts/confirm", {"code": code})
+    assert "+79135550000" in client.get("/recover/contacts").text

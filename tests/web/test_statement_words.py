@@ -190,7 +190,7 @@ def test_the_statement_says_what_each_entry_was(app, history, lang):
 def test_the_csv_says_the_same_as_the_page(app, history, lang):
     client = history["client"]
     client.set_cookie("lang", lang, domain="tomtel.localhost")
-    raw = client.get(f"/statement.csv?account={history['account']}").get_data()
+    raw = client.get(f"/statement/export.csv?account={history['account']}").get_data()
     lines = [line.split(";") for line in raw.decode("utf-8-sig").split("\r\n")[1:] if line]
     assert [(kind, words) for _, kind, words, _, _ in lines] == expected(history, lang)
     # The only reference left is the one a person can quote: the online payment's number.
@@ -272,7 +272,7 @@ def test_demo_history_reads_like_a_real_one(app, demo):
     page = visible(response.get_data(as_text=True))
     assert "demo:" not in page
     assert rows(response) and not RAW_WORDS & {w for row in rows(response) for w in row}
-    raw = demo.get("/statement.csv?date_from=2000-01-01").get_data().decode("utf-8-sig")
+    raw = demo.get("/statement/export.csv?date_from=2000-01-01").get_data().decode("utf-8-sig")
     seen = [tuple(line.split(";")[1:3]) for line in raw.split("\r\n")[1:] if line]
     assert len(seen) > 100 and "demo:" not in raw
     assert not RAW_WORDS & {w for row in seen for w in row}

@@ -136,12 +136,12 @@ def test_another_subscribers_account_and_receipts_stay_hidden(app, client, ivan,
     assert client.get(f"/statement?account={other['account']}").status_code == 404
     assert client.get(f"/statement/receipt/{their_payment}").status_code == 404
     assert client.get(f"/statement/receipt/{their_payment}.pdf").status_code == 404
-    assert "theirs" not in text_of(client.get(f"/statement.csv?account={ivan['account']}"))
+    assert "theirs" not in text_of(client.get(f"/statement/export.csv?account={ivan['account']}"))
 
 
 def test_csv_is_the_same_selection_for_excel(client, ivan):
     args = f"account={ivan['account']}&kind=all"
-    response = client.get(f"/statement.csv?{args}")
+    response = client.get(f"/statement/export.csv?{args}")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
@@ -160,7 +160,7 @@ def test_csv_is_the_same_selection_for_excel(client, ivan):
 @pytest.mark.parametrize(("lang", "amount"), [("ru", "1234,56"), ("hi", "1234.56")])
 def test_csv_amounts_use_the_languages_decimal_sign(client, ivan, lang, amount):
     client.set_cookie("lang", lang, domain="acme.localhost")
-    text = client.get(f"/statement.csv?account={ivan['account']}&kind=payments").get_data()
+    text = client.get(f"/statement/export.csv?account={ivan['account']}&kind=payments").get_data()
     assert f";card;{amount};" in text.decode("utf-8-sig")
 
 
