@@ -98,7 +98,7 @@ def _region_elsewhere(user: service.SessionUser) -> str | bool | None:
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    service.end_all_sessions(current_user.subscriber_id)
+    service.end_all_sessions(g.tenant, current_user.subscriber_id)
     login_session.end()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
@@ -110,7 +110,7 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if not service.check_password(
-            current_user.subscriber_id, form.current.data, _argon2_profile()
+            g.tenant, current_user.subscriber_id, form.current.data, _argon2_profile()
         ):
             form.current.errors.append(_("The current password is incorrect."))
         else:

@@ -9,6 +9,7 @@ from flask_login import UserMixin
 
 from app.core import passwords
 from app.core.identifiers import candidates, normalise
+from app.core.scoped import get_owned
 from app.core.subscribers import LoginIdentifier, Subscriber
 from app.extensions import db
 from app.persistence import utcnow
@@ -52,9 +53,7 @@ def find_subscriber_id(tenant: Tenant, raw_login: str) -> int | None:
 def authenticate(tenant: Tenant, raw_login: str, password: str, profile: str) -> int | None:
     """The subscriber id when login and password match; same work whether or not they exist."""
     subscriber_id = find_subscriber_id(tenant, raw_login)
-    credential = db.session.get(Credential, subscriber_id) if subscriber_id else None
-    if credential is not None and credential.tenant != tenant.slug:
-        credential = None
+    credential = get_owned(Credential, tenant, subscriber_id)
     stored = credential.password_hash if credential else None
     if not passwords.verify(profile, stored, password) or credential is None:
         return None
@@ -96,23 +95,23 @@ def session_user(subscriber: Subscriber, credential: Credential) -> SessionUser:
 
 def start_session(tenant_slug: str, subscriber_id: int) -> SessionUser:
     """A fresh session token for a login; sessions already open elsewhere stay valid."""
-    subscriber = db.session.get(Subscriber, subscriber_id)
-    credential = db.session.get(Credential, subscriber_id)
-    if subscriber is None or credential is None or subscriber.tenant != tenant_slug:
+    subscriber = get_owned(Subscriber, tenant_slug, subscriber_id)
+    credential = get_owned(Credential, tenant_slug, subscriber_id)
+    if subscriber is None or credential is None:
         raise LookupError("no such subscriber in this tenant")
     return session_user(subscriber, credential)
 
 
-def end_all_sessions(subscriber_id: int) -> None:
+def end_all_sessions(tenant: Tenant, subscriber_id: int) -> None:
     """Invalidate every session of this subscriber, on every device."""
-    credential = db.session.get(Credential, subscriber_id)
+    credential = get_owned(Credential, tenant, subscriber_id)
     if credential is not None:
         credential.session_token = secrets.token_urlsafe(32)
 
 
-def check_password(subscriber_id: int, password: str, profile: str) -> bool:
+def check_password(tenant: Tenant, subscriber_id: int, password: str, profile: str) -> bool:
     """Whether password is this subscriber's current one."""
-    credential = db.session.get(Credential, subscriber_id)
+    credential = get_owned(Credential, tenant, subscriber_id)
     return passwords.verify(profile, credential.password_hash if credential else None, password)
 
 
@@ -120,7 +119,7 @@ def set_password(
     tenant_slug: str, subscriber_id: int, password: str, profile: str, temporary: bool = False
 ) -> Credential:
     """Store a new password (hashed) and end every other session of the subscriber."""
-    credential = db.session.get(Credential, subscriber_id)
+    credential = get_owned(Credential, tenant_slug, subscriber_id)
     password_hash = passwords.hasher(profile).hash(password)
     if credential is None:
         credential = Credential(tenant=tenant_slug, subscriber_id=subscriber_id, session_token="")

@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core.money import money
-from app.core.subscribers import Account, Subscriber, account_of, accounts_of
+from app.core.scoped import get_owned
+from app.core.subscribers import Account, account_of, accounts_of, subscriber_of
 from app.core.verification import Outcome
 from app.extensions import db
 from app.notify.service import DeliveryError
@@ -136,7 +137,7 @@ def _send_code(account):
         db.session.rollback()
         flash(refusal_text(offer), "error")
         return _page(status=409)
-    subscriber = db.session.get(Subscriber, current_user.subscriber_id)
+    subscriber = subscriber_of(g.tenant, current_user.subscriber_id)
     try:
         sent = confirmation.send_code(g.tenant, subscriber, account, offer.amount)
     except (DeliveryError, ValueError):
@@ -181,7 +182,7 @@ def promised_confirm():
             session.pop(SESSION_KEY, None)
             if isinstance(result, Refusal):
                 return _refused_after_code()
-            account = db.session.get(Account, result.account_id)
+            account = get_owned(Account, g.tenant, result.account_id)
             _flash_done(result, account.number)
             return redirect(url_for("billing.promised_page"))
         # On the field, so the message is tied to the input (aria-describedby).

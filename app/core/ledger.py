@@ -15,6 +15,7 @@ from app.extensions import db
 from app.persistence import TenantScoped, UTCDateTime, utcnow
 from app.tenancy.registry import Tenant
 
+from .scoped import get_owned
 from .signals import account_status_changed
 from .subscribers import Account, AccountStatus
 
@@ -125,7 +126,7 @@ def credit(
     if amount <= 0:
         raise ValueError("a credit must be a positive number of kopecks")
     entry = post_entry(tenant.slug, account_id, amount, kind, reference, description)
-    account = db.session.get(Account, account_id)
+    account = get_owned(Account, tenant, account_id)
     threshold = tenant.config.billing.suspend_below
     if account.status == AccountStatus.BLOCKED and account.balance >= threshold:
         set_status(tenant, account, AccountStatus.ACTIVE)

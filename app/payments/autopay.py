@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from app.core.money import clamp
+from app.core.scoped import get_owned
 from app.core.signals import daily_run
 from app.extensions import db
 from app.persistence import utcnow
@@ -166,7 +167,7 @@ def _record_due_payment(tenant: Tenant, rule_id: int, local_date: date):
         sa.select(AutopayRule).where(AutopayRule.id == rule_id).with_for_update()
     )
     account = lookup.account_choice(tenant, rule.account_id) if rule else None
-    card = db.session.get(SavedCard, rule.card_id) if rule else None
+    card = get_owned(SavedCard, tenant, rule.card_id) if rule else None
     due = account is not None and card is not None and is_due(rule, account.balance, local_date)
     amount = _amount(tenant, rule, account.monthly_total) if due else 0
     if not amount:
@@ -189,7 +190,7 @@ def _record_due_payment(tenant: Tenant, rule_id: int, local_date: date):
 
 def _charge(tenant: Tenant, payment_id: int, token: str) -> bool:
     """Charge the token through the provider; True when the notification credited it."""
-    payment = db.session.get(Payment, payment_id)
+    payment = get_owned(Payment, tenant, payment_id)
     try:
         get_provider(payment.provider).charge_saved(
             order_of(tenant, payment, "card"), token, notify_url(tenant)

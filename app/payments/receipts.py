@@ -13,9 +13,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.core.money import money
+from app.core.scoped import get_owned
 from app.core.signals import payment_credited
 from app.core.subscribers import Account, account_region
-from app.extensions import db
 from app.notify.service import DeliveryError, send_email
 from app.tenancy.registry import Tenant
 
@@ -71,10 +71,10 @@ def _on_payment_credited(tenant: Tenant, payment_id: int) -> None:
 
 def send_receipt(tenant: Tenant, payment_id: int) -> bool:
     """E-mail the receipt if the payer gave an address; False when it could not be sent."""
-    payment = db.session.get(Payment, payment_id)
+    payment = get_owned(Payment, tenant, payment_id)
     if payment is None or not payment.payer_email:
         return True
-    account = db.session.get(Account, payment.account_id)
+    account = get_owned(Account, tenant, payment.account_id)
     subject = receipt_subject(tenant, payment)
     text = receipt_text(tenant, payment, account.number)
     try:

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from app.auth import service as auth_service
 from app.core import verification
 from app.core.identifiers import normalise, normalise_phone
-from app.core.subscribers import Subscriber
+from app.core.subscribers import Subscriber, subscriber_of
 from app.core.verification import Outcome
 from app.extensions import db
 from app.notify import service as notify
@@ -24,12 +24,14 @@ SESSION_KEY = "contact_challenge"
 
 
 def _subscriber() -> Subscriber:
-    return db.session.get(Subscriber, current_user.subscriber_id)
+    return subscriber_of(g.tenant, current_user.subscriber_id)
 
 
 def _password_ok(form) -> bool:
     profile = current_app.config["PORTAL_ARGON2_PROFILE"]
-    if auth_service.check_password(current_user.subscriber_id, form.current.data, profile):
+    if auth_service.check_password(
+        g.tenant, current_user.subscriber_id, form.current.data, profile
+    ):
         return True
     form.current.errors.append(_("The current password is incorrect."))
     return False

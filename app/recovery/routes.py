@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from app.auth import service as auth_service
 from app.core import verification
-from app.core.subscribers import Subscriber
+from app.core.subscribers import subscriber_of
 from app.core.verification import Challenge, Outcome
 from app.extensions import db, limiter
 from app.notify import service as notify
@@ -188,7 +188,7 @@ def _set_password(challenge: Challenge):
 
 
 def _notify_changed(subscriber_id: int, used_channel: str) -> None:
-    subscriber = db.session.get(Subscriber, subscriber_id)
+    subscriber = subscriber_of(g.tenant, subscriber_id)
     target = service.other_channel(subscriber, used_channel)
     if target is None:
         return

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from app.auth import service as auth_service
 from app.core import verification
+from app.core.scoped import get_owned
 from app.core.subscribers import LoginIdentifier, Subscriber
 from app.core.verification import Challenge, over_limit
 from app.extensions import db
@@ -48,7 +49,7 @@ def contact(tenant: Tenant, subscriber: Subscriber, channel: str, flow: Recovery
     value = subscriber.phone if channel == "sms" else subscriber.email
     if not value or not flow.requires_opt_in:
         return value
-    opt_in = db.session.get(OptIn, subscriber.id)
+    opt_in = get_owned(OptIn, tenant, subscriber.id)
     confirmed = (opt_in.phone if channel == "sms" else opt_in.email) if opt_in else None
     return value if confirmed == value else None
 
@@ -69,7 +70,7 @@ def prepare(
         return Prepared(delivery, wait_minutes=wait)
     channel = channel_of(delivery)
     subscriber_id = find_subscriber(tenant, flow, typed)
-    subscriber = db.session.get(Subscriber, subscriber_id) if subscriber_id else None
+    subscriber = get_owned(Subscriber, tenant, subscriber_id) if subscriber_id else None
     destination = contact(tenant, subscriber, channel, flow) if subscriber else None
     if destination and over_limit([(limits.destination, f"destination:{destination}")]):
         destination = None  # quietly: a 429 here would tell that the account exists
@@ -151,7 +152,7 @@ def start_contact_confirmation(
 
 def confirm_contact(tenant: Tenant, subscriber_id: int, challenge: Challenge) -> None:
     """Store a proven phone or e-mail and switch recovery on for it."""
-    subscriber = db.session.get(Subscriber, subscriber_id)
+    subscriber = get_owned(Subscriber, tenant, subscriber_id)
     value = challenge.destination
     verification.use(challenge)
     kind = IdentifierKind.PHONE if challenge.channel == "sms" else IdentifierKind.EMAIL
@@ -160,7 +161,7 @@ def confirm_contact(tenant: Tenant, subscriber_id: int, challenge: Challenge) ->
     else:
         subscriber.email = value
     _replace_login(tenant, subscriber_id, kind, value)
-    opt_in = db.session.get(OptIn, subscriber_id) or OptIn(
+    opt_in = get_owned(OptIn, tenant, subscriber_id) or OptIn(
         tenant=tenant.slug, subscriber_id=subscriber_id
     )
     if challenge.channel == "sms":
@@ -194,7 +195,7 @@ def _replace_login(tenant: Tenant, subscriber_id: int, kind: IdentifierKind, val
 
 def switch_on(tenant: Tenant, subscriber: Subscriber, channels: tuple[str, ...]) -> None:
     """Mark the subscriber's current phone and/or e-mail as confirmed for recovery."""
-    opt_in = db.session.get(OptIn, subscriber.id) or OptIn(
+    opt_in = get_owned(OptIn, tenant, subscriber.id) or OptIn(
         tenant=tenant.slug, subscriber_id=subscriber.id
     )
     if "sms" in channels:
@@ -206,14 +207,14 @@ def switch_on(tenant: Tenant, subscriber: Subscriber, channels: tuple[str, ...])
 
 def switch_off(tenant: Tenant, subscriber_id: int) -> None:
     """Turn recovery off again: no channel is confirmed any more."""
-    opt_in = db.session.get(OptIn, subscriber_id)
-    if opt_in is not None and opt_in.tenant == tenant.slug:
+    opt_in = get_owned(OptIn, tenant, subscriber_id)
+    if opt_in is not None:
         db.session.delete(opt_in)
 
 
 def opt_in_state(tenant: Tenant, subscriber: Subscriber) -> dict[str, bool]:
     """Which of the subscriber's current contacts recovery may use."""
-    opt_in = db.session.get(OptIn, subscriber.id)
+    opt_in = get_owned(OptIn, tenant, subscriber.id)
     return {
         "sms": bool(opt_in and subscriber.phone and opt_in.phone == subscriber.phone),
         "email": bool(opt_in and subscriber.email and opt_in.email == subscriber.email),

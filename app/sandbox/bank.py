@@ -14,6 +14,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from app.core.scoped import get_owned
 from app.extensions import db
 from app.persistence import utcnow
 
@@ -204,8 +205,8 @@ def charge_token(merchant: str, order: dict, token: str, notify_url: str) -> San
     """Charge a saved card at once: approved unless the token is unknown or revoked."""
     operation = open_operation(merchant, order, "", notify_url)
     operation.method = "token"
-    saved = db.session.get(SandboxToken, token)
-    usable = saved is not None and saved.tenant == merchant and not saved.revoked
+    saved = get_owned(SandboxToken, merchant, token)
+    usable = saved is not None and not saved.revoked
     if usable:
         operation.card_last4, operation.card_brand = saved.last4, saved.brand
     finish(operation, None if usable else CARD_REVOKED)
@@ -214,8 +215,8 @@ def charge_token(merchant: str, order: dict, token: str, notify_url: str) -> San
 
 def revoke(tenant_slug: str, token: str) -> None:
     """Make a token unusable for further charges."""
-    saved = db.session.get(SandboxToken, token)
-    if saved is not None and saved.tenant == tenant_slug:
+    saved = get_owned(SandboxToken, tenant_slug, token)
+    if saved is not None:
         saved.revoked = True
         db.session.flush()
 

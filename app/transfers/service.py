@@ -8,7 +8,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.core.subscribers import Account, Subscriber, accounts_of, subscriber_of
+from app.core.subscribers import Account, accounts_of, subscriber_of
 from app.extensions import db
 from app.persistence import utcnow
 from app.tenancy.registry import Tenant
@@ -208,7 +208,7 @@ def set_status(
 
 def contact_email(tenant: Tenant, subscriber_id: int) -> str | None:
     """The e-mail on record for confirmations, if the subscriber has one."""
-    subscriber = db.session.get(Subscriber, subscriber_id)
+    subscriber = subscriber_of(tenant, subscriber_id)
     if subscriber is None or subscriber.tenant != tenant.slug:
         return None
     return subscriber.email or None

@@ -231,3 +231,15 @@ def test_each_area_lives_under_its_blueprints_prefix(app):
             continue
         wrong += [f"{r.rule} is outside {prefix}" for r in rules if not r.rule.startswith(prefix)]
     assert not wrong, "\n".join(wrong)
+
+
+def test_rows_are_fetched_by_key_only_with_their_tenant():
+    """db.session.get by a bare id would find another ISP's row; get_owned checks the tenant."""
+    wrong = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for name, path in modules().items()
+        if name != "app.core.scoped"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "db.session.get(" in line
+    ]
+    assert not wrong, "use app.core.scoped.get_owned:\n" + "\n".join(wrong)
