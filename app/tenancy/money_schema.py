@@ -100,6 +100,8 @@ class Payments(Model):
         default=(PayeeKey.CONTRACT, PayeeKey.PHONE), min_length=1
     )
     without_login_methods: tuple[Code, ...] | None = None
+    # What the ISP calls it on its site («Оплатить из дома»); «Pay without logging in» if unset.
+    without_login_title: Text | None = None
     lookup_limits: LookupLimits = LookupLimits()
     # IP-Home: top up another subscriber's account.
     for_others: bool = False

@@ -169,3 +169,20 @@ def test_topping_up_another_account_is_limited_too(app, tenant_client, make_subs
     for _ in range(20):
         assert client.form("/payments/other", data).status_code == 200
     assert client.form("/payments/other", data).status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("host", "lang", "title"),
+    [
+        ("athome.localhost", "ru", "Оплатить из дома"),
+        ("athome.localhost", "en", "Pay from home"),
+        ("tomtel.localhost", "en", "Pay without logging in"),
+    ],
+)
+def test_the_isp_names_paying_without_login_its_own_way(tenant_client, host, lang, title):
+    client = tenant_client(host)
+    client.set_cookie("lang", lang, domain=host)
+    login_page = client.get("/login").get_data(as_text=True)
+    assert re.search(rf'<a href="/payments/guest">{title}</a>', login_page)
+    page = client.get("/payments/guest").get_data(as_text=True)
+    assert re.search(rf'<h1 id="find-title">{title}</h1>', page)
