@@ -9,6 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -28,6 +29,25 @@ class EntryKind(StrEnum):
     PROMISED_REPAYMENT = "promised_repayment"
     TRANSFER = "transfer"
     CORRECTION = "correction"
+
+
+KIND_NAMES = {
+    EntryKind.PAYMENT: _l("Payment"),
+    EntryKind.CHARGE: _l("Charge"),
+    EntryKind.REFUND: _l("Refund"),
+    EntryKind.PROMISED_CREDIT: _l("Promised payment"),
+    EntryKind.PROMISED_REPAYMENT: _l("Promised payment repaid"),
+    EntryKind.TRANSFER: _l("Transfer"),
+    EntryKind.CORRECTION: _l("Correction"),
+}
+
+
+def kind_label(kind: str) -> str:
+    """The translated name of an entry kind; a kind added later shows as its code."""
+    try:
+        return str(KIND_NAMES[EntryKind(kind)])
+    except (ValueError, KeyError):
+        return kind
 
 
 class LedgerEntry(TenantScoped, db.Model):

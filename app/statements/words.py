@@ -24,14 +24,12 @@ from flask_babel import gettext as _
 
 from app.billing import service as billing
 from app.core.calendar import daily_part
-from app.core.ledger import EntryKind, LedgerEntry
+from app.core.ledger import EntryKind, LedgerEntry, kind_label
 from app.core.subscribers import ServicePoint
 from app.extensions import db
 from app.payments import service as payments
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import PaymentKind as MethodKind
-
-from .kinds import kind_label
 
 CHARGE_REF = re.compile(r"^charge:(\d{1,18}):(\d{4}-\d{2}-\d{2})$")
 PAYMENT_REF = re.compile(r"^payment:(.+)$")
