@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from app.core.calendar import LocalDates, local_midnight
 from app.core.ledger import EntryKind, credit, lock_account, post_entry, set_status
+from app.core.scoped import owned
 from app.core.subscribers import (
     Account,
     AccountStatus,
@@ -68,9 +69,7 @@ def rule_of(tenant: Tenant) -> Rule | None:
 
 def _monthly_fee(tenant: Tenant, account_id: int) -> int:
     points = db.session.scalars(
-        sa.select(ServicePoint).where(
-            ServicePoint.tenant == tenant.slug, ServicePoint.account_id == account_id
-        )
+        owned(ServicePoint, tenant).where(ServicePoint.account_id == account_id)
     )
     return monthly_fee(tenant, list(points))
 
@@ -78,8 +77,7 @@ def _monthly_fee(tenant: Tenant, account_id: int) -> int:
 def open_promise(tenant: Tenant, account_id: int) -> PromisedPayment | None:
     """The account's promise that is not repaid yet, if any."""
     return db.session.scalar(
-        sa.select(PromisedPayment).where(
-            PromisedPayment.tenant == tenant.slug,
+        owned(PromisedPayment, tenant).where(
             PromisedPayment.account_id == account_id,
             PromisedPayment.closed_at.is_(None),
         )
@@ -92,8 +90,7 @@ def open_promises(tenant: Tenant, account_ids: list[int]) -> dict[int, PromisedP
     if rule_of(tenant) is None or not account_ids:
         return {}
     rows = db.session.scalars(
-        sa.select(PromisedPayment).where(
-            PromisedPayment.tenant == tenant.slug,
+        owned(PromisedPayment, tenant).where(
             PromisedPayment.account_id.in_(account_ids),
             PromisedPayment.closed_at.is_(None),
         )

@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from app.core.scoped import owned
 from app.extensions import db
 from app.tenancy.registry import Tenant
 
@@ -19,8 +20,7 @@ def promises_by(
         return {}, {}
     rows = list(
         db.session.scalars(
-            sa.select(PromisedPayment).where(
-                PromisedPayment.tenant == tenant.slug,
+            owned(PromisedPayment, tenant).where(
                 sa.or_(PromisedPayment.reference.in_(references), PromisedPayment.id.in_(ids)),
             )
         )

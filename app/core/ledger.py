@@ -16,7 +16,7 @@ from app.extensions import db
 from app.persistence import TenantScoped, UTCDateTime, utcnow
 from app.tenancy.registry import Tenant
 
-from .scoped import get_owned
+from .scoped import get_owned, owned
 from .signals import account_status_changed
 from .subscribers import Account, AccountStatus
 
@@ -111,9 +111,7 @@ def post_entry(
     if account is None:
         raise LookupError(f"no account {account_id} in tenant {tenant}")
     existing = db.session.scalar(
-        sa.select(LedgerEntry).where(
-            LedgerEntry.tenant == tenant, LedgerEntry.reference == reference
-        )
+        owned(LedgerEntry, tenant).where(LedgerEntry.reference == reference)
     )
     if existing is not None:
         return existing

@@ -2,6 +2,8 @@
 
 from typing import TypeVar
 
+import sqlalchemy as sa
+
 from app.extensions import db
 from app.tenancy.registry import Tenant
 
@@ -17,3 +19,9 @@ def get_owned(model: type[Row], tenant: Tenant | str, key) -> Row | None:
     slug = tenant if isinstance(tenant, str) else tenant.slug
     row = db.session.get(model, key) if key is not None else None
     return row if row is not None and row.tenant == slug else None
+
+
+def owned(model: type[Row], tenant: Tenant | str) -> sa.Select:
+    """SELECT of model's rows that belong to the tenant; add .where() for the rest."""
+    slug = tenant if isinstance(tenant, str) else tenant.slug
+    return sa.select(model).where(model.tenant == slug)

@@ -22,6 +22,8 @@ from app.persistence import TenantScoped, UTCDateTime, utcnow
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import Region
 
+from .scoped import owned
+
 
 class SubscriberKind(StrEnum):
     PERSON = "person"
@@ -111,11 +113,7 @@ class LoginIdentifier(TenantScoped, db.Model):
 
 def subscriber_of(tenant: Tenant, subscriber_id: int) -> Subscriber | None:
     """The subscriber with this id in this tenant, or None."""
-    return db.session.scalar(
-        sa.select(Subscriber).where(
-            Subscriber.id == subscriber_id, Subscriber.tenant == tenant.slug
-        )
-    )
+    return db.session.scalar(owned(Subscriber, tenant).where(Subscriber.id == subscriber_id))
 
 
 def accounts_of(tenant: Tenant, subscriber_id: int, with_points: bool = False) -> list[Account]:
@@ -145,7 +143,7 @@ def account_of(tenant: Tenant, subscriber_id: int, key: str | int) -> Account | 
 
 def tenant_account(tenant: Tenant, account_id: int, with_points: bool = False) -> Account | None:
     """Any account of this tenant by id (for jobs and callbacks that hold an id), or None."""
-    query = sa.select(Account).where(Account.id == account_id, Account.tenant == tenant.slug)
+    query = owned(Account, tenant).where(Account.id == account_id)
     if with_points:
         query = query.options(selectinload(Account.service_points))
     return db.session.scalar(query)

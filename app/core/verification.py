@@ -22,6 +22,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db, limiter
 from app.persistence import TenantScoped, UTCDateTime, utcnow
 
+from .scoped import owned
+
 CODE_DIGITS = 6
 TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 LIMITS_NAMESPACE = "recovery"
@@ -137,9 +139,7 @@ def _live(challenge: Challenge | None, now: datetime) -> Outcome | None:
 def check_code(tenant: str, handle: str, code: str, max_guesses: int) -> Outcome:
     """Check a typed code against the challenge the browser holds, counting wrong guesses."""
     challenge = db.session.scalar(
-        sa.select(Challenge)
-        .where(Challenge.tenant == tenant, Challenge.handle == handle)
-        .with_for_update()
+        owned(Challenge, tenant).where(Challenge.handle == handle).with_for_update()
     )
     now = utcnow()
     problem = _live(challenge, now)
@@ -159,9 +159,7 @@ def check_code(tenant: str, handle: str, code: str, max_guesses: int) -> Outcome
 
 def verified(tenant: str, handle: str) -> Challenge | None:
     """A challenge whose code was entered correctly and which is not yet used up."""
-    challenge = db.session.scalar(
-        sa.select(Challenge).where(Challenge.tenant == tenant, Challenge.handle == handle)
-    )
+    challenge = db.session.scalar(owned(Challenge, tenant).where(Challenge.handle == handle))
     if _live(challenge, utcnow()) is not None or challenge.verified_at is None:
         return None
     return challenge
@@ -170,8 +168,7 @@ def verified(tenant: str, handle: str) -> Challenge | None:
 def by_link_token(tenant: str, token: str, purpose: str) -> tuple[Outcome, Challenge | None]:
     """The live challenge of this purpose that an e-mailed link points at."""
     challenge = db.session.scalar(
-        sa.select(Challenge).where(
-            Challenge.tenant == tenant,
+        owned(Challenge, tenant).where(
             Challenge.secret_hash == secret_hash(token),
             Challenge.channel == "email",
             Challenge.purpose == purpose,

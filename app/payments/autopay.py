@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from app.core.money import clamp
-from app.core.scoped import get_owned
+from app.core.scoped import get_owned, owned
 from app.core.signals import daily_run
 from app.extensions import db
 from app.persistence import utcnow
@@ -27,9 +27,7 @@ log = logging.getLogger("app.payments")
 def saved_card(tenant: Tenant, subscriber_id: int) -> SavedCard | None:
     """The subscriber's card kept for autopay, if any."""
     return db.session.scalar(
-        sa.select(SavedCard).where(
-            SavedCard.tenant == tenant.slug, SavedCard.subscriber_id == subscriber_id
-        )
+        owned(SavedCard, tenant).where(SavedCard.subscriber_id == subscriber_id)
     )
 
 
@@ -66,11 +64,7 @@ def remove_card(tenant: Tenant, subscriber_id: int) -> bool:
 
 def rule_for(tenant: Tenant, account_id: int) -> AutopayRule | None:
     """The account's autopay rule, switched on or off."""
-    return db.session.scalar(
-        sa.select(AutopayRule).where(
-            AutopayRule.tenant == tenant.slug, AutopayRule.account_id == account_id
-        )
-    )
+    return db.session.scalar(owned(AutopayRule, tenant).where(AutopayRule.account_id == account_id))
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.core.ledger import EntryKind, credit
+from app.core.scoped import owned
 from app.core.signals import payment_credited
 from app.extensions import db
 from app.persistence import utcnow
@@ -48,9 +48,7 @@ def apply_notification(
         raise NotificationRejected(str(exc)) from exc
     notification = provider.verify_notification(raw_body, headers, tenant)
     payment = db.session.scalar(
-        sa.select(Payment)
-        .where(Payment.tenant == tenant.slug, Payment.reference == notification.reference)
-        .with_for_update()
+        owned(Payment, tenant).where(Payment.reference == notification.reference).with_for_update()
     )
     if payment is None:
         raise NotificationRejected(f"unknown payment {notification.reference!r}")

@@ -5,9 +5,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-import sqlalchemy as sa
-
 from app.core.money import clamp
+from app.core.scoped import owned
 from app.extensions import db
 from app.tenancy.registry import Tenant
 from app.tenancy.resolve import public_url
@@ -199,9 +198,7 @@ def start_payment(tenant: Tenant, payment: Payment, method: PaymentMethod, retur
 
 def find_payment(tenant: Tenant, reference: str) -> Payment | None:
     """A payment of this tenant by its reference."""
-    return db.session.scalar(
-        sa.select(Payment).where(Payment.tenant == tenant.slug, Payment.reference == reference)
-    )
+    return db.session.scalar(owned(Payment, tenant).where(Payment.reference == reference))
 
 
 def payments_by_reference(tenant: Tenant, references: Iterable[str]) -> dict[str, Payment]:
@@ -209,9 +206,7 @@ def payments_by_reference(tenant: Tenant, references: Iterable[str]) -> dict[str
     wanted = set(references)
     if not wanted:
         return {}
-    rows = db.session.scalars(
-        sa.select(Payment).where(Payment.tenant == tenant.slug, Payment.reference.in_(wanted))
-    )
+    rows = db.session.scalars(owned(Payment, tenant).where(Payment.reference.in_(wanted)))
     return {payment.reference: payment for payment in rows}
 
 

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from app.auth import service as auth_service
 from app.core.identifiers import normalise, normalise_phone
+from app.core.scoped import owned
 from app.core.subscribers import Account, Contract, Subscriber
 from app.extensions import db
 from app.tenancy.registry import Tenant
@@ -29,7 +30,7 @@ def find_subscriber(tenant: Tenant, flow: RecoveryFlow, typed: dict[str, str]) -
     Several matches (two contracts sharing a phone) name no one: the secret must go to
     exactly one account's owner.
     """
-    query = sa.select(Subscriber).where(Subscriber.tenant == tenant.slug)
+    query = owned(Subscriber, tenant)
     needs_numbers = {FindBy.CONTRACT, FindBy.ACCOUNT, FindBy.CONTRACT_OR_ACCOUNT}
     if needs_numbers & set(flow.find_by) or typed.get("identifier_kind") == "contract":
         query = query.join(Contract, Contract.subscriber_id == Subscriber.id).join(

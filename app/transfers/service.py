@@ -8,6 +8,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from app.core.scoped import owned
 from app.core.subscribers import Account, accounts_of, subscriber_of
 from app.extensions import db
 from app.persistence import utcnow
@@ -143,9 +144,8 @@ def requests_of(tenant: Tenant, subscriber_id: int) -> list[TransferRequest]:
     """The subscriber's own requests in this tenant, newest first."""
     return list(
         db.session.scalars(
-            sa.select(TransferRequest)
+            owned(TransferRequest, tenant)
             .where(
-                TransferRequest.tenant == tenant.slug,
                 TransferRequest.subscriber_id == subscriber_id,
             )
             .order_by(TransferRequest.created_at.desc(), TransferRequest.id.desc())
@@ -156,8 +156,7 @@ def requests_of(tenant: Tenant, subscriber_id: int) -> list[TransferRequest]:
 def request_of(tenant: Tenant, subscriber_id: int, number: int) -> TransferRequest | None:
     """One request, only when it is this subscriber's and in this tenant."""
     return db.session.scalar(
-        sa.select(TransferRequest).where(
-            TransferRequest.tenant == tenant.slug,
+        owned(TransferRequest, tenant).where(
             TransferRequest.subscriber_id == subscriber_id,
             TransferRequest.number == number,
         )
