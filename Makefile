@@ -64,4 +64,5 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 bench: setup
+	@scripts/ensure-wrk
 	$(BIN)/python bench/run.py
