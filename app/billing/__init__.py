@@ -1,4 +1,4 @@
-"""The ledger behind balances, the daily charging run and the promised payment."""
+"""The daily charging run and the promised payment (the ledger itself is app.core.ledger)."""
 
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l

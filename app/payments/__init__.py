@@ -1,4 +1,4 @@
-"""Paying online: the pay pages, the provider interface, the sandbox bank and autopay."""
+"""Paying online: the pay pages, the provider registry and interface, autopay, receipts."""
 
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
