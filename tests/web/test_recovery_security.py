@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 import sqlalchemy as sa
 
-from app.core import verification as secrets_store
+from app.core import verification
 from app.core.verification import Challenge
 from app.extensions import db
 from app.persistence import utcnow
@@ -52,7 +52,7 @@ def test_code_expires_after_ten_minutes(app, tenant_client, athome, sms, monkeyp
     client = tenant_client("athome.localhost")
     ask(client, athome["contract"])
     later = utcnow() + timedelta(minutes=10, seconds=1)
-    monkeypatch.setattr(secrets_store, "utcnow", lambda: later)
+    monkeypatch.setattr(verification, "utcnow", lambda: later)
     response = client.form("/recover/code", {"code": latest_code(sms)})
     assert response.status_code == 200
     assert "expired" in response.text or "истёк" in response.text or "истек" in response.text
@@ -65,7 +65,7 @@ def test_link_expires_after_an_hour(tenant_client, athome, mailbox, monkeypatch)
     path = urlsplit(mailbox.link(EMAIL)).path
     assert client.get(path).status_code == 200
     later = utcnow() + timedelta(minutes=61)
-    monkeypatch.setattr(secrets_store, "utcnow", lambda: later)
+    monkeypatch.setattr(verification, "utcnow", lambda: later)
     assert client.get(path).status_code == 410
 
 
