@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 from flask import g, render_template
 from flask_login import current_user, login_required
 
+from app.statements import service as statements
+
 from . import bp, service
 
 
@@ -18,4 +20,8 @@ def dashboard():
     today = datetime.now(ZoneInfo(zone)).date()
     # The session loader already found the subscriber within this tenant: no second query.
     accounts = service.account_overview(g.tenant, current_user.subscriber_id, today, zone)
-    return render_template("account/dashboard.html", name=current_user.name, accounts=accounts)
+    updated = {a.number: a.balance_updated_at for a in accounts}
+    charts = statements.balance_charts(g.tenant, current_user.subscriber_id, updated, today, zone)
+    return render_template(
+        "account/dashboard.html", name=current_user.name, accounts=accounts, charts=charts
+    )

@@ -21,5 +21,3 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     add_menu_item(app, "statements.statement", _l("Statement"), order=30)
-    # The dashboard draws each account's 90-day balance chart with this.
-    app.add_template_global(routes.balance_charts, "balance_charts")

@@ -16,7 +16,8 @@ WIDTH, HEIGHT, PAD = 360, 120, 6
 
 @dataclass(frozen=True)
 class BalanceSeries:
-    """End-of-day balances (kopecks) of one account, oldest day first, today last."""
+    """End-of-day balances (kopecks) of one account, oldest day first, its last update's
+    day last (today, unless nothing has changed the balance today)."""
 
     days: list[date]
     balances: list[int]
@@ -33,27 +34,32 @@ class BalanceSeries:
 
     @property
     def today(self) -> int:
-        """The balance now: today's closing balance so far."""
+        """The balance now: the last day's closing balance so far."""
         return self.balances[-1]
 
 
 def balance_series(
-    tenant: str, subscriber_id: int, today: date, zone: str, days: int = DAYS
+    tenant: str, subscriber_id: int, last_days: dict[str, date], zone: str, days: int = DAYS
 ) -> dict[str, BalanceSeries]:
-    """Each account's end-of-day balances over the last `days` local days, in one query.
+    """Each account's end-of-day balances over `days` local days up to its last day, in one
+    query; last_days maps account numbers to that day.
 
     A day's closing balance is the current balance minus everything posted after that
     day ended, so only the window's entries are read, newest first, and summed back.
     """
-    first = today - timedelta(days=days - 1)
-    day_list = [first + timedelta(days=n) for n in range(days)]
-    ends = [local_midnight(day + timedelta(days=1), zone) for day in day_list]
+    if not last_days:
+        return {}
+    windows = {
+        number: [last - timedelta(days=n) for n in range(days - 1, -1, -1)]
+        for number, last in last_days.items()
+    }
+    earliest = local_midnight(min(last_days.values()) - timedelta(days=days - 2), zone)
     query = (
         sa.select(Account.number, Account.balance, LedgerEntry.created_at, LedgerEntry.amount)
         .join(Contract, Account.contract_id == Contract.id)
         .outerjoin(
             LedgerEntry,
-            sa.and_(LedgerEntry.account_id == Account.id, LedgerEntry.created_at >= ends[0]),
+            sa.and_(LedgerEntry.account_id == Account.id, LedgerEntry.created_at >= earliest),
         )
         .where(Contract.subscriber_id == subscriber_id, Account.tenant == tenant)
         .order_by(Account.id, LedgerEntry.created_at.desc())
@@ -65,10 +71,14 @@ def balance_series(
         bucket = entries.setdefault(number, [])
         if created_at is not None:
             bucket.append((created_at, amount))
-    return {
-        number: BalanceSeries(day_list, _closing(balances[number], entries[number], ends))
-        for number in balances
-    }
+    series = {}
+    for number, day_list in windows.items():
+        if number in balances:
+            ends = [local_midnight(day + timedelta(days=1), zone) for day in day_list]
+            series[number] = BalanceSeries(
+                day_list, _closing(balances[number], entries[number], ends)
+            )
+    return series
 
 
 def _closing(balance: int, newest_first: list, ends: list) -> list[int]:

@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.tenancy.locale import current_locale
 
-from . import bp, chart, history, service, words
+from . import bp, history, service, words
 from .export import csv_lines
 from .forms import PeriodForm, account_choices
 
@@ -137,19 +137,3 @@ def statement_csv():
 def safe_filename(name: str) -> str:
     """A download name of plain characters only, whatever an account number holds."""
     return re.sub(r"[^A-Za-z0-9._-]", "_", name)
-
-
-@dataclass(frozen=True)
-class ChartView:
-    series: chart.BalanceSeries
-    shape: chart.ChartShape
-
-
-def balance_charts() -> dict[str, ChartView]:
-    """For the dashboard: each of the subscriber's accounts' 90-day chart, by account number."""
-    if g.get("tenant") is None or not current_user.is_authenticated:
-        return {}
-    series = chart.balance_series(
-        g.tenant.slug, current_user.subscriber_id, local_today(), zone_name()
-    )
-    return {number: ChartView(s, chart.shape(s)) for number, s in series.items()}

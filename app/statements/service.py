@@ -1,7 +1,8 @@
 """Whose money a statement or receipt shows: the subscriber's own accounts and payments."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -10,6 +11,8 @@ from app.core.ledger import EntryKind, LedgerEntry
 from app.core.subscribers import Account, Contract, Subscriber, accounts_of
 from app.extensions import db
 from app.tenancy.registry import Tenant
+
+from . import chart
 
 
 @dataclass(frozen=True)
@@ -84,3 +87,20 @@ def bank_receipt_facts(
     suggested = -view.balance if view.balance < 0 else view.monthly_total
     address = view.points[0].address if view.points else ""
     return BankReceiptFacts(view.number, payer, address, suggested)
+
+
+@dataclass(frozen=True)
+class ChartView:
+    series: chart.BalanceSeries
+    shape: chart.ChartShape
+
+
+def balance_charts(
+    tenant: Tenant, subscriber_id: int, updated: dict[str, datetime], today: date, zone: str
+) -> dict[str, ChartView]:
+    """Each account's 90-day balance chart, by number, ending on the local day its balance
+    was last updated (today at the latest): the chart and «Updated …» tell the same day."""
+    local = ZoneInfo(zone)
+    last_days = {number: min(at.astimezone(local).date(), today) for number, at in updated.items()}
+    series = chart.balance_series(tenant.slug, subscriber_id, last_days, zone)
+    return {number: ChartView(s, chart.shape(s)) for number, s in series.items()}

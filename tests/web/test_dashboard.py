@@ -248,3 +248,19 @@ def test_update_time_and_the_charts_last_day_are_both_tomsk_dates(
     # In UTC (or Moscow) it is still 1 December; in Tomsk both say 2 December.
     assert updated.startswith("2 дек. 2026") and "02:30" in updated
     assert last_day == "02.12.2026"
+
+
+@pytest.mark.usefixtures("evening_in_utc")
+def test_a_chart_ends_on_the_day_its_balance_was_last_updated(app, tenant_client, make_subscriber):
+    """Nothing has changed the balance yet on 2 December in Tomsk (the day's charge is still
+    to come): the chart stops at 1 December, the day «Updated» names, not at «today»."""
+    facts = make_subscriber(tenant="tomtel", password=PASSWORD, logins={"account": "701458322"})
+    with app.app_context():
+        account = db.session.get(Account, facts["account_id"])
+        account.balance_updated_at = datetime(2026, 11, 30, 20, 0, tzinfo=UTC)  # 1 Dec, 03:00
+        db.session.commit()
+    client = tenant_client("tomtel.localhost")
+    assert client.login("701458322", PASSWORD).status_code == 302
+    updated, last_day = _updated_and_last_chart_day(client.get("/"))
+    assert updated.startswith("1 дек. 2026") and "03:00" in updated
+    assert last_day == "01.12.2026"

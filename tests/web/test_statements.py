@@ -414,7 +414,8 @@ def test_end_of_day_balances_follow_the_local_day(app, make_subscriber):
         ],
     )
     with app.app_context():
-        series = balance_series("acme", facts["id"], today(), "Asia/Krasnoyarsk")[facts["account"]]
+        last = {facts["account"]: today()}
+        series = balance_series("acme", facts["id"], last, "Asia/Krasnoyarsk")[facts["account"]]
     assert len(series.days) == 90 and series.days[-1] == today()
     by_day = dict(zip(series.days, series.balances, strict=True))
     assert by_day[day - timedelta(days=1)] == 50000
