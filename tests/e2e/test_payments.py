@@ -189,7 +189,7 @@ def test_athome_pays_from_home_by_contract_number(demo, portal, page, mailbox, s
     who = demo.login("athome")
     portal.open(page, "athome", "/login")
     in_english(page)
-    page.get_by_role("link", name="Pay without logging in", exact=True).click()
+    page.get_by_role("link", name="Pay from home", exact=True).click()
     page.get_by_label("Contract number", exact=True).fill(who.person.contract)
     expect(page.get_by_role("radio")).to_have_count(1)  # At Home takes cards from home
     page.get_by_role("radio", name=CARD_METHOD).check()
