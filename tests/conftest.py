@@ -232,7 +232,9 @@ def make_subscriber(app):
                 from app.core.ledger import EntryKind, post_entry
 
                 post_entry(tenant, account.id, balance, EntryKind.PAYMENT, f"test:{n}")
-            auth.set_password(tenant, subscriber.id, password, "test", temporary=temporary)
+            auth.set_password(
+                t, subscriber.id, password, "test", temporary=temporary, reason="issued"
+            )
             wanted = logins if logins is not None else {"account": account_number}
             for kind, value in wanted.items():
                 auth.add_identifier(t, subscriber.id, IdentifierKind(kind), value)

@@ -115,7 +115,7 @@ def change_password():
             form.current.errors.append(_("The current password is incorrect."))
         else:
             service.set_password(
-                g.tenant.slug, current_user.subscriber_id, form.new.data, _argon2_profile()
+                g.tenant, current_user.subscriber_id, form.new.data, _argon2_profile()
             )
             user = service.start_session(g.tenant.slug, current_user.subscriber_id)
             login_session.begin(user)

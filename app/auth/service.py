@@ -10,6 +10,7 @@ from flask_login import UserMixin
 from app.core import passwords
 from app.core.identifiers import candidates, normalise
 from app.core.scoped import get_owned
+from app.core.signals import password_changed
 from app.core.subscribers import LoginIdentifier, Subscriber
 from app.extensions import db
 from app.persistence import utcnow
@@ -116,19 +117,26 @@ def check_password(tenant: Tenant, subscriber_id: int, password: str, profile: s
 
 
 def set_password(
-    tenant_slug: str, subscriber_id: int, password: str, profile: str, temporary: bool = False
+    tenant: Tenant,
+    subscriber_id: int,
+    password: str,
+    profile: str,
+    temporary: bool = False,
+    reason: str = "changed",
 ) -> Credential:
-    """Store a new password (hashed) and end every other session of the subscriber."""
-    credential = get_owned(Credential, tenant_slug, subscriber_id)
+    """Store a new password (hashed), end every other session of the subscriber, and say so
+    (password_changed; reason: "changed" by the subscriber, "reset", "temporary", "issued")."""
+    credential = get_owned(Credential, tenant, subscriber_id)
     password_hash = passwords.hasher(profile).hash(password)
     if credential is None:
-        credential = Credential(tenant=tenant_slug, subscriber_id=subscriber_id, session_token="")
+        credential = Credential(tenant=tenant.slug, subscriber_id=subscriber_id, session_token="")
         db.session.add(credential)
     credential.password_hash = password_hash
     credential.is_temporary = temporary
     credential.changed_at = utcnow()
     credential.session_token = secrets.token_urlsafe(32)
     db.session.flush()
+    password_changed.send(tenant, subscriber_id=subscriber_id, reason=reason)
     return credential
 
 

@@ -15,7 +15,8 @@ payment_credited = _signals.signal("payment-credited")
 # After the daily charges are committed; each receiver is committed (or rolled back) on its
 # own and returns a line for the operator's report. sender=tenant; local_date.
 daily_run = _signals.signal("daily-run")
-# Inside the transaction that stores the new password. sender=tenant; subscriber_id, reason.
+# Inside the transaction that stores the new password. sender=tenant; subscriber_id, reason:
+# "changed" (by the subscriber), "reset", "temporary" (sent by recovery), "issued".
 password_changed = _signals.signal("password-changed")
 # Inside the transaction that switches the account. sender=tenant; account_id, old, new.
 account_status_changed = _signals.signal("account-status-changed")

@@ -109,7 +109,12 @@ def _create(tenant: Tenant, person: DemoSubscriber, today: date, profile: str) -
             )
         )
     auth_service.set_password(
-        tenant.slug, subscriber.id, person.password, profile, temporary=person.temporary_password
+        tenant,
+        subscriber.id,
+        person.password,
+        profile,
+        temporary=person.temporary_password,
+        reason="issued",
     )
     for kind, value in _logins(tenant, person):
         auth_service.add_identifier(tenant, subscriber.id, kind, value)

@@ -96,13 +96,15 @@ def prepare(
 
 def apply_temporary_password(tenant: Tenant, subscriber_id: int, password: str, profile: str):
     """After the temporary password went out: it replaces the old one until changed."""
-    auth_service.set_password(tenant.slug, subscriber_id, password, profile, temporary=True)
+    auth_service.set_password(
+        tenant, subscriber_id, password, profile, temporary=True, reason="temporary"
+    )
 
 
 def complete_reset(tenant: Tenant, challenge: Challenge, password: str, profile: str) -> int:
     """Set the new password, spend the challenge and end every session of the subscriber."""
     verification.use(challenge)
-    auth_service.set_password(tenant.slug, challenge.subscriber_id, password, profile)
+    auth_service.set_password(tenant, challenge.subscriber_id, password, profile, reason="reset")
     return challenge.subscriber_id
 
 

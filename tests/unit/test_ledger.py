@@ -53,3 +53,23 @@ def test_a_cached_balance_edited_behind_the_ledger_is_detected(account):
     db.session.execute(sa.update(Account).where(Account.id == account).values(balance=999))
     db.session.commit()
     assert balance_mismatches() == [("acme", db.session.get(Account, account).number, 999, 1000)]
+
+
+def test_a_credit_that_clears_the_debt_lifts_the_block_and_says_so(app, make_subscriber):
+    from app.core.ledger import credit
+    from app.core.signals import account_status_changed
+
+    facts = make_subscriber(balance=-5000, status="blocked")
+    heard = []
+
+    def listener(tenant, account_id, old, new):
+        heard.append((tenant.slug, account_id, old, new))
+
+    with app.app_context(), account_status_changed.connected_to(listener):
+        acme = app.extensions["tenancy"].tenants["acme"]
+        credit(acme, facts["account_id"], 2000, EntryKind.PAYMENT, "pay-small")
+        assert heard == []  # still in debt: still blocked
+        credit(acme, facts["account_id"], 9000, EntryKind.PAYMENT, "pay-rest")
+        db.session.commit()
+        assert db.session.get(Account, facts["account_id"]).status == "active"
+    assert heard == [("acme", facts["account_id"], "blocked", "active")]

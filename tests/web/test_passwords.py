@@ -60,3 +60,19 @@ def test_after_a_change_the_new_password_works_and_other_sessions_end(
     assert phone.get("/").status_code == 302
     fresh = tenant_client("acme.localhost")
     assert fresh.login(subscriber["account"], NEW).status_code == 302
+
+
+def test_a_password_change_is_told_to_whoever_listens(tenant_client, make_subscriber):
+    from app.core.signals import password_changed
+
+    subscriber = make_subscriber(password=PASSWORD)
+    heard = []
+
+    def listener(tenant, subscriber_id, reason):
+        heard.append((tenant.slug, subscriber_id, reason))
+
+    client = tenant_client("acme.localhost")
+    client.login(subscriber["account"], PASSWORD)
+    with password_changed.connected_to(listener):
+        client.form("/password", {"current": PASSWORD, "new": NEW, "confirm": NEW})
+    assert heard == [("acme", subscriber["id"], "changed")]
