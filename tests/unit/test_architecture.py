@@ -22,7 +22,14 @@ FOUNDATION = {"tenancy", "core", "web"}
 LAYER_ORDER = ["tenancy", "core", "web"]
 # The factory, its error pages and the operator commands stand above every feature.
 ABOVE_FEATURES = {"app", "app.errors", "app.cli"}
-REQUEST_BOUND = {"request", "session", "g", "render_template", "render_template_string"}
+REQUEST_BOUND = {
+    "request",
+    "session",
+    "g",
+    "current_user",
+    "render_template",
+    "render_template_string",
+}
 MAX_LINES = 300
 
 
@@ -154,7 +161,11 @@ def _request_names(name: str) -> set[str]:
     taken = set()
     tree = ast.parse(modules()[name].read_text(encoding="utf-8"))
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module in {"flask", "flask.templating"}:
+        if isinstance(node, ast.ImportFrom) and node.module in {
+            "flask",
+            "flask.templating",
+            "flask_login",
+        }:
             taken |= {a.name for a in node.names} & REQUEST_BOUND
         elif (
             isinstance(node, ast.Attribute)
@@ -171,6 +182,28 @@ def test_services_and_core_do_not_read_the_request():
     for name in modules():
         bound = name.endswith(".service") or _layer(name) == "core"
         if bound and (taken := _request_names(name)):
+            wrong.append(f"{name} uses {', '.join(sorted(taken))}")
+    assert not wrong, "\n".join(wrong)
+
+
+# Besides the views (*routes.py): auth's request hooks, and notify, whose job is rendering
+# the texts it sends.
+REQUEST_HOOKS = {"app.auth.sessions"}
+RENDERS_MESSAGES = {"app.notify.messages"}
+
+
+def test_in_a_feature_only_views_touch_the_request():
+    """Domain modules take the tenant and the subscriber as arguments."""
+    wrong = []
+    for name in modules():
+        if _feature(name) is None or name.split(".")[-1].endswith("routes"):
+            continue
+        taken = _request_names(name)
+        if name in REQUEST_HOOKS:
+            taken -= REQUEST_BOUND
+        if name in RENDERS_MESSAGES:
+            taken -= {"render_template"}
+        if taken:
             wrong.append(f"{name} uses {', '.join(sorted(taken))}")
     assert not wrong, "\n".join(wrong)
 
