@@ -3,6 +3,7 @@
 import hmac
 import secrets
 from dataclasses import dataclass
+from functools import cache
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -63,15 +64,26 @@ def authenticate(tenant: Tenant, raw_login: str, password: str, profile: str) ->
     return credential.subscriber_id
 
 
+@cache
+def _session_query() -> sa.Select:
+    # Built once: every request of a logged-in subscriber runs it.
+    return (
+        sa.select(Subscriber, Credential)
+        .join(Credential, Credential.subscriber_id == Subscriber.id)
+        .where(
+            Subscriber.id == sa.bindparam("subscriber_id"),
+            Subscriber.tenant == sa.bindparam("tenant"),
+        )
+    )
+
+
 def load_session_user(tenant_slug: str, user_id: str) -> SessionUser | None:
     """The session's subscriber if its token is still live and it belongs to this tenant."""
     subscriber_part, _, token = user_id.partition(":")
     if not subscriber_part.isdigit() or not token:
         return None
     row = db.session.execute(
-        sa.select(Subscriber, Credential)
-        .join(Credential, Credential.subscriber_id == Subscriber.id)
-        .where(Subscriber.id == int(subscriber_part), Subscriber.tenant == tenant_slug)
+        _session_query(), {"subscriber_id": int(subscriber_part), "tenant": tenant_slug}
     ).first()
     if row is None:
         return None

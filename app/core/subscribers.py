@@ -6,6 +6,7 @@ even by its primary key.
 
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import (
@@ -116,21 +117,31 @@ def subscriber_of(tenant: Tenant, subscriber_id: int) -> Subscriber | None:
     return db.session.scalar(owned(Subscriber, tenant).where(Subscriber.id == subscriber_id))
 
 
+@cache
+def _accounts_query(with_points: bool) -> sa.Select:
+    # Built once: every page asks, and a statement object reused keeps its cache key.
+    query = (
+        sa.select(Account)
+        .join(Account.contract)
+        .where(
+            Contract.subscriber_id == sa.bindparam("subscriber_id"),
+            Account.tenant == sa.bindparam("tenant"),
+        )
+        .options(contains_eager(Account.contract))
+        .order_by(Contract.id)
+    )
+    return query.options(joinedload(Account.service_points)) if with_points else query
+
+
 def accounts_of(tenant: Tenant, subscriber_id: int, with_points: bool = False) -> list[Account]:
     """The subscriber's accounts in this tenant, in contract order (with points if asked).
 
     One query either way: the contract comes with the join, the points with a joined load.
     """
-    query = (
-        sa.select(Account)
-        .join(Account.contract)
-        .where(Contract.subscriber_id == subscriber_id, Account.tenant == tenant.slug)
-        .options(contains_eager(Account.contract))
-        .order_by(Contract.id)
+    found = db.session.scalars(
+        _accounts_query(with_points), {"subscriber_id": subscriber_id, "tenant": tenant.slug}
     )
-    if with_points:
-        query = query.options(joinedload(Account.service_points))
-    return list(db.session.scalars(query).unique())
+    return list(found.unique())
 
 
 def account_of(tenant: Tenant, subscriber_id: int, key: str | int) -> Account | None:

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -9,6 +11,7 @@ from app.core.calendar import local_midnight
 from app.core.ledger import LedgerEntry
 from app.core.subscribers import Account, Contract
 from app.extensions import db
+from app.persistence import UTCDateTime
 
 DAYS = 90
 WIDTH, HEIGHT, PAD = 360, 120, 6
@@ -38,6 +41,27 @@ class BalanceSeries:
         return self.balances[-1]
 
 
+@cache
+def _series_query() -> sa.Select:
+    # Built once: it runs on every dashboard, and a reused statement keeps its cache key.
+    return (
+        sa.select(Account.number, Account.balance, LedgerEntry.created_at, LedgerEntry.amount)
+        .join(Contract, Account.contract_id == Contract.id)
+        .outerjoin(
+            LedgerEntry,
+            sa.and_(
+                LedgerEntry.account_id == Account.id,
+                LedgerEntry.created_at >= sa.bindparam("earliest", type_=UTCDateTime),
+            ),
+        )
+        .where(
+            Contract.subscriber_id == sa.bindparam("subscriber_id"),
+            Account.tenant == sa.bindparam("tenant"),
+        )
+        .order_by(Account.id, LedgerEntry.created_at.desc())
+    )
+
+
 def balance_series(
     tenant: str, subscriber_id: int, last_days: dict[str, date], zone: str, days: int = DAYS
 ) -> dict[str, BalanceSeries]:
@@ -54,27 +78,19 @@ def balance_series(
         for number, last in last_days.items()
     }
     earliest = local_midnight(min(last_days.values()) - timedelta(days=days - 2), zone)
-    query = (
-        sa.select(Account.number, Account.balance, LedgerEntry.created_at, LedgerEntry.amount)
-        .join(Contract, Account.contract_id == Contract.id)
-        .outerjoin(
-            LedgerEntry,
-            sa.and_(LedgerEntry.account_id == Account.id, LedgerEntry.created_at >= earliest),
-        )
-        .where(Contract.subscriber_id == subscriber_id, Account.tenant == tenant)
-        .order_by(Account.id, LedgerEntry.created_at.desc())
-    )
     entries: dict[str, list] = {}
     balances: dict[str, int] = {}
-    for number, balance, created_at, amount in db.session.execute(query):
+    params = {"subscriber_id": subscriber_id, "tenant": tenant, "earliest": earliest}
+    for number, balance, created_at, amount in db.session.execute(_series_query(), params):
         balances[number] = balance
         bucket = entries.setdefault(number, [])
         if created_at is not None:
             bucket.append((created_at, amount))
     series = {}
+    local = ZoneInfo(zone)
     for number, day_list in windows.items():
         if number in balances:
-            ends = [local_midnight(day + timedelta(days=1), zone) for day in day_list]
+            ends = [local_midnight(day + timedelta(days=1), local) for day in day_list]
             series[number] = BalanceSeries(
                 day_list, _closing(balances[number], entries[number], ends)
             )

@@ -52,7 +52,13 @@ def select_timezone() -> str:
 
 def current_locale() -> str:
     """The current request's locale code, e.g. 'ru'."""
-    return str(get_locale()) if has_request_context() else "ru"
+    if not has_request_context():
+        return "ru"
+    # A page asks dozens of times (every ISP text, amount and date); resolve it once.
+    code = g.get("_locale_code")
+    if code is None:
+        code = g._locale_code = str(get_locale())
+    return code
 
 
 def set_language():

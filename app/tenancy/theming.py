@@ -80,6 +80,7 @@ def locale_name(code: str) -> str:
     return Locale.parse(code).get_display_name(code).capitalize()
 
 
+@cache
 def brand_css(colours) -> str:
     """CSS custom properties of a tenant's colours."""
     pairs = type(colours).model_fields
