@@ -7,14 +7,10 @@ the code goes to the phone on record, never to one typed in the request.
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask_babel import gettext as _
-
 from app.core import verification
-from app.core.money import money
 from app.core.subscribers import Account, Subscriber, account_of
 from app.core.verification import Outcome, over_limit
-from app.notify.service import send_sms
-from app.tenancy.locale import current_locale
+from app.notify import service as notify
 from app.tenancy.registry import Tenant
 
 from . import promised
@@ -58,20 +54,8 @@ def send_code(tenant: Tenant, subscriber: Subscriber, account: Account, amount: 
         timedelta(minutes=minutes),
         code,
     )
-    send_sms(tenant, phone, _message(tenant, code, amount, account.number, minutes))
+    notify.send_promised_code(tenant, phone, code, amount, account.number, minutes)
     return CodeSent(handle=issued.handle)
-
-
-def _message(tenant: Tenant, code: str, amount: int, number: str, minutes: int) -> str:
-    return _(
-        "%(isp)s: code %(code)s confirms a promised payment of %(amount)s "
-        "to account %(account)s. Valid for %(minutes)s min. Do not tell it to anyone.",
-        isp=tenant.text(tenant.config.name, current_locale()),
-        code=code,
-        amount=money(amount),
-        account=number,
-        minutes=minutes,
-    )
 
 
 def confirm(tenant: Tenant, subscriber_id: int, handle: str, typed: str):

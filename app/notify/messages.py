@@ -6,23 +6,32 @@ feature sends it, and an ISP overrides one like any other template.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
 from flask import render_template
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
+from app.core.money import money
 from app.tenancy.registry import Tenant
-from app.tenancy.theming import text
+from app.tenancy.types import Text
 
 from .delivery import send_email, send_sms
 
 
+def _locale(tenant: Tenant) -> str:
+    # The page's language, or the one forced for a message sent outside a page.
+    return str(get_locale() or tenant.config.locales.default)
+
+
 def _isp(tenant: Tenant) -> str:
-    return text(tenant.config.name)
+    return tenant.text(tenant.config.name, _locale(tenant))
 
 
 def _email(tenant: Tenant, to: str, subject: str, template: str, **context) -> None:
-    context.update(tenant=tenant, isp=_isp(tenant), subject=subject)
+    context.update(tenant=tenant, isp=_isp(tenant), subject=subject, current_locale=_locale(tenant))
     plain = render_template(f"notify/email/{template}.txt", **context)
     html = render_template(f"notify/email/{template}.html", **context)
     send_email(tenant, to, subject, plain, html)
@@ -145,3 +154,51 @@ def send_transfer_received(tenant: Tenant, to: str, filed: TransferNotice, link:
         link=link,
         help_phone=phones[0].number if phones else "",
     )
+
+
+def send_promised_code(
+    tenant: Tenant, phone: str, code: str, amount: int, account: str, minutes: int
+) -> None:
+    """SMS with the code that confirms taking a promised payment."""
+    send_sms(
+        tenant,
+        phone,
+        _(
+            "%(isp)s: code %(code)s confirms a promised payment of %(amount)s "
+            "to account %(account)s. Valid for %(minutes)s min. Do not tell it to anyone.",
+            isp=_isp(tenant),
+            code=code,
+            amount=money(amount),
+            account=account,
+            minutes=minutes,
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class PaymentReceipt:
+    """What the e-mail receipt of a credited payment tells."""
+
+    reference: str
+    account: str  # already masked
+    amount: int
+    paid_at: datetime
+    zone: str  # the account holder's region's timezone
+    method: Text | None = None  # the ISP's name of the method
+
+
+def send_payment_receipt(tenant: Tenant, to: str, receipt: PaymentReceipt, locale: str) -> None:
+    """The receipt, written throughout in `locale`: it follows the bank's notice, not a page."""
+    # Forced, so that gettext, ISP text and amounts speak it outside a request too.
+    with force_locale(locale):
+        _email(
+            tenant,
+            to,
+            _("Payment receipt %(reference)s", reference=receipt.reference),
+            "payment_receipt",
+            receipt=receipt,
+            paid_at=format_datetime(
+                receipt.paid_at, "medium", tzinfo=ZoneInfo(receipt.zone), locale=locale
+            ),
+            method=tenant.text(receipt.method, locale) if receipt.method else "",
+        )

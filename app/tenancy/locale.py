@@ -52,13 +52,7 @@ def select_timezone() -> str:
 
 def current_locale() -> str:
     """The current request's locale code, e.g. 'ru'."""
-    if not has_request_context():
-        return "ru"
-    # A page asks dozens of times (every ISP text, amount and date); resolve it once.
-    code = g.get("_locale_code")
-    if code is None:
-        code = g._locale_code = str(get_locale())
-    return code
+    return str(get_locale()) if has_request_context() else "ru"
 
 
 def set_language():
