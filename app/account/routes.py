@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from flask import g, render_template
 from flask_login import current_user, login_required
 
-from app.statements import service as statements
+import app.statements.service as statements
 
 from . import bp, service
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from app.billing import service as billing
+import app.billing.service as billing
 from app.core.calendar import days_in_month
 from app.core.subscribers import Account, AccountStatus, Subscriber, accounts_of, subscriber_of
 from app.tenancy.registry import Tenant

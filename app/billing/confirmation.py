@@ -7,10 +7,10 @@ the code goes to the phone on record, never to one typed in the request.
 from dataclasses import dataclass
 from datetime import timedelta
 
+import app.notify.service as notify
 from app.core import verification
 from app.core.subscribers import Account, Subscriber, account_of
 from app.core.verification import Outcome, over_limit
-from app.notify import service as notify
 from app.tenancy.registry import Tenant
 
 from . import promised

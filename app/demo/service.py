@@ -7,14 +7,14 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from app.auth import service as auth_service
+import app.auth.service as auth_service
+import app.recovery.service as recovery_service
 from app.core import ledger
 from app.core.calendar import daily_part
 from app.core.identifiers import normalise_phone
 from app.core.ledger import EntryKind
 from app.core.subscribers import Account, Contract, ServicePoint, Subscriber
 from app.extensions import db
-from app.recovery import service as recovery_service
 from app.tenancy.loader import TenantConfigError, YamlDocument
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import IdentifierKind

@@ -7,10 +7,10 @@ account holder lives: the region's timezone, not the ISP's head office's.
 
 import logging
 
+import app.notify.service as notify
 from app.core.scoped import get_owned
 from app.core.signals import payment_credited
 from app.core.subscribers import Account, account_region
-from app.notify import service as notify
 from app.notify.service import DeliveryError
 from app.tenancy.registry import Tenant
 

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from app.account import service as account_service
+import app.account.service as account_service
 from app.core.money import money, plain_roubles
 from app.extensions import csrf, db
 from app.tenancy.locale import current_locale

@@ -6,13 +6,13 @@ from flask import current_app, flash, g, redirect, render_template, session, url
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.auth import service as auth_service
+import app.auth.service as auth_service
+import app.notify.service as notify
 from app.core import verification
 from app.core.identifiers import normalise, normalise_phone
 from app.core.subscribers import Subscriber, subscriber_of
 from app.core.verification import Outcome
 from app.extensions import db
-from app.notify import service as notify
 from app.notify.service import DeliveryError
 from app.tenancy.schema import IdentifierKind
 

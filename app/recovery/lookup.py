@@ -4,7 +4,7 @@ import re
 
 import sqlalchemy as sa
 
-from app.auth import service as auth_service
+import app.auth.service as auth_service
 from app.core.identifiers import normalise, normalise_phone
 from app.core.scoped import owned
 from app.core.subscribers import Account, Contract, Subscriber

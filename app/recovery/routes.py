@@ -7,12 +7,12 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth import service as auth_service
+import app.auth.service as auth_service
+import app.notify.service as notify
 from app.core import verification
 from app.core.subscribers import subscriber_of
 from app.core.verification import Challenge, Outcome
 from app.extensions import db, limiter
-from app.notify import service as notify
 from app.notify.service import DeliveryError
 from app.tenancy.resolve import public_url
 from app.tenancy.schema import Delivery

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from app.auth import service as auth_service
+import app.auth.service as auth_service
 from app.core import verification
 from app.core.scoped import get_owned
 from app.core.subscribers import LoginIdentifier, Subscriber

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from app.account import service as account_service
+import app.account.service as account_service
 from app.core.ledger import EntryKind, LedgerEntry
 from app.core.subscribers import Account, Contract, Subscriber, accounts_of
 from app.extensions import db

@@ -22,12 +22,12 @@ import sqlalchemy as sa
 from babel.dates import format_date
 from flask_babel import gettext as _
 
-from app.billing import service as billing
+import app.billing.service as billing
+import app.payments.service as payments
 from app.core.calendar import daily_part
 from app.core.ledger import EntryKind, LedgerEntry, kind_label
 from app.core.subscribers import ServicePoint
 from app.extensions import db
-from app.payments import service as payments
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import PaymentKind as MethodKind
 

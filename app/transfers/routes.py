@@ -8,8 +8,8 @@ from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+import app.notify.service as notify
 from app.extensions import db, limiter
-from app.notify import service as notify
 from app.notify.service import DeliveryError
 from app.tenancy.resolve import public_url
 

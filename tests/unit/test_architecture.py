@@ -84,7 +84,9 @@ def imports() -> dict[str, set[tuple[str, tuple[str, ...]]]]:
                         found.add((f"{source}.{alias.name}", ()))
                     else:
                         names.append(alias.name)
-                if names and (hit := _resolve(source)) is not None:
+                # `from pkg import mod` runs pkg/__init__.py too: a cycle through a package's
+                # init_app counts (hence `import app.x.service as x` between features).
+                if (hit := _resolve(source)) is not None:
                     found.add((hit, tuple(names)))
         graph[name] = {(t, n) for t, n in found if t != name}
     return graph

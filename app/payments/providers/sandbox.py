@@ -12,8 +12,8 @@ from collections.abc import Mapping
 
 from flask import current_app
 
+import app.sandbox.service as bank
 from app.extensions import db
-from app.sandbox import service as bank
 from app.tenancy.registry import Tenant
 
 from . import (
