@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import app.billing.service as billing
 from app.core.calendar import days_in_month
-from app.core.subscribers import Account, AccountStatus, Subscriber, accounts_of, subscriber_of
+from app.core.subscribers import Account, AccountStatus, accounts_of
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import Tariff
 
@@ -113,8 +113,3 @@ def _view(tenant: Tenant, account: Account, repayment: Repayment | None, today: 
         days_left=left,
         repayment=repayment,
     )
-
-
-def subscriber_profile(tenant: Tenant, subscriber_id: int) -> Subscriber | None:
-    """The subscriber's own record, only within this tenant."""
-    return subscriber_of(tenant, subscriber_id)

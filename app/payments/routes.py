@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-import app.account.service as account_service
 from app.core.money import money, plain_roubles
+from app.core.subscribers import subscriber_of
 from app.extensions import csrf, db
 from app.tenancy.locale import current_locale
 from app.tenancy.theming import text
@@ -150,7 +150,7 @@ def pay():
         form.amount.data = plain_roubles(
             suggestions[accounts[0].id].amount, whole_without_kopecks=True
         )
-        profile = account_service.subscriber_profile(tenant, current_user.subscriber_id)
+        profile = subscriber_of(tenant, current_user.subscriber_id)
         form.email.data = profile.email if profile else None
     if accounts and methods and form.validate_on_submit():
         new = _own_payment(form, accounts, methods)

@@ -91,11 +91,6 @@ def suggestion(tenant: Tenant, balance: int, monthly_total: int) -> Suggestion:
     return Suggestion(amount, why, covered, needed)
 
 
-def suggested_amount(tenant: Tenant, balance: int, monthly_total: int) -> int:
-    """The amount of suggestion(): the pay form starts with it."""
-    return suggestion(tenant, balance, monthly_total).amount
-
-
 def new_reference() -> str:
     """A reference hard to guess and easy to read out on the phone."""
     return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(12))

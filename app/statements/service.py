@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 import app.account.service as account_service
 from app.core.ledger import EntryKind, LedgerEntry
-from app.core.subscribers import Account, Contract, Subscriber, accounts_of
+from app.core.subscribers import Account, Contract, Subscriber, accounts_of, subscriber_of
 from app.extensions import db
 from app.tenancy.registry import Tenant
 
@@ -79,7 +79,7 @@ def bank_receipt_facts(
     tenant: Tenant, subscriber_id: int, account_number: str, today: date
 ) -> BankReceiptFacts | None:
     """The payer, their address and the amount worth suggesting: the debt or a month's fee."""
-    payer = account_service.subscriber_profile(tenant, subscriber_id)
+    payer = subscriber_of(tenant, subscriber_id)
     views = account_service.account_overview(tenant, subscriber_id, today)
     view = next((v for v in views if v.number == account_number), None)
     if payer is None or view is None:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 import app.notify.service as notify
+from app.core.subscribers import accounts_of
 from app.extensions import db, limiter
 from app.notify.service import DeliveryError
 from app.tenancy.resolve import public_url
@@ -46,7 +47,7 @@ def index():
 )
 def new():
     subscriber_id = current_user.subscriber_id
-    if not service.own_accounts(g.tenant, subscriber_id):
+    if not accounts_of(g.tenant, subscriber_id):
         return render_template("transfers/new.html", form=None)
     form = TransferForm(
         data=service.form_defaults(g.tenant, subscriber_id),

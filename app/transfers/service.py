@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.core.scoped import owned
-from app.core.subscribers import Account, accounts_of, subscriber_of
+from app.core.subscribers import accounts_of, subscriber_of
 from app.extensions import db
 from app.persistence import utcnow
 from app.tenancy.registry import Tenant
@@ -44,17 +44,12 @@ def enabled(tenant: Tenant) -> bool:
     return tenant.config.payments.transfer_requests
 
 
-def own_accounts(tenant: Tenant, subscriber_id: int) -> list[Account]:
-    """The subscriber's accounts in this tenant, in contract order, with their points."""
-    return accounts_of(tenant, subscriber_id, with_points=True)
-
-
 def form_defaults(tenant: Tenant, subscriber_id: int) -> dict[str, str]:
     """What the form starts with: the subscriber's name, phone, account and address."""
     subscriber = subscriber_of(tenant, subscriber_id)
     if subscriber is None:
         return {}
-    accounts = own_accounts(tenant, subscriber_id)
+    accounts = accounts_of(tenant, subscriber_id, with_points=True)
     first = accounts[0] if accounts else None
     points = first.service_points if first else []
     return {
@@ -91,7 +86,7 @@ def create_request(
     kind = storage.detect_kind(receipt.content)
     if kind is None or len(receipt.content) > storage.MAX_BYTES:
         raise ValueError("a receipt must be a PNG, JPEG or PDF of at most 5 MB")
-    accounts = own_accounts(tenant, subscriber_id)
+    accounts = accounts_of(tenant, subscriber_id, with_points=True)
     if not accounts:
         raise LookupError(f"subscriber {subscriber_id} has no account in {tenant.slug}")
     # Filed under the account it names when that is the subscriber's own, else their first.
