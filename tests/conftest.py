@@ -158,13 +158,19 @@ class Client(FlaskClient):
 
 
 @pytest.fixture
-def tenant_client(app) -> Callable[[str], Client]:
-    """A client whose requests go to the given host, e.g. tenant_client('tomtel.localhost')."""
+def tenant_client(app, request) -> Callable[[str], Client]:
+    """A client whose requests go to the given host, e.g. tenant_client('tomtel.localhost').
+
+    A test module that sets PAGE_LANG = "en" reads every page in that language, whatever
+    the tenant's default."""
     app.test_client_class = Client
+    lang = getattr(request.module, "PAGE_LANG", None)
 
     def make(host: str) -> Client:
         client = app.test_client()
         client.host = host
+        if lang:
+            client.set_cookie("lang", lang, domain=host)
         return client
 
     return make

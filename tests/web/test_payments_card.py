@@ -17,16 +17,8 @@ from tests.web.test_payments_support import (
 PASSWORD = "Sunny-Garden-77"
 
 
-@pytest.fixture
-def tenant_client(tenant_client):
-    """These pages are checked in English, whatever the tenant's default language."""
-
-    def make(host: str):
-        client = tenant_client(host)
-        client.set_cookie("lang", "en", domain=host)
-        return client
-
-    return make
+# Every page of this module is read in English, whatever the tenant's default.
+PAGE_LANG = "en"
 
 
 def start_card_payment(client, amount: str = "500", **extra):

@@ -16,16 +16,8 @@ PHONE = "+79135551234"
 TOO_MANY = re.compile(r"Too many attempts\. Please try again in (\d+) min\.")
 
 
-@pytest.fixture
-def tenant_client(tenant_client):
-    """These pages are checked in English, whatever the tenant's default language."""
-
-    def make(host: str):
-        client = tenant_client(host)
-        client.set_cookie("lang", "en", domain=host)
-        return client
-
-    return make
+# Every page of this module is read in English, whatever the tenant's default.
+PAGE_LANG = "en"
 
 
 def label_of(html: str, field_id: str) -> str:

@@ -2,7 +2,6 @@
 
 import re
 
-import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -13,16 +12,8 @@ PASSWORD = "Sunny-Garden-77"
 PHONE = "+79135551234"
 
 
-@pytest.fixture
-def tenant_client(tenant_client):
-    """These pages are checked in English, whatever the tenant's default language."""
-
-    def make(host: str):
-        client = tenant_client(host)
-        client.set_cookie("lang", "en", domain=host)
-        return client
-
-    return make
+# Every page of this module is read in English, whatever the tenant's default.
+PAGE_LANG = "en"
 
 
 def payments_count(app) -> int:
