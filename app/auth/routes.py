@@ -1,7 +1,5 @@
 """Login, logout and password change pages."""
 
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,6 +9,7 @@ from app.extensions import limiter
 from app.tenancy.resolve import region_url
 from app.tenancy.theming import text
 from app.web import login_session
+from app.web.redirects import same_site_path
 
 from . import bp, service, sessions
 from .forms import ChangePasswordForm, LoginForm
@@ -23,15 +22,6 @@ def _ip_key() -> str:
 def _account_key() -> str:
     typed = request.form.get("login", "").strip().casefold()
     return f"login-account:{request.host.lower()}:{typed}"
-
-
-def _safe_next(target: str | None) -> str | None:
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 def _argon2_profile() -> str:
@@ -75,7 +65,7 @@ def login():
                 return redirect(elsewhere, 303)
             if elsewhere is None:
                 login_session.begin(user, form.region.data if "region" in form else None)
-                target = _safe_next(request.args.get("next")) or url_for("account.dashboard")
+                target = same_site_path(request.args.get("next")) or url_for("account.dashboard")
                 return redirect(target)
         flash(_("The login or password is incorrect."), "error")
     return render_template("auth/login.html", form=form)

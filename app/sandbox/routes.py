@@ -9,6 +9,7 @@ from app.core.money import money
 from app.extensions import db, limiter
 from app.notify.service import DeliveryError, send_sms
 from app.tenancy.theming import text
+from app.web.redirects import path_of
 
 from . import bank, bp
 from .forms import ActionForm, CardForm, CodeForm, OtpForm, PhoneForm, card_digits
@@ -60,7 +61,9 @@ def _settle(operation: SandboxOperation):
     # connection (and SQLite lets one writer at a time).
     db.session.commit()
     bank.deliver(operation)
-    return redirect(operation.return_url or url_for("sandbox.pay", operation_id=operation.id))
+    # Back to this portal only: a stored return address never sends the payer elsewhere.
+    back = path_of(operation.return_url)
+    return redirect(back or url_for("sandbox.pay", operation_id=operation.id))
 
 
 def _service_name(operation: SandboxOperation) -> str:

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from flask import Flask, g, has_request_context, redirect, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
@@ -55,25 +55,6 @@ def current_locale() -> str:
     return str(get_locale()) if has_request_context() else "ru"
 
 
-def set_language():
-    """Remember the subscriber's language choice and go back to the page they were on."""
-    choice = request.form.get("lang", "")
-    target = request.form.get("next", "/")
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    response = redirect(target)
-    if choice in g.tenant.config.locales.available:
-        response.set_cookie(
-            LOCALE_COOKIE,
-            choice,
-            max_age=365 * 24 * 3600,
-            httponly=True,
-            samesite="Lax",
-            secure=bool(request.is_secure),
-        )
-    return response
-
-
 def _translations():
     # Flask-Babel resolves domain, context and locale on every call; a page makes dozens.
     translations = g.get("_translations")
@@ -89,4 +70,3 @@ def init_app(app: Flask) -> None:
         ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
         newstyle=True,
     )
-    app.add_url_rule("/language", "set_language", set_language, methods=["POST"])

@@ -8,7 +8,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the picture-code image route and its store of spent challenges."""
-    from . import captcha
+    """Register the picture-code image route, its store of spent challenges and the
+    language switcher."""
+    from . import captcha, language
 
     captcha.init_app(app)
+    language.init_app(app)
