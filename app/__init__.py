@@ -1,6 +1,6 @@
 """The application factory."""
 
-from flask import Flask
+from flask import Flask, current_app
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import core, errors, tenancy, web
@@ -97,6 +97,8 @@ def _security_headers(response):
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    if hsts := current_app.config.get("PORTAL_HSTS"):
+        headers.setdefault("Strict-Transport-Security", hsts)
     if response.mimetype == "text/html":
         # Pages show balances and personal data: never keep them in a shared cache.
         headers.setdefault("Cache-Control", "no-store")

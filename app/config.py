@@ -1,11 +1,15 @@
 """Settings read from the environment."""
 
+import math
 import os
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "dev-only-secret-key-change-me"
+MIN_SECRET_KEY_LENGTH = 32
+MIN_SECRET_KEY_BITS = 128
 
 
 class ConfigError(RuntimeError):
@@ -42,6 +46,25 @@ def _notify_settings() -> dict:
     }
 
 
+def _cookie_settings(production: bool) -> dict:
+    """Cookie names and flags; production's carry the __Host- prefix, which browsers only
+    accept from HTTPS with Path=/ and no Domain, so no sibling host can plant them."""
+    prefix = "__Host-" if production else ""
+    return {
+        "SESSION_COOKIE_NAME": f"{prefix}session",
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", default=production),
+        "SESSION_COOKIE_PATH": "/",
+        "SESSION_COOKIE_DOMAIN": None,
+        "REMEMBER_COOKIE_NAME": f"{prefix}remember_token",
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_PATH": "/",
+        "REMEMBER_COOKIE_DOMAIN": None,
+        "PORTAL_LOCALE_COOKIE": f"{prefix}lang",
+        # Browsers may reach the site over plain HTTP only once, then HTTPS for a year.
+        "PORTAL_HSTS": "max-age=31536000; includeSubDomains" if production else "",
+    }
+
+
 def load_settings(overrides: dict | None = None) -> dict:
     """Collect the application settings from the environment, then apply overrides."""
     production = os.environ.get("PORTAL_ENV", "development") == "production"
@@ -63,8 +86,8 @@ def load_settings(overrides: dict | None = None) -> dict:
         "PORTAL_TRUSTED_PROXIES": int(os.environ.get("PORTAL_TRUSTED_PROXIES", "0")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", default=production),
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
         "PORTAL_SESSION_IDLE": timedelta(minutes=int(os.environ.get("PORTAL_SESSION_IDLE", "30"))),
         "PORTAL_SESSION_ABSOLUTE": timedelta(
             hours=int(os.environ.get("PORTAL_SESSION_ABSOLUTE_HOURS", "12"))
@@ -85,7 +108,11 @@ def load_settings(overrides: dict | None = None) -> dict:
     }
     if overrides:
         settings.update(overrides)
-    if settings["PORTAL_ENV"] == "production":
+    production = settings["PORTAL_ENV"] == "production"
+    for name, value in _cookie_settings(production).items():
+        if name not in (overrides or {}):
+            settings[name] = value
+    if production:
         check_production(settings)
     return settings
 
@@ -93,9 +120,30 @@ def load_settings(overrides: dict | None = None) -> dict:
 def check_production(settings: dict) -> None:
     """Refuse to run production with settings that are only safe on a developer's machine."""
     key = settings.get("SECRET_KEY") or ""
-    if key == DEV_SECRET_KEY or len(key) < 32:
+    if key == DEV_SECRET_KEY or len(key) < MIN_SECRET_KEY_LENGTH:
         raise ConfigError(
-            "SECRET_KEY must be set to a random value of at least 32 characters in production"
+            "SECRET_KEY must be set to a random value of at least "
+            f"{MIN_SECRET_KEY_LENGTH} characters in production"
+        )
+    if (bits := estimated_entropy_bits(key)) < MIN_SECRET_KEY_BITS:
+        raise ConfigError(
+            f"SECRET_KEY looks guessable (about {bits:.0f} bits, {MIN_SECRET_KEY_BITS} needed); "
+            'set it from e.g. python -c "import secrets; print(secrets.token_urlsafe(32))"'
         )
     if settings["RATELIMIT_STORAGE_URI"].startswith("memory://"):
         raise ConfigError("RATELIMIT_STORAGE_URI must point at Redis in production")
+
+
+def estimated_entropy_bits(key: str) -> float:
+    """A cautious estimate of a key's randomness: the lesser of its characters' Shannon
+    entropy and the entropy left after repeats and runs are squeezed out, times length."""
+    if not key:
+        return 0.0
+    counts = Counter(key)
+    shannon = -sum(n / len(key) * math.log2(n / len(key)) for n in counts.values())
+    # A repeated or stepped pattern ("abcabc", "0123456789" * 4) is only as strong as
+    # the part that does not follow from the character before it.
+    steps = Counter((ord(b) - ord(a)) for a, b in zip(key, key[1:], strict=False))
+    step_share = max(steps.values()) / (len(key) - 1) if len(key) > 1 else 1.0
+    unpredictable = max(1.0, (1 - step_share) * len(key))
+    return min(shannon * len(key), shannon * unpredictable + math.log2(len(counts)))

@@ -2,13 +2,16 @@
 
 from collections.abc import Iterable
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 from app.extensions import babel
 
-LOCALE_COOKIE = "lang"
+
+def locale_cookie() -> str:
+    """The language cookie's name: __Host-lang in production, lang on a developer's machine."""
+    return current_app.config.get("PORTAL_LOCALE_COOKIE", "lang")
 
 
 def choose_locale(
@@ -39,7 +42,7 @@ def select_locale() -> str:
     return choose_locale(
         tenant.config.locales.available,
         tenant.config.locales.default,
-        chosen=(request.cookies.get(LOCALE_COOKIE), user_locale),
+        chosen=(request.cookies.get(locale_cookie()), user_locale),
         pinned=g.site.locale,
         accept=request.accept_languages,
     )

@@ -1,4 +1,4 @@
-"""Picks the tenant and region from the request's host; an unknown host is a 404."""
+"""Picks the tenant and region from the request's host; an unknown host is a 400."""
 
 from flask import Flask, abort, current_app, g, request, send_from_directory, session
 
@@ -6,12 +6,12 @@ TENANT_FREE_ENDPOINTS = {"static"}
 
 
 def resolve_site() -> None:
-    """Set g.site, g.tenant and g.region for this request, or answer 404."""
+    """Set g.site, g.tenant and g.region for this request, or answer 400 for a host not served."""
     if request.endpoint in TENANT_FREE_ENDPOINTS:
         return
     site = current_app.extensions["tenancy"].resolve(request.host)
     if site is None:
-        abort(404)
+        abort(400)
     g.site = site
     g.tenant = site.tenant
     # A host may pin a region; otherwise the region chosen at login, if the tenant has one.

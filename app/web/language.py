@@ -1,8 +1,8 @@
 """The language switcher's endpoint."""
 
-from flask import Flask, g, redirect, request
+from flask import Flask, current_app, g, redirect, request
 
-from app.tenancy.locale import LOCALE_COOKIE
+from app.tenancy.locale import locale_cookie
 
 from .redirects import same_site_path
 
@@ -13,12 +13,12 @@ def set_language():
     response = redirect(same_site_path(request.form.get("next")) or "/")
     if choice in g.tenant.config.locales.available:
         response.set_cookie(
-            LOCALE_COOKIE,
+            locale_cookie(),
             choice,
             max_age=365 * 24 * 3600,
             httponly=True,
             samesite="Lax",
-            secure=bool(request.is_secure),
+            secure=bool(request.is_secure or current_app.config["SESSION_COOKIE_SECURE"]),
         )
     return response
 

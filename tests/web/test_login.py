@@ -102,11 +102,11 @@ def test_login_on_another_tenants_host_finds_nothing(tenant_client, make_subscri
     assert other.get("/").status_code == 302
 
 
-def test_unknown_host_gets_a_plain_404(tenant_client):
+def test_unknown_host_gets_a_plain_400(tenant_client):
     response = tenant_client("nobody.example").get("/login")
-    assert response.status_code == 404
+    assert response.status_code == 400
     text = response.get_data(as_text=True)
-    assert "404" in text
+    assert "400" in text
     assert "csrf_token" not in text and "Log in" not in text
 
 

@@ -1,5 +1,6 @@
 """Session security: new session on login, server-side logout, tenant binding, timeouts."""
 
+import secrets
 import time
 
 from app.config import ConfigError, load_settings
@@ -128,7 +129,7 @@ def test_production_refuses_the_default_secret_key(monkeypatch):
         assert "SECRET_KEY" in str(exc)
     else:
         raise AssertionError("production started with the development secret key")
-    monkeypatch.setenv("SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(32))
     settings = load_settings()
     assert settings["SESSION_COOKIE_SECURE"] is True
 
