@@ -4,6 +4,7 @@ import math
 import os
 from collections import Counter
 from datetime import timedelta
+from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,7 +144,7 @@ def estimated_entropy_bits(key: str) -> float:
     shannon = -sum(n / len(key) * math.log2(n / len(key)) for n in counts.values())
     # A repeated or stepped pattern ("abcabc", "0123456789" * 4) is only as strong as
     # the part that does not follow from the character before it.
-    steps = Counter((ord(b) - ord(a)) for a, b in zip(key, key[1:], strict=False))
+    steps = Counter((ord(b) - ord(a)) for a, b in pairwise(key))
     step_share = max(steps.values()) / (len(key) - 1) if len(key) > 1 else 1.0
     unpredictable = max(1.0, (1 - step_share) * len(key))
     return min(shannon * len(key), shannon * unpredictable + math.log2(len(counts)))
