@@ -6,6 +6,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import core, errors, tenancy, web
 from .config import load_settings
 from .extensions import csrf, db, limiter, login_manager, migrate
+from .web import input_guard
 
 
 class Portal(Flask):
@@ -18,6 +19,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     """Build the portal: settings, extensions, tenants, features, error pages, commands."""
     app = Portal(__name__, instance_relative_config=True)
     app.config.from_mapping(load_settings(overrides))
+    input_guard.install_converter(app)
+    input_guard.init_app(app)
     _trust_proxies(app)
     _init_extensions(app)
     tenancy.init_app(app)

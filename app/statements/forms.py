@@ -1,5 +1,7 @@
 """The statement's period filter and the bank receipt's amount: GET forms, they change nothing."""
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
@@ -10,9 +12,23 @@ from app.core.money import parse_roubles
 
 from .kinds import GROUP_LABELS
 
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2100, 12, 31)
+
 
 class LocalDateField(DateField):
     """A date field whose complaint about a malformed date is in the portal's own words."""
+
+    def pre_validate(self, form):
+        # Year 1 or 9999 would overflow the period arithmetic; no statement reaches them.
+        if self.data and not EARLIEST <= self.data <= LATEST:
+            raise ValidationError(
+                _l(
+                    "Enter a date from %(earliest)s to %(latest)s.",
+                    earliest=EARLIEST.isoformat(),
+                    latest=LATEST.isoformat(),
+                )
+            )
 
     def process_formdata(self, valuelist):
         try:

@@ -1,0 +1,44 @@
+"""Requests no browser form could honestly send are a 400 before any view sees them."""
+
+import re
+
+from flask import Flask, abort, request
+from werkzeug.routing import IntegerConverter
+
+# PostgreSQL text cannot hold NUL, and no field of ours means a control character; a
+# form's textarea may carry tab and line breaks.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_FORM_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+BIGINT_MAX = 2**63 - 1
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """Flask's <int:…> capped at the database's BIGINT, so a huge id is a 404, not a 500."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):
+        super().__init__(map, fixed_digits, min, BIGINT_MAX if max is None else max, signed)
+
+
+def _has_control(pairs, pattern: re.Pattern) -> bool:
+    return any(pattern.search(key) or pattern.search(value) for key, value in pairs)
+
+
+def refuse_control_characters() -> None:
+    """Answer 400 for control characters in the path, the query or a form's fields."""
+    if _CONTROL.search(request.path) or _has_control(request.args.items(multi=True), _CONTROL):
+        abort(400)
+    if request.mimetype in FORM_TYPES and _has_control(
+        request.form.items(multi=True), _FORM_CONTROL
+    ):
+        abort(400)
+
+
+def install_converter(app: Flask) -> None:
+    """Make <int:…> bounded app-wide; call before any route is added."""
+    app.url_map.converters["int"] = BoundedIntegerConverter
+
+
+def init_app(app: Flask) -> None:
+    # Before the tenant is resolved, so a bad path never reaches the database.
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_control_characters)
