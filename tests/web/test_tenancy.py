@@ -72,7 +72,7 @@ def test_a_sixth_tenant_is_a_copied_folder(tmp_path, make_app):
     page = client.get("/login", headers={"Host": "lk.newbrand.test"}).get_data(as_text=True)
     assert "Новый Бренд" in page
     assert client.get("/login", headers={"Host": "newbrand.localhost"}).status_code == 200
-    assert client.get("/login", headers={"Host": "tomtel.localhost"}).status_code == 404
+    assert client.get("/login", headers={"Host": "tomtel.localhost"}).status_code == 400
 
 
 def test_tenant_template_override(tmp_path, make_app):
