@@ -131,6 +131,10 @@ def check_production(settings: dict) -> None:
             f"SECRET_KEY looks guessable (about {bits:.0f} bits, {MIN_SECRET_KEY_BITS} needed); "
             'set it from e.g. python -c "import secrets; print(secrets.token_urlsafe(32))"'
         )
+    if settings.get("SESSION_COOKIE_NAME", "").startswith("__Host-") and not settings.get(
+        "SESSION_COOKIE_SECURE"
+    ):
+        raise ConfigError("SESSION_COOKIE_SECURE must stay on in production (__Host- cookies)")
     if settings["RATELIMIT_STORAGE_URI"].startswith("memory://"):
         raise ConfigError("RATELIMIT_STORAGE_URI must point at Redis in production")
 

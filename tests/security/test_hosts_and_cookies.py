@@ -4,7 +4,7 @@ import secrets
 
 import pytest
 
-from app.config import load_settings
+from app.config import ConfigError, load_settings
 
 PAGE_LANG = "en"
 PASSWORD = "Sunny-Garden-77"
@@ -63,6 +63,12 @@ def test_production_names_its_cookies_with_the_host_prefix(monkeypatch):
     development = load_settings({"PORTAL_ENV": "development"})
     assert development["SESSION_COOKIE_NAME"] == "session"
     assert not development["PORTAL_HSTS"]
+
+
+def test_production_refuses_an_insecure_session_cookie(monkeypatch):
+    monkeypatch.setenv("SESSION_COOKIE_SECURE", "0")
+    with pytest.raises(ConfigError, match="SESSION_COOKIE_SECURE"):
+        load_settings(PRODUCTION)
 
 
 def test_production_session_cookie_is_host_prefixed_and_secure(production, make_subscriber):
