@@ -19,7 +19,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     """Build the portal: settings, extensions, tenants, features, error pages, commands."""
     app = Portal(__name__, instance_relative_config=True)
     app.config.from_mapping(load_settings(overrides))
-    input_guard.install_converter(app)
     input_guard.init_app(app)
     _trust_proxies(app)
     _init_extensions(app)

@@ -34,11 +34,8 @@ def refuse_control_characters() -> None:
         abort(400)
 
 
-def install_converter(app: Flask) -> None:
-    """Make <int:…> bounded app-wide; call before any route is added."""
-    app.url_map.converters["int"] = BoundedIntegerConverter
-
-
 def init_app(app: Flask) -> None:
-    # Before the tenant is resolved, so a bad path never reaches the database.
-    app.before_request_funcs.setdefault(None, []).insert(0, refuse_control_characters)
+    """Bound <int:…> app-wide and refuse control characters; call before any route or
+    other before-request hook is added, so a bad path never reaches the database."""
+    app.url_map.converters["int"] = BoundedIntegerConverter
+    app.before_request(refuse_control_characters)

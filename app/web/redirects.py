@@ -15,13 +15,8 @@ def same_site_path(target: str | None) -> str | None:
     normalised = target.strip(_EDGE).translate(_DROPPED).replace("\\", "/")
     if not normalised.startswith("/") or normalised.startswith("//"):
         return None
+    # Starting with one slash, it has neither scheme nor host: only controls are left.
     if any(ord(c) < 0x20 or ord(c) == 0x7F for c in normalised):
-        return None
-    try:
-        parts = urlsplit(normalised)
-    except ValueError:
-        return None
-    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
         return None
     return normalised
 

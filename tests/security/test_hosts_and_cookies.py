@@ -5,6 +5,7 @@ import secrets
 import pytest
 
 from app.config import ConfigError, load_settings
+from tests.conftest import CSRF_INPUT
 
 PAGE_LANG = "en"
 PASSWORD = "Sunny-Garden-77"
@@ -71,40 +72,41 @@ def test_production_refuses_an_insecure_session_cookie(monkeypatch):
         load_settings(PRODUCTION)
 
 
+BASE = "https://acme.localhost"
+
+
+def _post_from_login_page(client, path: str, data: dict):
+    """POST data with the CSRF token of the login page, over HTTPS as production serves."""
+    page = client.get("/login", base_url=BASE).get_data(as_text=True)
+    token = CSRF_INPUT.search(page).group(1)
+    return client.post(
+        path,
+        data={"csrf_token": token, **data},
+        base_url=BASE,
+        headers={"Referer": f"{BASE}/login"},
+    )
+
+
 def test_production_session_cookie_is_host_prefixed_and_secure(production, make_subscriber):
     subscriber = make_subscriber(password=PASSWORD)
     client = production.test_client()
-    base = "https://acme.localhost"
-    page = client.get("/login", base_url=base).get_data(as_text=True)
-    token = page.split('name="csrf_token"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
-    response = client.post(
-        "/login",
-        data={"csrf_token": token, "login": subscriber["account"], "password": PASSWORD},
-        base_url=base,
-        headers={"Referer": f"{base}/login"},
+    response = _post_from_login_page(
+        client, "/login", {"login": subscriber["account"], "password": PASSWORD}
     )
     assert response.status_code == 302
     cookies = _set_cookies(response)
     assert "session" not in cookies
     header = cookies["__Host-session"]
     assert "Secure" in header and "Path=/" in header and "Domain=" not in header
-    assert client.get("/", base_url=base).status_code == 200
+    assert client.get("/", base_url=BASE).status_code == 200
 
 
 def test_production_language_cookie_is_host_prefixed(production):
     client = production.test_client()
-    base = "https://acme.localhost"
-    page = client.get("/login", base_url=base).get_data(as_text=True)
-    token = page.split('name="csrf_token"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
-    response = client.post(
-        "/language",
-        data={"csrf_token": token, "lang": "en", "next": "/"},
-        base_url=base,
-        headers={"Referer": f"{base}/login"},
-    )
+    response = _post_from_login_page(client, "/language", {"lang": "en", "next": "/"})
     header = _set_cookies(response)["__Host-lang"]
     assert "Secure" in header and "Path=/" in header and "Domain=" not in header
-    assert "Log in" in client.get("/login", base_url=base).get_data(as_text=True)
+    assert "Log in" in client.get("/login", base_url=BASE).get_data(as_text=True)
 
 
 def test_production_sends_hsts(production):
