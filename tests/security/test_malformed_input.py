@@ -5,9 +5,7 @@ unicode, very long text, ids beyond 64 bits and dates in year 1 or 9999 in its U
 parameters, query arguments and form fields (the field names are read from the pages).
 """
 
-import re
 from datetime import date
-from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -15,10 +13,10 @@ from hypothesis import strategies as st
 
 from app.extensions import limiter
 
+from .surface import FIELD_NAME, surface, url
+
 HOST = "acme.localhost"
 PASSWORD = "Sunny-Garden-77"
-PLACEHOLDER = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
-FIELD_NAME = re.compile(r'<(?:input|select|textarea|button)\b[^>]*\bname="([^"]+)"')
 NASTY = [
     "\x00",
     "a\x00b",
@@ -34,20 +32,6 @@ NASTY = [
     "%00",
 ]
 EXTRA_FIELDS = {"next", "older", "newer", "reference", "id", "date_from", "date_to"}
-
-
-def _surface(app) -> list[tuple[str, str, list[tuple[str, str]]]]:
-    """(rule, method, [(converter, name)]) for every route of the app."""
-    found = []
-    for rule in app.url_map.iter_rules():
-        params = [(c or "default", n) for c, n in PLACEHOLDER.findall(rule.rule)]
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            found.append((rule.rule, method, params))
-    return found
-
-
-def _url(rule: str, values: dict[str, str]) -> str:
-    return PLACEHOLDER.sub(lambda m: quote(values[m.group(2)], safe=""), rule)
 
 
 @pytest.fixture
@@ -70,23 +54,23 @@ def fuzzing(app, monkeypatch, make_subscriber, tenant_client):
     fields = set(EXTRA_FIELDS)
     for logged_in in (False, True):
         browser = client(logged_in)
-        for rule, method, params in _surface(app):
+        for rule, method, params in surface(app):
             if method == "GET" and not params:
                 page = browser.get(rule).get_data().decode("utf-8", "replace")
                 fields |= set(FIELD_NAME.findall(page))
 
     def send(rule, method, params, url_values, form, logged_in) -> int:
-        url = _url(rule, {name: url_values.get(name, "1") for _, name in params})
+        path = url(rule, {name: url_values.get(name, "1") for _, name in params})
         browser = client(logged_in)
         if method == "GET":
-            response = browser.get(url, query_string=form)
+            response = browser.get(path, query_string=form)
         else:
-            response = browser.open(url, method=method, data=form, query_string=form)
+            response = browser.open(path, method=method, data=form, query_string=form)
         response.get_data()  # a streamed body (the CSV export) fails only while read
         return response.status_code
 
     send.fields = sorted(fields)
-    send.surface = _surface(app)
+    send.surface = surface(app)
     return send
 
 
