@@ -1,0 +1,143 @@
+"""Every URL that names something of a subscriber's is theirs alone, and no GET changes state.
+
+The routes come from app.url_map and the values tried in them from the database: every id,
+number and reference of one subscriber's rows is put into every parameter of every route,
+by a second subscriber of the same ISP and by a subscriber of another ISP. Nothing of the
+first subscriber may show, and nothing may change.
+"""
+
+import pytest
+
+from tests.conftest import CSRF_INPUT
+from tests.web.test_payments_card import start_card_payment
+from tests.web.test_payments_support import pay_with_card
+from tests.web.test_transfers import send, tiny_png
+
+from .surface import CHANGING, database_state, surface, url
+
+PASSWORD = "Sunny-Garden-77"
+OWNER_NAME = "Владелецтайны"
+# Parameters that are not owned things: the bank's own pages are reached by an unguessable
+# operation id (a real acquirer's page is public the same way), a recovery link by its
+# token, and files and provider names belong to nobody.
+NOT_OWNED = {"operation_id", "token", "provider", "filename", "code"}
+NOT_FOUND_OR_AWAY = {302, 303, 403, 404}
+
+
+@pytest.fixture
+def world(app, make_subscriber, tenant_client, monkeypatch, tmp_path):
+    """An athome subscriber with a paid and a pending card payment, a statement and a
+    transfer request; a second athome subscriber and a tomtel one with nothing."""
+    monkeypatch.setitem(app.config, "PORTAL_UPLOADS_DIR", str(tmp_path / "uploads"))
+    owner = make_subscriber(
+        tenant="athome",
+        password=PASSWORD,
+        logins={"login": "owner-idor"},
+        surname=OWNER_NAME,
+        email="owner@example.ru",
+        phone="+79215554317",
+    )
+    browser = tenant_client("athome.localhost")
+    browser.set_cookie("lang", "en", domain=browser.host)
+    assert browser.login("owner-idor", PASSWORD).status_code == 302
+    pay_with_card(browser, start_card_payment(browser, "700"))
+    start_card_payment(browser, "300")  # left pending on the bank's page
+    assert send(browser, tiny_png(), "receipt.png").status_code == 302
+    make_subscriber(tenant="athome", password=PASSWORD, logins={"login": "neighbour"})
+    make_subscriber(tenant="tomtel", password=PASSWORD, logins={"account": "555000999"})
+    return {"owner": owner, "browser": browser, "values": _values_in(app)}
+
+
+def _values_in(app) -> dict[str, set]:
+    """Every integer and short text of every row: the candidates for an owned thing's key."""
+    ints, texts = set(), set()
+    for rows in database_state(app).values():
+        for row in rows:
+            for value in row:
+                if isinstance(value, bool):
+                    continue
+                if isinstance(value, int) and 0 < value < 2**31:
+                    ints.add(value)
+                elif isinstance(value, str) and 0 < len(value) <= 80 and "/" not in value:
+                    texts.add(value)
+    return {"int": ints, "default": texts | {str(i) for i in ints}}
+
+
+def _owned_routes(app):
+    for rule, method, params in surface(app):
+        names = {name for _, name in params}
+        if names and not names & NOT_OWNED:
+            yield rule, method, params
+
+
+def _stranger(tenant_client, host: str, login: str):
+    browser = tenant_client(host)
+    browser.set_cookie("lang", "en", domain=host)
+    assert browser.login(login, PASSWORD).status_code == 302
+    return browser
+
+
+def test_owned_routes_are_found(app):
+    endpoints = {rule for rule, _, _ in _owned_routes(app)}
+    assert {"/transfers/<int:number>", "/payments/result/<reference>"} <= endpoints
+
+
+@pytest.mark.parametrize(
+    ("host", "login"), [("athome.localhost", "neighbour"), ("tomtel.localhost", "555000999")]
+)
+def test_nothing_of_the_owner_opens_for_anyone_else(app, world, tenant_client, host, login):
+    stranger = _stranger(tenant_client, host, login)
+    token = CSRF_INPUT.search(stranger.get("/password").get_data(as_text=True)).group(1)
+    before = database_state(app)
+    leaks = []
+    for rule, method, params in _owned_routes(app):
+        (converter, name), *more = params
+        assert not more, f"{rule}: teach this test about several parameters"
+        for value in sorted(world["values"][converter], key=str):
+            path = url(rule, {name: value})
+            if method in CHANGING:
+                response = stranger.open(path, method=method, data={"csrf_token": token})
+            else:
+                response = stranger.get(path)
+            # A not-found page may repeat the address asked for; that tells nothing.
+            body = response.get_data(as_text=True).replace(str(value), "")
+            if response.status_code not in NOT_FOUND_OR_AWAY or OWNER_NAME in body:
+                leaks.append(f"{method} {path}: {response.status_code}")
+    assert not leaks, "\n".join(leaks)
+    assert database_state(app) == before
+
+
+def test_the_owner_opens_them(app, world):
+    browser = world["browser"]
+    opened = 0
+    for rule, method, params in _owned_routes(app):
+        (converter, name), *_ = params
+        if method != "GET":
+            continue
+        for value in world["values"][converter]:
+            if browser.get(url(rule, {name: value})).status_code == 200:
+                opened += 1
+    assert opened >= 3  # both payments' result lines and the transfer request
+
+
+def test_no_get_changes_anything(app, world):
+    """Every GET route, with every candidate value, logged in and out, leaves the data as it was."""
+    browser = world["browser"]
+    anonymous = type(browser)(app, browser.response_wrapper, use_cookies=True)
+    anonymous.host = browser.host
+    before = database_state(app)
+    for rule, method, params in surface(app):
+        if method != "GET" or any(c == "path" for c, _ in params):
+            continue
+        choices = (
+            [{}]
+            if not params
+            else [{params[0][1]: v} for v in sorted(world["values"][params[0][0]], key=str)]
+        )
+        for values in choices:
+            for who in (browser, anonymous):
+                response = who.get(url(rule, values))
+                response.get_data()
+                assert response.status_code < 500, (rule, values)
+    changed = {t for t, rows in database_state(app).items() if rows != before[t]}
+    assert not changed, f"a GET changed {sorted(changed)}"
