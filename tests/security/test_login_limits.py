@@ -298,3 +298,23 @@ def test_a_captcha_threshold_just_below_the_refusal_is_accepted(tenants_dir):
     edit(tenants_dir, "\nlogin:\n", "\nlogin:\n" + limits_yaml)
     registry = load_registry([tenants_dir], {"ru", "en", "hi"}, dev_hosts=True)
     assert registry.tenants["acme"].config.login.limits.per_address_captcha == "299 per 5 minutes"
+
+
+# --- recovery's address limit is per tenant too -------------------------------------------------
+
+
+def test_recovery_address_budgets_are_per_tenant(tenant_client):
+    """athome allows 20 recovery requests an hour from one address; netbynet counts its own."""
+    athome = tenant_client("athome.localhost")
+    form = {"surname": "Петров", "first_name": "Иван", "delivery": "sms_code"}
+    for n in range(20):
+        sent = athome.form("/recover/via/identity", {**form, "contract_or_account": f"77{n:04d}"})
+        assert sent.status_code == 302, n
+    over = athome.form("/recover/via/identity", {**form, "contract_or_account": "880000"})
+    assert over.status_code == 429
+    netbynet = tenant_client("netbynet.localhost")
+    asked = netbynet.form(
+        "/recover/via/phone",
+        {"region": "spb", "phone": "+7 913 555-00-00", "account": "123456", "delivery": "sms_code"},
+    )
+    assert asked.status_code == 302
