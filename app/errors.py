@@ -48,11 +48,13 @@ def _csrf_error(exc: CSRFError):
 
 def _rate_limited(exc: HTTPException):
     minutes = _retry_minutes(exc)
-    return _render(
+    body, status = _render(
         429,
         _("Too many attempts"),
         _("Too many attempts. Please try again in %(minutes)s min.", minutes=minutes),
     )
+    seconds = getattr(exc, "retry_after", None)
+    return body, status, {"Retry-After": str(seconds)} if isinstance(seconds, int) else {}
 
 
 def _server_error(exc: Exception):

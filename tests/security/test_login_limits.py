@@ -12,7 +12,7 @@ from app.auth import limits
 from app.auth import service as auth
 from app.core.subscribers import Subscriber
 from app.extensions import db
-from app.tenancy.registry import load_registry
+from app.tenancy.registry import Tenant, load_registry
 from app.tenancy.schema import IdentifierKind, LoginLimits
 from app.web.captcha import challenge
 from tests.conftest import CSRF_INPUT, TEST_TENANTS, Client
@@ -69,6 +69,7 @@ def test_every_host_and_login_spelling_spends_one_account_budget(tenant_client, 
         response = tenant_client(host).login(spelling, PASSWORD)
         assert response.status_code == 429, (host, spelling)
         assert refused_minutes(response) == 5
+        assert 240 < int(response.headers["Retry-After"]) <= 300
 
 
 def test_the_account_limit_on_both_sides_of_ten(tenant_client, subscriber, make_subscriber):
@@ -105,6 +106,28 @@ def test_a_login_that_names_nobody_is_counted_in_its_normal_form(tenant_client, 
     assert client.login("99 99 99", "wrong").status_code == 429
     # The subscriber's own budget was never touched.
     assert client.login(ACCOUNT, PASSWORD).status_code == 302
+
+
+def test_an_unknown_phone_or_number_is_one_budget_in_any_spelling(app):
+    """With an account number of any shape (no pattern), "8 913 …" is an account number as
+    well as a phone, "+7 913 …" only a phone: both must still meet on the phone."""
+    registry = app.extensions["tenancy"]
+    acme = registry.tenants["acme"]
+    login = acme.config.login
+    free = tuple(i.model_copy(update={"pattern": None}) for i in login.identifiers)
+    config = acme.config.model_copy(
+        update={"login": login.model_copy(update={"identifiers": free})}
+    )
+    tenant = Tenant(slug="acme", config=config, folder=acme.folder)
+    with app.app_context():
+        keys = {
+            limits.account_key(tenant, typed)
+            for typed in ["8 913 000-00-00", "+7 (913) 000 00 00", "89130000000", " 8913 0000000"]
+        }
+        assert len(keys) == 1
+        assert limits.account_key(tenant, "+7 913 000 00 01") not in keys
+        # In another tenant the same text is another budget.
+        assert limits.account_key(registry.tenants["tomtel"], "8 913 000-00-00") not in keys
 
 
 def test_text_that_is_no_identifier_is_counted_without_case_and_spaces(tenant_client, subscriber):
