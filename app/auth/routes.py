@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from app.tenancy.registry import Tenant
 from app.tenancy.resolve import region_url
 from app.tenancy.theming import text
 from app.web import login_session
@@ -18,7 +19,7 @@ def _argon2_profile() -> str:
     return current_app.config["PORTAL_ARGON2_PROFILE"]
 
 
-def _authenticate(tenant, typed: str, password: str, profile: str) -> int | None:
+def _authenticate(tenant: Tenant, typed: str, password: str, profile: str) -> int | None:
     """service.authenticate within the login limits of this client's address and account."""
     return limits.authenticate(tenant, request.remote_addr or "", typed, password, profile)
 

@@ -181,10 +181,10 @@ class Browser:
             nonce = session["captcha"]["nonce"]
         return challenge.picture_code(self.portal.config["SECRET_KEY"].encode(), nonce)
 
-    def login(self, login: str, password: str, captcha: str | None = "solve"):
+    def login(self, login: str, password: str, captcha: str | None = "solve", **extra):
         """Open the form and send it; the picture code, when asked for, solved unless told."""
         html = self.page()
-        data = {"csrf_token": CSRF_INPUT.search(html).group(1), "login": login}
+        data = {"csrf_token": CSRF_INPUT.search(html).group(1), "login": login, **extra}
         data["password"] = password
         if 'name="captcha"' in html and captcha is not None:
             data["captcha"] = self._code() if captcha == "solve" else captcha
@@ -229,6 +229,10 @@ def test_at_the_captcha_threshold_the_picture_is_shown_and_required(portal):
     for _ in range(REFUSED_AFTER + 10):
         wrong = browser.login(ACCOUNT, PASSWORD, captcha="WRONG")
         assert wrong.status_code == 200 and "The code is wrong." in wrong.text
+    # Asking for another picture is no submission either.
+    another = browser.login(ACCOUNT, "wrong", captcha="", captcha_mode="picture")
+    assert another.status_code == 200 and PICTURE in another.text
+    assert WRONG not in another.text and "Please fill in this field." not in another.text
     # ...nor counted: past the hard limit's number of posts, the right code still gets in.
     assert browser.login(ACCOUNT, PASSWORD).status_code == 302
 
