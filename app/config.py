@@ -95,7 +95,8 @@ def load_settings(overrides: dict | None = None) -> dict:
         ),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
-        "PORTAL_LOGIN_LIMIT_IP": os.environ.get("PORTAL_LOGIN_LIMIT_IP", "30 per 5 minutes"),
+        # Failed logins per account (any spelling of it), then 429 even for the right
+        # password. Per address the limits are each tenant's (login.limits in its YAML).
         "PORTAL_LOGIN_LIMIT_ACCOUNT": os.environ.get(
             "PORTAL_LOGIN_LIMIT_ACCOUNT", "10 per 5 minutes"
         ),

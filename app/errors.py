@@ -1,5 +1,6 @@
 """Error pages: plain for unknown hosts, branded and translated for a tenant's own."""
 
+import math
 import time
 
 from flask import Flask, g, render_template
@@ -10,7 +11,10 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from .extensions import db, limiter
 
 
-def _retry_minutes() -> int:
+def _retry_minutes(exc: HTTPException | None = None) -> int:
+    seconds = getattr(exc, "retry_after", None)
+    if isinstance(seconds, int):  # raised by a view with its own count (auth.limits)
+        return max(1, math.ceil(seconds / 60))
     limit = limiter.current_limit
     if limit is None:
         return 1
@@ -43,12 +47,14 @@ def _csrf_error(exc: CSRFError):
 
 
 def _rate_limited(exc: HTTPException):
-    minutes = _retry_minutes()
-    return _render(
+    minutes = _retry_minutes(exc)
+    body, status = _render(
         429,
         _("Too many attempts"),
         _("Too many attempts. Please try again in %(minutes)s min.", minutes=minutes),
     )
+    seconds = getattr(exc, "retry_after", None)
+    return body, status, {"Retry-After": str(seconds)} if isinstance(seconds, int) else {}
 
 
 def _server_error(exc: Exception):

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import ValidationError
 
+from app.web.captcha.forms import CaptchaForm
 from app.web.forms import REQUIRED, NewPasswordForm
 
 
@@ -13,6 +14,10 @@ class LoginForm(FlaskForm):
     login = StringField(_l("Login"), validators=[REQUIRED])
     password = PasswordField(_l("Password"), validators=[REQUIRED])
     submit = SubmitField(_l("Log in"))
+
+
+class CaptchaLoginForm(LoginForm, CaptchaForm):
+    """The login form once many logins from this address have failed: with a picture code."""
 
 
 class ChangePasswordForm(NewPasswordForm):

@@ -5,32 +5,33 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from app.extensions import limiter
+from app.tenancy.registry import Tenant
 from app.tenancy.resolve import region_url
 from app.tenancy.theming import text
 from app.web import login_session
 from app.web.redirects import same_site_path
 
-from . import bp, service, sessions
-from .forms import ChangePasswordForm, LoginForm
-
-
-def _ip_key() -> str:
-    return f"login-ip:{request.remote_addr}"
-
-
-def _account_key() -> str:
-    typed = request.form.get("login", "").strip().casefold()
-    return f"login-account:{request.host.lower()}:{typed}"
+from . import bp, limits, service, sessions
+from .forms import CaptchaLoginForm, ChangePasswordForm, LoginForm
 
 
 def _argon2_profile() -> str:
     return current_app.config["PORTAL_ARGON2_PROFILE"]
 
 
+def _authenticate(tenant: Tenant, typed: str, password: str, profile: str) -> int | None:
+    """service.authenticate within the login limits of this client's address and account."""
+    return limits.authenticate(tenant, request.remote_addr or "", typed, password, profile)
+
+
 def _login_form() -> LoginForm:
+    """The login form; with a picture code after many failures from this address, and a 429
+    for a POST once they are too many."""
     tenant = g.tenant
-    form = LoginForm()
+    address = limits.address_state(tenant, request.remote_addr or "")
+    if request.method == "POST":
+        limits.refuse_if_spent(address)
+    form = CaptchaLoginForm() if address.captcha else LoginForm()
     form.login.label.text = text(tenant.config.login.field_label)
     if tenant.config.login.choose_region:
         form.region.choices = [SelectChoice(r.code, text(r.name)) for r in tenant.config.regions]
@@ -42,20 +43,12 @@ def _login_form() -> LoginForm:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["PORTAL_LOGIN_LIMIT_IP"], key_func=_ip_key, methods=["POST"]
-)
-@limiter.limit(
-    lambda: current_app.config["PORTAL_LOGIN_LIMIT_ACCOUNT"],
-    key_func=_account_key,
-    methods=["POST"],
-)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("account.dashboard"))
     form = _login_form()
     if form.validate_on_submit():
-        subscriber_id = service.authenticate(
+        subscriber_id = _authenticate(
             g.tenant, form.login.data, form.password.data, _argon2_profile()
         )
         if subscriber_id is not None:

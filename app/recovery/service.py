@@ -61,7 +61,7 @@ def prepare(
     limits = tenant.config.recovery.limits
     wait = over_limit(
         [
-            (limits.address, f"address:{address}"),
+            (limits.address, f"address:{tenant.slug}:{address}"),
             (limits.tenant, f"tenant:{tenant.slug}"),
             (limits.account, f"typed:{_typed_key(tenant, flow, typed)}"),
         ]

@@ -4,7 +4,7 @@ import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from .money_schema import (  # noqa: F401  (part of the schema's public names)
     CHOICE_KINDS,
@@ -130,11 +130,35 @@ class Identifier(Model):
         return value
 
 
+class LoginLimits(Model):
+    """Failed logins from one address, counted per tenant. Sized for carrier-grade NAT,
+    where a whole building shares an address: past `per_address_captcha` the form asks for
+    the picture code, past `per_address` it answers «try again in N minutes»."""
+
+    per_address_captcha: Rate = "20 per 5 minutes"
+    per_address: Rate = "300 per 5 minutes"
+
+    @model_validator(mode="after")
+    def _captcha_first(self) -> "LoginLimits":
+        from limits import parse
+
+        captcha, hard = parse(self.per_address_captcha), parse(self.per_address)
+        # Fewer tries over a window at least as long: whoever reaches the refusal has
+        # been asked for the picture code first.
+        if captcha.amount >= hard.amount or captcha.get_expiry() < hard.get_expiry():
+            raise ValueError(
+                "per_address_captcha must allow fewer tries than per_address over a window "
+                "at least as long, so the picture code comes before the refusal"
+            )
+        return self
+
+
 class Login(Model):
     identifiers: tuple[Identifier, ...] = Field(min_length=1)
     field_label: Text
     hint: Text | None = None
     choose_region: bool = False
+    limits: LoginLimits = LoginLimits()
 
 
 class RecoveryChannel(StrEnum):
