@@ -80,6 +80,7 @@ def _create(tenant: Tenant, person: DemoSubscriber, today: date, profile: str) -
         phone=_phone(tenant, person.phone),
         region=person.region,
         locale=person.locale,
+        shared_demo=person.shared_demo,
     )
     db.session.add(subscriber)
     db.session.flush()
