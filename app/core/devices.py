@@ -91,9 +91,19 @@ def expired(row: LoginSession, now: datetime) -> bool:
 
 
 def touch(row: LoginSession, now: datetime) -> None:
-    """Note that the session was used; cheap: at most one write a minute per session."""
+    """Note that the session was used; cheap: at most one write a minute per session.
+
+    A plain UPDATE, not a change of the loaded row: the session may be ended meanwhile (a
+    logout in this request, «log out everywhere else» on another device), and then it
+    simply matches nothing instead of failing the request at commit.
+    """
     if now - row.last_seen_at >= TOUCH_EVERY:
-        row.last_seen_at = now
+        db.session.execute(
+            sa.update(LoginSession)
+            .where(LoginSession.id == row.id)
+            .values(last_seen_at=now)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def _live(now: datetime):

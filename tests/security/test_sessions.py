@@ -244,3 +244,17 @@ def test_the_user_loader_is_one_select(app, tenant_client, subscriber):
     assert {"login_session", "subscriber", "credential"} <= set(
         re.findall(r"\b(login_session|subscriber|credential)\b", statements[0])
     )
+
+
+def test_logout_and_ending_the_others_work_when_last_seen_is_due(tenant_client, subscriber, clock):
+    laptop = browser(tenant_client, subscriber["account"])
+    phone = browser(tenant_client, subscriber["account"], PHONE_UA)
+    clock.advance(minutes=5)  # both sessions are due for a new «last seen»
+    response = laptop.form("/logout", {}, page="/")
+    assert response.status_code == 302 and not logged_in(laptop)
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', phone.get("/security/").text)
+    assert (
+        phone.post("/security/sessions/end-others", data={"csrf_token": csrf.group(1)}).status_code
+        == 303
+    )
+    assert logged_in(phone)
