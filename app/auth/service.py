@@ -161,12 +161,16 @@ def end_all_sessions(tenant: Tenant, subscriber_id: int, keep: int | None = None
 
 
 def record_failed_login(
-    tenant: Tenant, raw_login: str, user_agent: str | None, address: str | None
+    tenant: Tenant,
+    raw_login: str,
+    user_agent: str | None,
+    address: str | None,
+    method: str = "password",
 ) -> None:
-    """Put a wrong password into the history of the account the login names, if it does."""
+    """Put a failed login into the history of the account the typed login names, if any."""
     subscriber_id = find_subscriber_id(tenant, raw_login)
     if subscriber_id is not None:
-        devices.record_login(tenant.slug, subscriber_id, False, user_agent, address, "password")
+        devices.record_login(tenant.slug, subscriber_id, False, user_agent, address, method)
 
 
 def check_password(tenant: Tenant, subscriber_id: int, password: str, profile: str) -> bool:

@@ -147,3 +147,17 @@ def test_no_visitor_sees_or_ends_the_others_sessions(app, demo_account, tenant_c
     response = first.post(f"/security/sessions/{seconds}/end", data={"csrf_token": token})
     assert response.status_code == 403 and REFUSED in response.get_data(as_text=True)
     assert logged_in(second) and logged_in(first)
+
+
+def test_seeding_again_marks_an_account_seeded_before_the_mark(app, demo_account):
+    tenant = demo_account["tenant"]
+    with app.app_context():
+        db.session.execute(sa.update(Subscriber).values(shared_demo=False))
+        db.session.commit()
+        data = read_demo(tenant)
+        only = [p for p in data.subscribers if p.account == LOGIN]
+        assert (
+            seed_tenant(tenant, data.model_copy(update={"subscribers": only}), date.today(), "test")
+            == 0
+        )
+        assert auth_service.is_shared_demo(tenant, demo_account["id"])
