@@ -24,10 +24,12 @@ def _device(row) -> str:
 @bp.route("/")
 @login_required
 def index():
+    mine = current_user.session_id
     sessions = service.sessions_of(g.tenant, current_user.subscriber_id)
     if current_user.shared_demo:
         # Every visitor of the demo shares the account: show them none of the others.
-        sessions = [s for s in sessions if s.id == current_user.session_id]
+        sessions = [s for s in sessions if s.id == mine]
+    sessions.sort(key=lambda s: s.id != mine)  # this device first, then the latest used
     history = (
         []
         if current_user.shared_demo
@@ -36,7 +38,7 @@ def index():
     return render_template(
         "security/index.html",
         sessions=sessions,
-        others=[s for s in sessions if s.id != current_user.session_id],
+        others=[s for s in sessions if s.id != mine],
         history=history,
         device=_device,
         methods=METHODS,
