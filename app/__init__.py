@@ -57,6 +57,7 @@ def _register_features(app: Flask) -> None:
         payments,
         recovery,
         sandbox,
+        security,
         statements,
         transfers,
     )
@@ -67,6 +68,7 @@ def _register_features(app: Flask) -> None:
         billing,
         notify,
         recovery,
+        security,
         transfers,
         statements,
         payments,

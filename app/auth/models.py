@@ -1,4 +1,4 @@
-"""What proves a subscriber is who they say: password hash and live session token."""
+"""What proves a subscriber is who they say: the password hash (sessions: app.core.devices)."""
 
 from datetime import datetime
 
@@ -15,8 +15,6 @@ class Credential(TenantScoped, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     # Issued with the contract: the subscriber must replace it before anything else.
     is_temporary: Mapped[bool] = mapped_column(default=False)
-    # Rotated on logout and password change; the login cookie carries it, so an old copy dies.
-    session_token: Mapped[str] = mapped_column(sa.String(64))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     subscriber: Mapped[Subscriber] = relationship()

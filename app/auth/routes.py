@@ -57,9 +57,15 @@ def login():
             if elsewhere:
                 return redirect(elsewhere, 303)
             if elsewhere is None:
-                login_session.begin(user, form.region.data if "region" in form else None)
+                login_session.begin(
+                    user, form.region.data if "region" in form else None, "password"
+                )
                 target = same_site_path(request.args.get("next")) or url_for("account.dashboard")
                 return redirect(target)
+        else:
+            service.record_failed_login(
+                g.tenant, form.login.data, request.headers.get("User-Agent"), request.remote_addr
+            )
         flash(_("The login or password is incorrect."), "error")
     return render_template("auth/login.html", form=form)
 
@@ -81,7 +87,6 @@ def _region_elsewhere(user: service.SessionUser) -> str | bool | None:
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    service.end_all_sessions(g.tenant, current_user.subscriber_id)
     login_session.end()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
@@ -90,6 +95,10 @@ def logout():
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def change_password():
+    if current_user.shared_demo:
+        if request.method == "POST":
+            service.refuse_if_shared_demo(g.tenant, current_user.subscriber_id)
+        return render_template("auth/change_password.html", form=None)
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if not service.check_password(
@@ -98,10 +107,20 @@ def change_password():
             form.current.errors.append(_("The current password is incorrect."))
         else:
             service.set_password(
-                g.tenant, current_user.subscriber_id, form.new.data, _argon2_profile()
+                g.tenant,
+                current_user.subscriber_id,
+                form.new.data,
+                _argon2_profile(),
+                keep_session=current_user.session_id,
             )
-            user = service.start_session(g.tenant.slug, current_user.subscriber_id)
-            login_session.begin(user)
             flash(_("Your password has been changed. Other devices have been logged out."), "info")
             return redirect(url_for("account.dashboard"))
     return render_template("auth/change_password.html", form=form)
+
+
+@bp.app_errorhandler(service.SharedDemoRefused)
+def shared_demo_refused(exc: service.SharedDemoRefused):
+    """What a visitor of the shared demo account sees when a change is refused."""
+    title = _("Not available in the demo")
+    page = render_template("errors/branded.html", status=403, title=title, message=exc.description)
+    return page, 403

@@ -1,14 +1,15 @@
-"""Who may log in: finding a subscriber by any login, checking passwords, session tokens."""
+"""Who may log in: finding a subscriber by any login, checking passwords, their sessions."""
 
-import hmac
-import secrets
 from dataclasses import dataclass
 from functools import cache
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
+from werkzeug.exceptions import Forbidden
 
-from app.core import passwords
+from app.core import devices, passwords
+from app.core.devices import LoginSession
 from app.core.identifiers import candidates, normalise
 from app.core.scoped import get_owned
 from app.core.signals import password_changed
@@ -23,18 +24,46 @@ from .models import Credential
 
 @dataclass
 class SessionUser(UserMixin):
-    """The logged-in subscriber as the session knows them; the id carries the session token."""
+    """The logged-in subscriber as the session knows them; the id is the session's token."""
 
     subscriber_id: int
     tenant: str
-    token: str
     must_change_password: bool
     name: str
     locale: str | None
     region: str | None = None  # the subscriber's own region code, as on record
+    shared_demo: bool = False  # a public demo account: see refuse_if_shared_demo
+    session_id: int | None = None  # this browser's LoginSession, once begun
+    token: str = ""
 
     def get_id(self) -> str:
-        return f"{self.subscriber_id}:{self.token}"
+        return self.token
+
+
+class SessionExpired(Exception):
+    """The session was real but passed its idle or absolute limit."""
+
+
+class SharedDemoRefused(Forbidden):
+    """A change a shared demo account may not make (403, with the reason for the visitor)."""
+
+    description = _l(
+        "This is a public demo account shared by every visitor: its password, contacts "
+        "and security settings cannot be changed."
+    )
+
+
+def is_shared_demo(tenant: Tenant | str, subscriber_id: int | None) -> bool:
+    """Whether the subscriber is a shared demo account (demo.yaml `shared_demo`)."""
+    subscriber = get_owned(Subscriber, tenant, subscriber_id)
+    return bool(subscriber and subscriber.shared_demo)
+
+
+def refuse_if_shared_demo(tenant: Tenant | str, subscriber_id: int | None) -> None:
+    """Raise SharedDemoRefused before anything changes a shared demo account's password,
+    contacts or security settings: the one check every such feature calls."""
+    if is_shared_demo(tenant, subscriber_id):
+        raise SharedDemoRefused()
 
 
 def find_subscriber_id(tenant: Tenant, raw_login: str) -> int | None:
@@ -66,48 +95,59 @@ def authenticate(tenant: Tenant, raw_login: str, password: str, profile: str) ->
 
 @cache
 def _session_query() -> sa.Select:
-    # Built once: every request of a logged-in subscriber runs it.
+    # Built once: every request of a logged-in subscriber runs it, the only query it adds.
+    # The session's own tenant is compared with the host's here and nowhere else: the
+    # cookie is signed with one key for every ISP, so only this keeps tenant A's session
+    # from opening on tenant B's host.
     return (
-        sa.select(Subscriber, Credential)
+        sa.select(LoginSession, Subscriber, Credential)
+        .join(Subscriber, Subscriber.id == LoginSession.subscriber_id)
         .join(Credential, Credential.subscriber_id == Subscriber.id)
         .where(
-            Subscriber.id == sa.bindparam("subscriber_id"),
-            Subscriber.tenant == sa.bindparam("tenant"),
+            LoginSession.token_hash == sa.bindparam("token_hash"),
+            LoginSession.tenant == sa.bindparam("tenant"),
         )
     )
 
 
-def load_session_user(tenant_slug: str, user_id: str) -> SessionUser | None:
-    """The session's subscriber if its token is still live and it belongs to this tenant."""
-    subscriber_part, _, token = user_id.partition(":")
-    if not subscriber_part.isdigit() or not token:
+def load_session_user(tenant_slug: str, token: str) -> SessionUser | None:
+    """The subscriber whose live session this token is, on this tenant; notes the use.
+
+    Raises SessionExpired for a session past its idle or absolute limit."""
+    if not token:
         return None
     row = db.session.execute(
-        _session_query(), {"subscriber_id": int(subscriber_part), "tenant": tenant_slug}
+        _session_query(), {"token_hash": devices.hash_token(token), "tenant": tenant_slug}
     ).first()
     if row is None:
         return None
-    subscriber, credential = row
-    if not hmac.compare_digest(credential.session_token, token):
-        return None
-    return session_user(subscriber, credential)
+    record, subscriber, credential = row
+    now = devices.utcnow()
+    if devices.expired(record, now):
+        raise SessionExpired()
+    devices.touch(record, now)
+    return session_user(subscriber, credential, record.id, token)
 
 
-def session_user(subscriber: Subscriber, credential: Credential) -> SessionUser:
+def session_user(
+    subscriber: Subscriber, credential: Credential, session_id: int | None = None, token: str = ""
+) -> SessionUser:
     """Build the session's view of a subscriber."""
     return SessionUser(
         subscriber_id=subscriber.id,
         tenant=subscriber.tenant,
-        token=credential.session_token,
         must_change_password=credential.is_temporary,
         name=subscriber.display_name,
         locale=subscriber.locale,
         region=subscriber.region,
+        shared_demo=subscriber.shared_demo,
+        session_id=session_id,
+        token=token,
     )
 
 
 def start_session(tenant_slug: str, subscriber_id: int) -> SessionUser:
-    """A fresh session token for a login; sessions already open elsewhere stay valid."""
+    """The subscriber a new session is about to be begun for (app.web.login_session)."""
     subscriber = get_owned(Subscriber, tenant_slug, subscriber_id)
     credential = get_owned(Credential, tenant_slug, subscriber_id)
     if subscriber is None or credential is None:
@@ -115,11 +155,22 @@ def start_session(tenant_slug: str, subscriber_id: int) -> SessionUser:
     return session_user(subscriber, credential)
 
 
-def end_all_sessions(tenant: Tenant, subscriber_id: int) -> None:
-    """Invalidate every session of this subscriber, on every device."""
-    credential = get_owned(Credential, tenant, subscriber_id)
-    if credential is not None:
-        credential.session_token = secrets.token_urlsafe(32)
+def end_all_sessions(tenant: Tenant, subscriber_id: int, keep: int | None = None) -> int:
+    """End every session of this subscriber on every device, but keep (a session id)."""
+    return devices.end_sessions(tenant.slug, subscriber_id, keep=keep)
+
+
+def record_failed_login(
+    tenant: Tenant,
+    raw_login: str,
+    user_agent: str | None,
+    address: str | None,
+    method: str = "password",
+) -> None:
+    """Put a failed login into the history of the account the typed login names, if any."""
+    subscriber_id = find_subscriber_id(tenant, raw_login)
+    if subscriber_id is not None:
+        devices.record_login(tenant.slug, subscriber_id, False, user_agent, address, method)
 
 
 def check_password(tenant: Tenant, subscriber_id: int, password: str, profile: str) -> bool:
@@ -135,18 +186,22 @@ def set_password(
     profile: str,
     temporary: bool = False,
     reason: str = "changed",
+    keep_session: int | None = None,
 ) -> Credential:
-    """Store a new password (hashed), end every other session of the subscriber, and say so
-    (password_changed; reason: "changed" by the subscriber, "reset", "temporary", "issued")."""
+    """Store a new password (hashed), end every session of the subscriber but keep_session
+    (the browser that changed it), and say so (password_changed; reason: "changed" by the
+    subscriber, "reset", "temporary", "issued")."""
+    if reason != "issued":
+        refuse_if_shared_demo(tenant, subscriber_id)
     credential = get_owned(Credential, tenant, subscriber_id)
     password_hash = passwords.hasher(profile).hash(password)
     if credential is None:
-        credential = Credential(tenant=tenant.slug, subscriber_id=subscriber_id, session_token="")
+        credential = Credential(tenant=tenant.slug, subscriber_id=subscriber_id)
         db.session.add(credential)
     credential.password_hash = password_hash
     credential.is_temporary = temporary
     credential.changed_at = utcnow()
-    credential.session_token = secrets.token_urlsafe(32)
+    devices.end_sessions(tenant.slug, subscriber_id, keep=keep_session)
     db.session.flush()
     password_changed.send(tenant, subscriber_id=subscriber_id, reason=reason)
     return credential

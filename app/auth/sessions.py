@@ -1,13 +1,15 @@
-"""Session rules: tenant binding, idle and absolute timeouts, forced password change."""
+"""Session rules: each browser's session record, its limits, the forced password change.
 
-import time
+The tenant binding and the idle and absolute limits are the session record's, checked by
+service.load_session_user in the user loader's one query (see app.core.devices).
+"""
 
-from flask import Flask, current_app, flash, g, redirect, request, session, url_for
+from flask import Flask, flash, g, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.extensions import login_manager
-from app.web.login_session import end
+from app.web.login_session import forget
 
 from . import service
 
@@ -19,15 +21,18 @@ OPEN_WITH_TEMPORARY_PASSWORD = {
     "tenant_static",
     "set_language",
 }
-SEEN_AT_RESOLUTION = 60  # seconds; avoids rewriting the cookie on every request
 
 
 @login_manager.user_loader
-def _load_user(user_id: str):
+def _load_user(token: str):
     tenant = g.get("tenant")
-    if tenant is None or session.get("tenant") != tenant.slug:
+    if tenant is None:
         return None
-    return service.load_session_user(tenant.slug, user_id)
+    try:
+        return service.load_session_user(tenant.slug, token)
+    except service.SessionExpired:
+        g.session_expired = True
+        return None
 
 
 def own_region(user: service.SessionUser):
@@ -35,23 +40,16 @@ def own_region(user: service.SessionUser):
     return g.tenant.region(user.region)
 
 
-def _expired(now: int) -> bool:
-    idle = current_app.config["PORTAL_SESSION_IDLE"].total_seconds()
-    absolute = current_app.config["PORTAL_SESSION_ABSOLUTE"].total_seconds()
-    return now - session.get("seen_at", 0) > idle or now - session.get("auth_at", 0) > absolute
-
-
 def enforce() -> object | None:
-    """Before each request: end stale sessions, keep the subscriber on the password page."""
+    """Before each request: send an expired session to the login page, keep the subscriber
+    on the password page while their password is a temporary one."""
     if g.get("tenant") is None or not current_user.is_authenticated:
+        if g.get("session_expired"):
+            # The record stays for the owner's next login to clear: a GET writes nothing.
+            forget()
+            flash(_l("Your session has expired. Please log in again."), "info")
+            return redirect(url_for("auth.login"))
         return None
-    now = int(time.time())
-    if _expired(now):
-        end()
-        flash(_l("Your session has expired. Please log in again."), "info")
-        return redirect(url_for("auth.login"))
-    if now - session.get("seen_at", 0) > SEEN_AT_RESOLUTION:
-        session["seen_at"] = now
     # What the cabinet shows (contacts, tariffs, dates) follows the subscriber's own region,
     # even on a host of another region, e.g. a session older than that rule.
     g.region = own_region(current_user) or g.region

@@ -49,6 +49,9 @@ class Subscriber(TenantScoped, db.Model):
     phone: Mapped[str | None] = mapped_column(sa.String(20))
     region: Mapped[str | None] = mapped_column(sa.String(40))
     locale: Mapped[str | None] = mapped_column(sa.String(10))
+    # A public demo account whose password everyone knows (demo.yaml `shared_demo`): its
+    # password, contacts and security settings stay as they are, whoever is logged in.
+    shared_demo: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     contracts: Mapped[list["Contract"]] = relationship(

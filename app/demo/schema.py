@@ -29,6 +29,9 @@ class DemoSubscriber(Model):
     account: str
     password: str = Field(min_length=1)
     temporary_password: bool = False
+    # A public demo account whose password is published: nobody may change its password,
+    # contacts or security settings, and one visitor's logout leaves the others logged in.
+    shared_demo: bool = False
     status: Literal["active", "blocked", "paused"] = "active"
     # What the balance comes to after the generated history, in roubles.
     balance: Kopecks

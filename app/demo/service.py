@@ -52,17 +52,21 @@ def _reference_problems(tenant: Tenant, data: DemoData) -> Iterator[tuple[tuple,
 
 
 def seed_tenant(tenant: Tenant, data: DemoData, today: date, profile: str) -> int:
-    """Create the demo subscribers not yet present; returns how many were created."""
+    """Create the demo subscribers not yet present (and mark the shared demo accounts among
+    those that are); returns how many were created."""
     created = 0
     for person in data.subscribers:
-        exists = db.session.scalar(
-            sa.select(Contract.id).where(
-                Contract.tenant == tenant.slug, Contract.number == person.contract
-            )
+        existing = db.session.scalar(
+            sa.select(Subscriber)
+            .join(Contract, Contract.subscriber_id == Subscriber.id)
+            .where(Contract.tenant == tenant.slug, Contract.number == person.contract)
         )
-        if exists is None:
+        if existing is None:
             _create(tenant, person, today, profile)
             created += 1
+        else:
+            # A database seeded before the mark existed learns which account is shared.
+            existing.shared_demo = person.shared_demo
     return created
 
 
@@ -80,6 +84,7 @@ def _create(tenant: Tenant, person: DemoSubscriber, today: date, profile: str) -
         phone=_phone(tenant, person.phone),
         region=person.region,
         locale=person.locale,
+        shared_demo=person.shared_demo,
     )
     db.session.add(subscriber)
     db.session.flush()

@@ -71,6 +71,7 @@ def contacts():
 @bp.route("/contacts", methods=["POST"])
 @login_required
 def confirm_contact_start():
+    auth_service.refuse_if_shared_demo(g.tenant, current_user.subscriber_id)
     form = ContactForm(prefix="contact")
     if not form.validate_on_submit() or not _password_ok(form):
         return _page(form=form)
@@ -105,6 +106,7 @@ def confirm_contact_code():
     form = CodeForm()
     error = None
     if form.validate_on_submit():
+        auth_service.refuse_if_shared_demo(g.tenant, current_user.subscriber_id)
         outcome = verification.check_code(
             g.tenant.slug, handle, form.code.data, g.tenant.config.recovery.max_guesses
         )
@@ -121,6 +123,7 @@ def confirm_contact_code():
 @bp.route("/contacts/off", methods=["POST"])
 @login_required
 def switch_off():
+    auth_service.refuse_if_shared_demo(g.tenant, current_user.subscriber_id)
     form = SwitchOffForm(prefix="off")
     if not form.validate_on_submit() or not _password_ok(form):
         return _page(off_form=form)

@@ -179,7 +179,8 @@ def _set_password(challenge: Challenge):
     logins = service.login_names(g.tenant, subscriber_id) if flow and flow.tell_login else []
     session.pop(SESSION_KEY, None)
     if g.tenant.config.recovery.log_in_after_reset:
-        login_session.begin(auth_service.start_session(g.tenant.slug, subscriber_id))
+        user = auth_service.start_session(g.tenant.slug, subscriber_id)
+        login_session.begin(user, method="reset")
         return redirect(url_for("account.dashboard"))
     flash(_("Your new password is set. Please log in with it."), "info")
     if logins:

@@ -70,6 +70,10 @@ def prepare(
         return Prepared(delivery, wait_minutes=wait)
     channel = channel_of(delivery)
     subscriber_id = find_subscriber(tenant, flow, typed)
+    if auth_service.is_shared_demo(tenant, subscriber_id):
+        # Everyone knows its contract and name: answer as for anyone, but send and change
+        # nothing, so no visitor can take the shared demo account from the others.
+        subscriber_id = None
     subscriber = get_owned(Subscriber, tenant, subscriber_id) if subscriber_id else None
     destination = contact(tenant, subscriber, channel, flow) if subscriber else None
     if destination and over_limit([(limits.destination, f"destination:{destination}")]):

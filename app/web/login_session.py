@@ -1,33 +1,48 @@
 """The login session of this browser: begun after a proof of identity, ended at logout.
 
-Login (auth) and recovery (after a reset) both begin one; the session rules that watch it
-(tenant binding, timeouts) are auth's.
+Login (auth) and recovery (after a reset) both begin one. Each is a record of its own
+(app.core.devices): logging out here leaves the subscriber's other devices logged in. The
+session rules that watch it (tenant binding, timeouts) are auth's.
 """
 
-import time
+from dataclasses import replace
 
-from flask import g, session
-from flask_login import login_user, logout_user
+from flask import g, request, session
+from flask_login import current_user, login_user, logout_user
+
+from app.core import devices
 
 
-def begin(user, picked: str | None = None) -> None:
-    """Start a brand-new session for a subscriber who just proved who they are.
+def begin(user, picked: str | None = None, method: str = "password") -> None:
+    """Start a brand-new session for a subscriber who just proved who they are (method:
+    how, e.g. "password"), with a fresh token: a cookie copied before it opens nothing.
 
     The session's region is the subscriber's own (user.region, when the tenant knows it);
     only a subscriber without one keeps the region picked at login (or this browser's).
     """
     own = g.tenant.region(user.region)
     region = own.code if own else picked or session.get("region")
+    record, token = devices.open_session(
+        user.tenant,
+        user.subscriber_id,
+        request.headers.get("User-Agent"),
+        request.remote_addr,
+        method,
+    )
     session.clear()
-    now = int(time.time())
-    session["tenant"] = user.tenant
-    session["auth_at"] = session["seen_at"] = now
     if region:
         session["region"] = region
-    login_user(user)
+    login_user(replace(user, session_id=record.id, token=token))
 
 
 def end() -> None:
-    """Forget the session in this browser."""
+    """End this browser's session, on the server too; the subscriber's others stay."""
+    if current_user.is_authenticated and current_user.session_id is not None:
+        devices.end_session(current_user.tenant, current_user.session_id)
+    forget()
+
+
+def forget() -> None:
+    """Forget the session in this browser only (its record is gone or past its limits)."""
     logout_user()
     session.clear()

@@ -101,14 +101,20 @@ def _login_value(tenant: Tenant, person: DemoSubscriber) -> str | None:
     return None
 
 
-def pick_login(tenant: Tenant, data: DemoData, temporary: bool = False) -> DemoLogin:
-    """An active demo subscriber of the tenant, with or without an issued temporary password."""
+def pick_login(
+    tenant: Tenant, data: DemoData, temporary: bool = False, own: bool = False
+) -> DemoLogin:
+    """An active demo subscriber of the tenant, with or without an issued temporary password;
+    own: one whose password and settings may be changed (not a shared demo account)."""
     candidates = [
         p
         for p in data.subscribers
-        if p.status == "active" and p.temporary_password == temporary and _login_value(tenant, p)
+        if p.status == "active"
+        and p.temporary_password == temporary
+        and _login_value(tenant, p)
+        and not (own and p.shared_demo)
     ]
-    public = None if temporary else PUBLIC_DEMO_LOGINS.get(tenant.slug)
+    public = None if temporary or own else PUBLIC_DEMO_LOGINS.get(tenant.slug)
     if public:
         login, password = public
         for person in candidates:
@@ -143,9 +149,9 @@ class Demo:
             self._data[slug] = found
         return self._data[slug]
 
-    def login(self, slug: str, temporary: bool = False) -> DemoLogin:
+    def login(self, slug: str, temporary: bool = False, own: bool = False) -> DemoLogin:
         """Seed one suitable demo subscriber of the tenant and say how they log in."""
-        who = pick_login(self.tenant(slug), self.data(slug), temporary)
+        who = pick_login(self.tenant(slug), self.data(slug), temporary, own)
         only = self.data(slug).model_copy(update={"subscribers": (who.person,)})
         with self.app.app_context():
             seed_tenant(who.tenant, only, date.today(), "test")

@@ -9,6 +9,10 @@ from playwright.sync_api import Page, expect
 pytestmark = pytest.mark.e2e
 
 AXE = Axe()
+SHARED_DEMO_NOTE = (
+    "This is a public demo account shared by every visitor: its password, contacts "
+    "and security settings cannot be changed."
+)
 BLOCKING_IMPACTS = {"serious", "critical"}
 # Rules that fail the page whatever impact axe gives them.
 ALWAYS_BLOCKING = {
@@ -85,6 +89,14 @@ def test_tenant_pages_pass_axe_and_fit_the_screen(slug, device, demo, portal, op
 
     portal.open(page, slug, "/password")
     expect(page.get_by_role("heading", level=1)).to_have_text(portal.t(page, "Change password"))
+    if who.person.shared_demo:
+        # The public demo account's password stays as published; the form is audited as
+        # another subscriber of the same ISP sees it.
+        expect(page.get_by_role("status")).to_have_text(portal.t(page, SHARED_DEMO_NOTE))
+        audit.check(page, f"{slug} change password, shared demo account")
+        page.get_by_role("button", name=portal.t(page, "Log out"), exact=True).click()
+        portal.log_in(page, demo.login(slug, own=True))
+        portal.open(page, slug, "/password")
     page.get_by_role("button", name=portal.t(page, "Save the new password"), exact=True).click()
     new_password = page.get_by_label(portal.t(page, "New password"), exact=True)
     expect(new_password).to_have_attribute("aria-invalid", "true")
