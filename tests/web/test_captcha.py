@@ -372,3 +372,12 @@ def test_without_espeak_ng_the_library_reads_the_code_in_english(app, tmp_path, 
         with wave.open(io.BytesIO(sound.speak_wav("123456", "ru"))) as recording:
             assert recording.getnframes() > 0
     assert not any(tmp_path.iterdir())
+
+
+def test_a_voice_that_cannot_be_recorded_falls_back_to_english(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "PORTAL_CAPTCHA_VOICES", str(tmp_path))
+    monkeypatch.setitem(sound.VOICES, "ru", "no-such-voice")
+    with app.test_request_context():
+        assert sound.voice_folder("ru") == str(tmp_path / "en")
+    # Nothing half-made is left behind for the language that failed.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["en"]

@@ -15,6 +15,7 @@ import array
 import functools
 import logging
 import os
+import re
 import secrets
 import shutil
 import subprocess  # nosec B404 # runs only espeak-ng, with a fixed argument list
@@ -76,8 +77,27 @@ def _to_library_format(source: Path, target: Path) -> None:
         w.writeframes(bytes(body))
 
 
+def _has_voice(espeak: str, voice: str) -> bool:
+    """Whether espeak-ng has this voice: asked for a missing one it quietly reads in its
+    default voice (English), which a Russian page must not pass off as Russian."""
+    listing = subprocess.run(  # nosec B603 # espeak-ng found on PATH, fixed arguments, no shell
+        [espeak, f"--voices={voice}"], check=True, capture_output=True, text=True, timeout=30
+    ).stdout
+    for line in listing.splitlines()[1:]:
+        # Pty, Language, Age/Gender, VoiceName, File, then "(other-language priority)" pairs.
+        columns = line.split()
+        if len(columns) < 5:
+            continue
+        names = {columns[1], columns[4].rsplit("/", 1)[-1], *re.findall(r"\((\S+) \d+\)", line)}
+        if voice in names:
+            return True
+    return False
+
+
 def _speak(espeak: str, voice: str, folder: Path) -> None:
     """Every digit in this espeak-ng voice, in the library's layout under folder."""
+    if not _has_voice(espeak, voice):
+        raise ValueError(f"espeak-ng has no voice {voice!r}")
     for digit in ALPHABET:
         (folder / digit).mkdir(parents=True)
         spoken = folder / f"{digit}.espeak.wav"
@@ -103,18 +123,21 @@ def make_voices(root: Path, locale: str) -> Path | None:
     with _making:
         if folder.is_dir():
             return folder
-        root.mkdir(parents=True, exist_ok=True)
-        # Made aside and renamed into place: another worker never reads a half-made folder.
-        scratch = Path(tempfile.mkdtemp(prefix=f".{locale}-", dir=root))
+        scratch = None
         try:
+            root.mkdir(parents=True, exist_ok=True)
+            # Made aside and renamed into place: another worker never reads a half-made folder.
+            scratch = Path(tempfile.mkdtemp(prefix=f".{locale}-", dir=root))
             _speak(espeak, voice, scratch)
             os.rename(scratch, folder)
         except (OSError, ValueError, subprocess.SubprocessError) as exc:
+            # A read-only instance folder, a broken voice, or another worker's rename first.
             if not folder.is_dir():
                 log.warning("espeak-ng could not speak the %s digits: %s", locale, exc)
                 return None
         finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+            if scratch is not None:
+                shutil.rmtree(scratch, ignore_errors=True)
     return folder
 
 
