@@ -1,5 +1,6 @@
 """The login form after many failures from one address (a building behind one NAT address):
-it asks for the picture code, is accessible at desktop and phone width, and logs in."""
+it asks for the picture code, offers it read aloud, is accessible by keyboard at desktop and
+phone width, and logs in."""
 
 import pytest
 from limits import parse
@@ -43,6 +44,25 @@ def test_login_with_the_picture_code(app, slug, device, demo, portal, open_page)
     code_field = page.get_by_label(portal.t(page, "Code from the picture"), exact=True)
     expect(code_field).to_be_visible()
     expect(page.locator("img.captcha-image")).to_be_visible()
+
+    # The recording: labelled, silent until asked, next in the Tab order after the password,
+    # played from the keyboard, and followed by the field to type the code in.
+    player = page.get_by_label(portal.t(page, "Or listen to the code:"), exact=True)
+    expect(player).to_be_visible()
+    assert player.evaluate("audio => audio.tagName === 'AUDIO' && audio.paused && !audio.autoplay")
+    page.get_by_label(portal.t(page, "Password"), exact=True).focus()
+    page.keyboard.press("Tab")
+    expect(player).to_be_focused()
+    with page.expect_response(lambda r: "/captcha/audio.wav" in r.url) as recording:
+        page.keyboard.press("Space")
+    assert recording.value.ok and recording.value.header_value("content-type") == "audio/wav"
+    # Past the player's own buttons (play, time, volume, menu), Tab reaches the field.
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "captcha":
+            break
+    expect(code_field).to_be_focused()
+    audit.check(page, f"{slug} login with picture code")
 
     # The password alone is not enough now: the form asks for the code, and counts nothing.
     portal.log_in(page, who)

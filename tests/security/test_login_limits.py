@@ -230,7 +230,7 @@ def test_at_the_captcha_threshold_the_picture_is_shown_and_required(portal):
         wrong = browser.login(ACCOUNT, PASSWORD, captcha="WRONG")
         assert wrong.status_code == 200 and "The code is wrong." in wrong.text
     # Asking for another picture is no submission either.
-    another = browser.login(ACCOUNT, "wrong", captcha="", captcha_mode="picture")
+    another = browser.login(ACCOUNT, "wrong", captcha="", captcha_new="1")
     assert another.status_code == 200 and PICTURE in another.text
     assert WRONG not in another.text and "Please fill in this field." not in another.text
     # ...nor counted: past the hard limit's number of posts, the right code still gets in.

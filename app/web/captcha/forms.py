@@ -1,4 +1,4 @@
-"""The picture-code field and a base form that handles its switch buttons."""
+"""The picture-code field and a base form that handles its «new code» button."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -19,7 +19,7 @@ EMPTY_MESSAGE = _l("Please fill in this field.")
 
 
 class CaptchaField(StringField):
-    """A picture code, or a question in words at the subscriber's choice; checked once.
+    """A code shown as a picture and offered as a recording; checked once.
 
     The challenge is issued when the field is rendered (``field.challenge``), so a form
     that is only read, or that redirects, issues nothing.
@@ -30,19 +30,17 @@ class CaptchaField(StringField):
 
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(label or PICTURE_LABEL, validators, **kwargs)
-        self.picture_label = self.label.text
-        self.switch_to: str | None = None
+        self.renew = False
         self._challenge: browser.Challenge | None = None
 
     @property
-    def switch_name(self) -> str:
-        """Name of the buttons that ask for another picture or for the question."""
-        return f"{self.name}_mode"
+    def renew_name(self) -> str:
+        """Name of the button that asks for a new code."""
+        return f"{self.name}_new"
 
     def process(self, formdata, data=unset_value, extra_filters=None):
         super().process(formdata, data, extra_filters)
-        requested = formdata.get(self.switch_name) if formdata else None
-        self.switch_to = requested if requested in browser.MODES else None
+        self.renew = bool(formdata and formdata.get(self.renew_name))
 
     def pre_validate(self, form) -> None:
         typed = (self.data or "").strip()
@@ -54,13 +52,9 @@ class CaptchaField(StringField):
 
     @property
     def challenge(self) -> browser.Challenge:
-        """The challenge shown with this field, issued on first use; sets the label to match."""
+        """The challenge shown with this field, issued on first use."""
         if self._challenge is None:
-            self._challenge = browser.issue(self.switch_to)
-            question = self._challenge.mode == browser.QUESTION
-            self.label.text = (
-                browser.question_text(self._challenge) if question else self.picture_label
-            )
+            self._challenge = browser.issue()
         return self._challenge
 
     def _value(self) -> str:
@@ -74,9 +68,9 @@ class CaptchaForm(FlaskForm):
     captcha = CaptchaField()
 
     def validate(self, extra_validators=None) -> bool:
-        """Validate, unless the subscriber only pressed a picture/question switch."""
-        # A switch re-renders the form with another challenge and the values typed so far;
+        """Validate, unless the subscriber only pressed «New code»."""
+        # That button re-renders the form with another code and the values typed so far;
         # it is not a submission, so no field should complain yet.
-        if self.captcha.switch_to:
+        if self.captcha.renew:
             return False
         return super().validate(extra_validators)
