@@ -54,6 +54,7 @@ def _register_features(app: Flask) -> None:
         auth,
         billing,
         notify,
+        passkeys,
         payments,
         recovery,
         sandbox,
@@ -70,6 +71,7 @@ def _register_features(app: Flask) -> None:
         transfers,
         statements,
         payments,
+        passkeys,
         sandbox,
     ):
         feature.init_app(app)

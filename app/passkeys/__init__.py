@@ -1,0 +1,25 @@
+"""Passkeys (WebAuthn): a subscriber adds one on the security page, then logs in with it."""
+
+from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
+
+bp = Blueprint(
+    "passkeys",
+    __name__,
+    url_prefix="/passkeys",
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
+
+
+def init_app(app: Flask) -> None:
+    """Register the pages, the ceremonies' endpoints, the menu item and the section's data."""
+    from app.tenancy.theming import add_menu_item
+
+    from . import login_routes, models, routes  # noqa: F401  (views and tables register)
+
+    app.register_blueprint(bp)
+    # Other pages (the security page) include passkeys/section.html; it asks for its data.
+    app.add_template_global(routes.passkey_section)
+    add_menu_item(app, "passkeys.index", _l("Passkeys"), order=85)
