@@ -46,7 +46,7 @@ def test_add_a_passkey_then_log_in_with_it(app, owner, tenant_client):
     assert response.get_json() == {"redirect": "/passkeys/"}
     page = browser.get("/passkeys/").get_data(as_text=True)
     assert "The passkey has been added." in page
-    assert "My phone" in page and "Works on acme.localhost" in page and "Not used yet" in page
+    assert "My phone" in page and "Works on acme.localhost." in page and "Not used yet" in page
 
     stranger = tenant_client(HOST)
     assert not logged_in(stranger)
@@ -309,7 +309,7 @@ def test_someone_elses_passkey_cannot_be_removed(app, owner, make_subscriber, te
     assert foreign.login("555000222", PASSWORD).status_code == 302
     assert foreign.form(f"/passkeys/{stored.id}/remove", {}, page="/passkeys/").status_code == 404
     assert len(passkeys(app)) == 1
-    assert "Works on acme.localhost" not in other.get("/passkeys/").get_data(as_text=True)
+    assert "Works on acme.localhost." not in other.get("/passkeys/").get_data(as_text=True)
 
 
 def test_every_passkey_post_needs_the_csrf_token(app, owner, tenant_client):
