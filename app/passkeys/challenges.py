@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from app.core.scoped import owned
 from app.extensions import db
 from app.persistence import utcnow
 from app.tenancy.registry import Tenant
@@ -45,22 +44,24 @@ def take(
     another tenant, purpose or subscriber, expired, or already taken by another request."""
     if not handle:
         return None
-    row = db.session.scalar(
-        owned(WebAuthnChallenge, tenant).where(
-            WebAuthnChallenge.handle == handle, WebAuthnChallenge.purpose == purpose
-        )
+    owner = (
+        WebAuthnChallenge.subscriber_id.is_(None)
+        if subscriber_id is None
+        else WebAuthnChallenge.subscriber_id == subscriber_id
     )
-    if row is None or row.subscriber_id != subscriber_id:
-        return None
-    challenge, expires_at = row.challenge, row.expires_at
-    # The DELETE is the claim: of two requests racing with one handle, the second finds
-    # the row gone once the first commits (its DELETE waits on the row lock) and gets 0.
-    taken = db.session.execute(
+    # One statement claims it: of two requests racing with one handle, the second one's
+    # DELETE waits on the row lock and, once the first commits, finds nothing.
+    found = db.session.execute(
         sa.delete(WebAuthnChallenge)
-        .where(WebAuthnChallenge.id == row.id)
+        .where(
+            WebAuthnChallenge.tenant == tenant.slug,
+            WebAuthnChallenge.handle == handle,
+            WebAuthnChallenge.purpose == purpose,
+            owner,
+        )
+        .returning(WebAuthnChallenge.challenge, WebAuthnChallenge.expires_at)
         .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.expunge(row)
-    if taken != 1 or expires_at <= utcnow():
+    ).first()
+    if found is None or found.expires_at <= utcnow():
         return None
-    return challenge
+    return found.challenge
