@@ -81,7 +81,6 @@ def passkey_section() -> dict | None:
     return {
         "passkeys": passkeys,
         "why_not": _why_not_add(),
-        "here": relying_party().id,
         "back": request.path,
     }
 

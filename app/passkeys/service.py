@@ -76,7 +76,7 @@ def registration_options(
     rp: RelyingParty,
     challenge: bytes,
     user_name: str,
-    shown: str,
+    display_name: str,
 ) -> str:
     """The JSON for navigator.credentials.create(): a discoverable, user-verified passkey."""
     exclude = [
@@ -89,7 +89,7 @@ def registration_options(
         rp_name=rp.name,
         user_id=base64url_to_bytes(_user_handle(tenant, subscriber_id)),
         user_name=user_name,
-        user_display_name=shown,
+        user_display_name=display_name,
         challenge=challenge,
         timeout=TIMEOUT_MS,
         authenticator_selection=AuthenticatorSelectionCriteria(

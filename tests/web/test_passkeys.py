@@ -458,3 +458,23 @@ def test_a_subscriber_of_another_region_goes_to_their_regions_host(
     assert response.status_code == 200
     assert response.get_json() == {"redirect": "http://south.acme.localhost/login"}
     assert not logged_in(stranger)
+
+
+def test_a_production_host_expects_https_on_that_host(app, make_subscriber, tenant_client):
+    facts = make_subscriber(password=PASSWORD)
+    browser = tenant_client("lk.acme.test")
+    assert browser.login(facts["account"], PASSWORD).status_code == 302
+    plain = add_passkey(browser, SoftAuthenticator(), origin="http://lk.acme.test")
+    assert plain.status_code == 400
+    key = SoftAuthenticator()
+    assert add_passkey(browser, key, origin="https://lk.acme.test").status_code == 200
+    assert passkeys(app)[0].rp_id == "lk.acme.test"
+    stranger = tenant_client("lk.acme.test")
+    assert log_in_with(stranger, key, origin="https://lk.acme.test:8443").status_code == 400
+    assert log_in_with(stranger, key, origin="https://lk.acme.test").status_code == 200
+    # Another host of the same ISP in its YAML: a relying party of its own.
+    hindi = tenant_client("hindi.acme.test")
+    assert (
+        log_in_with(hindi, key, origin="https://lk.acme.test", rp_id="lk.acme.test").status_code
+        == 400
+    )
