@@ -54,6 +54,7 @@ def _register_features(app: Flask) -> None:
         auth,
         billing,
         notify,
+        passkeys,
         payments,
         recovery,
         sandbox,
@@ -72,6 +73,7 @@ def _register_features(app: Flask) -> None:
         transfers,
         statements,
         payments,
+        passkeys,
         sandbox,
     ):
         feature.init_app(app)

@@ -100,6 +100,8 @@ def load_settings(overrides: dict | None = None) -> dict:
         "PORTAL_LOGIN_LIMIT_ACCOUNT": os.environ.get(
             "PORTAL_LOGIN_LIMIT_ACCOUNT", "10 per 5 minutes"
         ),
+        # Failed passkey logins from one address (an IPv6 /64) within one tenant, then 429.
+        "PORTAL_PASSKEY_LIMIT_IP": os.environ.get("PORTAL_PASSKEY_LIMIT_IP", "20 per 5 minutes"),
         # argon2id cost; tests lower it, production keeps the library's RFC 9106 profile.
         "PORTAL_ARGON2_PROFILE": os.environ.get("PORTAL_ARGON2_PROFILE", "rfc9106_low_memory"),
         "WTF_CSRF_TIME_LIMIT": None,

@@ -72,12 +72,17 @@ class Registry:
 
     def resolve(self, host: str) -> Site | None:
         """The site for a Host header value; the port and letter case do not matter."""
+        return self.sites.get(self.host_name(host))
+
+    @staticmethod
+    def host_name(host: str) -> str:
+        """A Host header value as the host name sites are keyed by: no port, lower case."""
         name = host.strip().lower()
         if name.startswith("["):
             name = name.split("]", 1)[0] + "]"
         else:
             name = name.rsplit(":", 1)[0] if name.count(":") == 1 else name
-        return self.sites.get(name.rstrip("."))
+        return name.rstrip(".")
 
     def host_of(self, tenant: Tenant, region: Region | None, development: bool) -> str | None:
         """A configured host serving this region of the tenant (None: its region-less hosts),

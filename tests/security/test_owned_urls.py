@@ -9,6 +9,8 @@ first subscriber may show, and nothing may change.
 import pytest
 
 from tests.conftest import CSRF_INPUT
+from tests.passkey_authenticator import SoftAuthenticator
+from tests.web.passkey_steps import add_passkey
 from tests.web.test_payments_card import start_card_payment
 from tests.web.test_payments_support import pay_with_card
 from tests.web.test_transfers import send, tiny_png
@@ -27,7 +29,7 @@ NOT_FOUND_OR_AWAY = {302, 303, 403, 404}
 @pytest.fixture
 def world(app, make_subscriber, tenant_client, monkeypatch, tmp_path):
     """An athome subscriber with a paid and a pending card payment, a statement and a
-    transfer request; a second athome subscriber and a tomtel one with nothing."""
+    transfer request and a passkey; a second athome subscriber and a tomtel one with nothing."""
     monkeypatch.setitem(app.config, "PORTAL_UPLOADS_DIR", str(tmp_path / "uploads"))
     owner = make_subscriber(
         tenant="athome",
@@ -43,6 +45,7 @@ def world(app, make_subscriber, tenant_client, monkeypatch, tmp_path):
     pay_with_card(browser, start_card_payment(browser, "700"))
     start_card_payment(browser, "300")  # left pending on the bank's page
     assert send(browser, tiny_png(), "receipt.png").status_code == 302
+    assert add_passkey(browser, SoftAuthenticator(), name="owner-key").status_code == 200
     make_subscriber(tenant="athome", password=PASSWORD, logins={"login": "neighbour"})
     make_subscriber(tenant="tomtel", password=PASSWORD, logins={"account": "555000999"})
     return {"owner": owner, "browser": browser, "values": _values_in(app)}
@@ -79,7 +82,11 @@ def _stranger(tenant_client, host: str, login: str):
 
 def test_owned_routes_are_found(app):
     endpoints = {rule for rule, _, _ in _owned_routes(app)}
-    assert {"/transfers/<int:number>", "/payments/result/<reference>"} <= endpoints
+    assert {
+        "/transfers/<int:number>",
+        "/payments/result/<reference>",
+        "/passkeys/<int:passkey_id>/remove",
+    } <= endpoints
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,175 @@
+"""The passkeys page and the registration ceremony (JSON for passkeys.js)."""
+
+import re
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.core.subscribers import accounts_of
+from app.extensions import db
+from app.tenancy.theming import text
+from app.web.redirects import same_site_path
+
+from . import bp, challenges, service
+
+REGISTER_HANDLE = "passkey_register"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def relying_party() -> service.RelyingParty:
+    """This request's relying party: the host the tenancy layer resolved (it answered 400
+    for any other), and the origin a browser on it reports."""
+    host = current_app.extensions["tenancy"].host_name(request.host)
+    if g.site.development:
+        # *.localhost in development and tests: plain HTTP and a port are the usual case.
+        port = request.host.rsplit(":", 1)[1] if request.host.count(":") == 1 else ""
+        origin = f"{request.scheme}://{host}{':' + port if port else ''}"
+    else:
+        # WebAuthn runs only in a secure context: a production host is always HTTPS.
+        origin = f"https://{host}"
+    return service.RelyingParty(host, text(g.tenant.config.name), origin)
+
+
+def json_body() -> dict | None:
+    """The request's JSON object, or None for anything else."""
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else None
+
+
+def answer(status: int = 200, headers: dict | None = None, **data):
+    """A JSON answer for passkeys.js, never cached."""
+    response = jsonify(data)
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    response.headers.update(headers or {})
+    return response
+
+
+def options_answer(options_json: str):
+    """The ceremony's options, as py_webauthn wrote them."""
+    response = current_app.response_class(options_json, mimetype="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _why_not_add() -> str | None:
+    """Why this subscriber may not add or remove passkeys now; None when they may."""
+    if current_user.must_change_password:
+        return _("Please choose your own password first; then you can add a passkey.")
+    if current_user.shared_demo:
+        return _("Passkeys cannot be added to or removed from the shared demo account.")
+    return None
+
+
+def passkey_section() -> dict | None:
+    """What passkeys/section.html shows: the subscriber's passkeys and whether they may add."""
+    if not current_user.is_authenticated or g.get("tenant") is None:
+        return None
+    passkeys = service.passkeys_of(g.tenant, current_user.subscriber_id)
+    return {
+        "passkeys": passkeys,
+        "why_not": _why_not_add(),
+        "back": request.path,
+    }
+
+
+@bp.route("/")
+@login_required
+def index():
+    return render_template("passkeys/index.html")
+
+
+@bp.route("/register/options", methods=["POST"])
+@login_required
+def register_options():
+    if (why := _why_not_add()) is not None:
+        return answer(403, error=why)
+    accounts = accounts_of(g.tenant, current_user.subscriber_id)
+    handle, challenge = challenges.issue(g.tenant, challenges.REGISTER, current_user.subscriber_id)
+    session[REGISTER_HANDLE] = handle
+    user_name = accounts[0].number if accounts else current_user.name
+    return options_answer(
+        service.registration_options(
+            g.tenant,
+            current_user.subscriber_id,
+            relying_party(),
+            challenge,
+            user_name,
+            current_user.name,
+        )
+    )
+
+
+def _passkey_name(body: dict) -> str | bool | None:
+    """The name typed for the new passkey (None: none typed; False: not a usable name)."""
+    name = body.get("name")
+    if name is None or (isinstance(name, str) and not name.strip()):
+        return None
+    if not isinstance(name, str) or len(name) > service.NAME_LENGTH or _CONTROL.search(name):
+        return False
+    return name.strip()
+
+
+@bp.route("/register/verify", methods=["POST"])
+@login_required
+def register_verify():
+    if (why := _why_not_add()) is not None:
+        return answer(403, error=why)
+    body = json_body()
+    if body is None or not isinstance(body.get("credential"), dict):
+        return answer(400, error=_("The passkey could not be added. Please try again."))
+    name = _passkey_name(body)
+    if name is False:
+        return answer(
+            400, error=_("The name may be up to %(count)s characters.", count=service.NAME_LENGTH)
+        )
+    challenge = challenges.take(
+        g.tenant,
+        challenges.REGISTER,
+        session.pop(REGISTER_HANDLE, None),
+        current_user.subscriber_id,
+    )
+    # The challenge is used up even when the answer is refused below, and a refusal rolls
+    # the request back: commit its removal now.
+    db.session.commit()
+    if challenge is None:
+        return answer(400, error=_("The passkey could not be added. Please try again."))
+    try:
+        service.register(
+            g.tenant,
+            current_user.subscriber_id,
+            relying_party(),
+            challenge,
+            body["credential"],
+            name,
+        )
+    except service.Refused:
+        return answer(400, error=_("The passkey could not be added. Please try again."))
+    flash(_("The passkey has been added. You can now log in with it on this site."), "info")
+    back = same_site_path(body.get("next") if isinstance(body.get("next"), str) else None)
+    return answer(redirect=back or url_for("passkeys.index"))
+
+
+@bp.route("/<int:passkey_id>/remove", methods=["POST"])
+@login_required
+def remove(passkey_id: int):
+    back = same_site_path(request.form.get("next")) or url_for("passkeys.index")
+    if (why := _why_not_add()) is not None:
+        flash(why, "error")
+        return redirect(back)
+    if not service.remove(g.tenant, current_user.subscriber_id, passkey_id):
+        abort(404)
+    flash(_("The passkey has been removed."), "info")
+    return redirect(back)
