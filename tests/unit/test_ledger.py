@@ -73,3 +73,39 @@ def test_a_credit_that_clears_the_debt_lifts_the_block_and_says_so(app, make_sub
         db.session.commit()
         assert db.session.get(Account, facts["account_id"]).status == "active"
     assert heard == [("acme", facts["account_id"], "blocked", "active")]
+
+
+def test_an_account_without_entries_agrees_with_its_zero_balance(app, make_subscriber):
+    make_subscriber()
+    with app.app_context():
+        assert balance_mismatches() == []
+
+
+def test_a_balance_without_any_entry_is_a_mismatch(app, make_subscriber):
+    facts = make_subscriber()
+    with app.app_context():
+        db.session.execute(sa.update(Account).values(balance=700))
+        db.session.commit()
+        assert balance_mismatches() == [("acme", facts["account"], 700, 0)]
+
+
+def test_mismatches_can_be_asked_for_one_tenant(app, make_subscriber):
+    acme = make_subscriber(tenant="acme", balance=1000)
+    tomtel = make_subscriber(tenant="tomtel", balance=2000)
+    with app.app_context():
+        db.session.execute(sa.update(Account).values(balance=Account.balance + 1))
+        db.session.commit()
+        assert balance_mismatches("acme") == [("acme", acme["account"], 1001, 1000)]
+        assert balance_mismatches("tomtel") == [("tomtel", tomtel["account"], 2001, 2000)]
+        assert len(balance_mismatches()) == 2
+
+
+def test_entry_kinds_have_translated_names_and_an_unknown_one_shows_its_code(app):
+    from flask_babel import force_locale
+
+    from app.core.ledger import kind_label
+
+    with app.test_request_context(), force_locale("en"):
+        assert kind_label("payment") == "Payment"
+        assert kind_label("promised_repayment") == "Promised payment repaid"
+        assert kind_label("bonus") == "bonus"

@@ -1,8 +1,10 @@
 """The promised payment: each launch ISP's rule from its YAML, the page, the SMS code."""
 
+import dataclasses
 import re
+import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,6 +13,7 @@ import sqlalchemy as sa
 from app.billing import promised
 from app.billing.models import PromisedPayment
 from app.billing.promised import Refusal
+from app.core.calendar import LocalDates
 from app.core.ledger import EntryKind, LedgerEntry, balance_mismatches, post_entry
 from app.core.subscribers import Account, AccountStatus
 from app.extensions import db
@@ -338,3 +341,105 @@ def test_tomtel_code_sending_is_rate_limited(app, tenant_client, subscriber, sms
     ]
     assert statuses == [302, 302, 302, 429]  # tomtel allows 3 codes an hour per account
     assert len(sms(PHONE)) == 3
+
+
+# -- falling due, region by region ---------------------------------------------------------
+
+VLADIVOSTOK, KRASNOYARSK = ZoneInfo("Asia/Vladivostok"), ZoneInfo("Asia/Krasnoyarsk")
+
+
+def acme_with_a_far_east_region(app):
+    """The test tenant (Krasnoyarsk, UTC+7) with its south region moved to UTC+10, so a
+    region's local date differs from the tenant's."""
+    acme = tenant(app, "acme")
+    north, south = acme.config.regions
+    regions = [north, south.model_copy(update={"timezone": "Asia/Vladivostok"})]
+    return dataclasses.replace(acme, config=acme.config.model_copy(update={"regions": regions}))
+
+
+def promise_row(account_id: int, due_at: datetime, slug: str = "acme", **fields):
+    promise = PromisedPayment(
+        tenant=slug,
+        account_id=account_id,
+        amount=30000,
+        fee=0,
+        taken_at=due_at - timedelta(days=3),
+        due_at=due_at,
+        reference=f"promised:{uuid.uuid4().hex}",
+        **fields,
+    )
+    db.session.add(promise)
+    db.session.commit()
+    return promise
+
+
+def midnight(day: int, zone: ZoneInfo) -> datetime:
+    return datetime(2025, 3, day, tzinfo=zone).astimezone(UTC)
+
+
+def test_each_promise_falls_due_on_its_own_regions_date(app, ctx, make_subscriber):
+    acme = acme_with_a_far_east_region(app)
+    east = make_subscriber(tenant="acme", region="south")["account_id"]
+    west = make_subscriber(tenant="acme", region="north")["account_id"]
+    moved = make_subscriber(tenant="acme", region="dropped")["account_id"]  # region unknown now
+    tomtel = make_subscriber(tenant="tomtel", logins={})["account_id"]
+    east_due = promise_row(east, midnight(11, VLADIVOSTOK))
+    west_due = promise_row(west, midnight(11, KRASNOYARSK))
+    # Due by Vladivostok's date, but its subscriber now counts by the tenant's own one.
+    moved_due = promise_row(moved, midnight(11, VLADIVOSTOK))
+    closed = promise_row(west, midnight(1, KRASNOYARSK), closed_at=datetime(2025, 3, 1, tzinfo=UTC))
+    elsewhere = promise_row(tomtel, midnight(1, KRASNOYARSK), slug="tomtel")
+    # 15:30 UTC: 11 March from 01:30 in Vladivostok, still 10 March (22:30) in Krasnoyarsk.
+    now = datetime(2025, 3, 10, 15, 30, tzinfo=UTC)
+    assert promised.due_on(acme, east_due) == date(2025, 3, 11)
+    assert promised.due_on(acme, west_due) == date(2025, 3, 11)
+
+    assert promised.repay_due(acme, LocalDates(acme, now), now) == 1
+    db.session.commit()  # the caller commits
+    assert db.session.get(PromisedPayment, east_due.id).closed_at == now
+    for waiting in (west_due, moved_due, elsewhere):
+        assert db.session.get(PromisedPayment, waiting.id).closed_at is None
+    assert db.session.get(PromisedPayment, closed.id).closed_at == datetime(2025, 3, 1, tzinfo=UTC)
+    (entry,) = db.session.scalars(
+        sa.select(LedgerEntry).where(LedgerEntry.kind == EntryKind.PROMISED_REPAYMENT)
+    )
+    assert (entry.account_id, entry.amount) == (east, -30000)
+    assert (entry.reference, entry.created_at) == (f"promised-repay:{east_due.id}", now)
+
+    # Three hours later it is 11 March in Krasnoyarsk too.
+    later = now + timedelta(hours=3)
+    assert promised.repay_due(acme, LocalDates(acme, later), later) == 2
+    assert promised.repay_due(acme, LocalDates(acme, later), later) == 0
+    db.session.commit()  # the caller commits
+    assert db.session.get(PromisedPayment, elsewhere.id).closed_at is None
+
+
+def test_repaying_twice_keeps_the_first_closing_time(app, ctx, subscriber):
+    account_id = subscriber("tomtel", -10000)
+    taken = promised.take(tenant(app, "tomtel"), account_id, now=NOW)
+    first, second = NOW + timedelta(days=5), NOW + timedelta(days=6)
+    promised.repay(tenant(app, "tomtel"), taken, first)
+    promised.repay(tenant(app, "tomtel"), taken, second)
+    db.session.commit()
+    assert taken.closed_at == first
+    assert balance_mismatches() == []
+
+
+def test_open_promises_lists_what_goes_back_and_when(app, ctx, subscriber, make_subscriber):
+    slug = "tomtel"
+    account_id = subscriber(slug, -10000)
+    other = make_subscriber(tenant=slug, balance=-10000, logins={})["account_id"]
+    taken = promised.take(tenant(app, slug), account_id, now=NOW)
+    db.session.commit()
+    found = promised.open_promises(tenant(app, slug), [account_id, other])
+    assert found == {account_id: promised.OpenPromise(taken.amount, taken.due_at)}
+    assert promised.open_promises(tenant(app, slug), []) == {}
+    promised.repay(tenant(app, slug), taken, NOW + timedelta(days=5))
+    db.session.commit()
+    assert promised.open_promises(tenant(app, slug), [account_id]) == {}
+
+
+def test_an_isp_that_dropped_the_rule_shows_no_open_promise(app, ctx, subscriber):
+    account_id = subscriber("netbynet", -10000)
+    promise_row(account_id, midnight(20, KRASNOYARSK), slug="netbynet")  # from before
+    assert promised.open_promises(tenant(app, "netbynet"), [account_id]) == {}

@@ -279,3 +279,42 @@ def test_changing_the_recovery_phone_needs_the_current_password(tenant_client, a
     code = re.search(r"\b(\d{6})\b", sms(new_phone)[0]).group(1)
     client.form("/recover/contacts/confirm", {"code": code})
     assert "+79135550000" in client.get("/recover/contacts").text
+
+
+def _issue(subscriber_id, secret: str, purpose="reset", channel="email", lifetime=None):
+    return verification.issue(
+        "athome",
+        subscriber_id,
+        purpose,
+        "test",
+        channel,
+        EMAIL if channel == "email" else PHONE,
+        lifetime or timedelta(hours=1),
+        secret,
+    )
+
+
+def test_a_link_token_opens_only_its_own_challenge(app, athome):
+    token = verification.new_token()
+    with app.app_context():
+        issued = _issue(athome["id"], token)
+        _issue(athome["id"], "123456", purpose="contact", channel="sms")
+        db.session.commit()
+        outcome, found = verification.by_link_token("athome", token, "reset")
+        assert (outcome, found.handle) == (verification.Outcome.OK, issued.handle)
+        gone = (verification.Outcome.GONE, None)
+        assert verification.by_link_token("athome", verification.new_token(), "reset") == gone
+        assert verification.by_link_token("athome", token, "contact") == gone
+        # A code sent by SMS is no link: guessing it there would skip the guess count.
+        assert verification.by_link_token("athome", "123456", "contact") == gone
+
+
+def test_a_link_says_expired_and_a_decoy_says_gone(app, athome):
+    with app.app_context():
+        _issue(athome["id"], "old-token", lifetime=-timedelta(seconds=1))
+        _issue(None, "decoy-token")
+        db.session.commit()
+        expired = verification.by_link_token("athome", "old-token", "reset")
+        assert expired == (verification.Outcome.EXPIRED, None)
+        decoy = verification.by_link_token("athome", "decoy-token", "reset")
+        assert decoy == (verification.Outcome.GONE, None)
