@@ -109,3 +109,28 @@ def test_entry_kinds_have_translated_names_and_an_unknown_one_shows_its_code(app
         assert kind_label("payment") == "Payment"
         assert kind_label("promised_repayment") == "Promised payment repaid"
         assert kind_label("bonus") == "bonus"
+
+
+def test_locking_finds_exactly_the_tenants_account(app, make_subscriber):
+    from app.core.ledger import lock_account
+
+    make_subscriber()
+    second = make_subscriber()
+    with app.app_context():
+        assert lock_account("acme", second["account_id"]).id == second["account_id"]
+        assert lock_account("tomtel", second["account_id"]) is None
+
+
+def test_locking_reads_the_balance_afresh(app, make_subscriber):
+    from app.core.ledger import lock_account
+
+    facts = make_subscriber(balance=-5000)
+    with app.app_context():
+        stale = db.session.get(Account, facts["account_id"])
+        assert stale.balance == -5000
+        with db.engine.begin() as other:  # another request paid meanwhile
+            other.execute(
+                sa.update(Account).where(Account.id == facts["account_id"]).values(balance=100)
+            )
+        assert lock_account("acme", facts["account_id"]).balance == 100
+        db.session.rollback()

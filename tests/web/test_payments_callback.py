@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.core.ledger import LedgerEntry, balance_mismatches
 from app.extensions import db
@@ -298,6 +299,7 @@ def test_the_ledger_line_names_the_method_and_the_payment(app, athome, account):
     ("provider", "change", "reason"),
     [
         ("yookassa", {}, "no payment provider 'yookassa'"),
+        ("sandbox", {"reference": "NOSUCH"}, "unknown payment 'NOSUCH'"),
         ("sandbox", {"amount": 49999}, "notified 49999 RUB, expected 50000 RUB"),
         ("sandbox", {"payment_id": "sbx_pay_other"}, "another provider payment id"),
     ],
@@ -313,7 +315,30 @@ def test_a_refusal_is_logged_with_its_reason(
     with caplog.at_level(logging.WARNING, logger="app.payments"):
         response = athome.post(f"/payments/notify/{provider}", data=raw, headers=signed(app, raw))
     assert response.status_code == 400
-    assert reason in caplog.text
+    (line,) = caplog.messages
+    assert line.startswith(f"notification refused: tenant=athome provider={provider}: ")
+    assert reason in line
+
+
+@pytest.mark.parametrize("error", [IntegrityError, OperationalError])
+def test_a_delivery_that_loses_a_race_is_deferred(app, athome, account, caplog, monkeypatch, error):
+    from app.payments import callback
+
+    reference = pending_payment(app, account)
+    raw = body(reference)
+
+    def lost_race(*args, **kwargs):
+        raise error("INSERT INTO ledger_entry", {}, Exception("locked"))
+
+    monkeypatch.setattr(callback, "credit", lost_race)
+    with caplog.at_level(logging.INFO, logger="app.payments"):
+        assert athome.post(URL, data=raw, headers=signed(app, raw)).status_code == 400
+    assert caplog.messages == [f"notification deferred: tenant=athome: {error.__name__}"]
+    with app.app_context():
+        assert db.session.scalar(sa.select(Payment.status)) == "pending"
+    monkeypatch.undo()
+    assert athome.post(URL, data=raw, headers=signed(app, raw)).status_code == 200  # the retry
+    assert credited(app, account) == [50000]
 
 
 def test_a_payment_made_with_another_provider_is_refused_with_its_reason(

@@ -443,3 +443,106 @@ def test_an_isp_that_dropped_the_rule_shows_no_open_promise(app, ctx, subscriber
     account_id = subscriber("netbynet", -10000)
     promise_row(account_id, midnight(20, KRASNOYARSK), slug="netbynet")  # from before
     assert promised.open_promises(tenant(app, "netbynet"), [account_id]) == {}
+
+
+def with_rule(tenant_, **changes):
+    """The tenant with its promised-payment rule changed, e.g. a fee of one kopeck."""
+    billing = tenant_.config.billing
+    changed = billing.promised_payment.model_copy(update=changes)
+    billing = billing.model_copy(update={"promised_payment": changed})
+    return dataclasses.replace(
+        tenant_, config=tenant_.config.model_copy(update={"billing": billing})
+    )
+
+
+def test_the_due_date_is_counted_in_the_subscribers_region(app, ctx, make_subscriber):
+    rule_ = rule(app, "tomtel")  # three days
+    acme = acme_with_a_far_east_region(app)
+    acme = dataclasses.replace(
+        acme,
+        config=acme.config.model_copy(
+            update={"billing": acme.config.billing.model_copy(update={"promised_payment": rule_})}
+        ),
+    )
+    east = make_subscriber(tenant="acme", region="south", balance=-10000)["account_id"]
+    # 11 March from 01:30 in Vladivostok, while it is still 10 March in Krasnoyarsk.
+    now = datetime(2025, 3, 10, 15, 30, tzinfo=UTC)
+    terms = promised.offer(acme, db.session.get(Account, east), now)
+    assert terms.due_on == date(2025, 3, 14)
+    taken = promised.take(acme, east, now=now)
+    assert taken.due_at == midnight(14, VLADIVOSTOK)
+    assert promised.due_on(acme, taken) == date(2025, 3, 14)
+
+
+def test_the_month_starts_at_local_midnight_on_the_first(app, ctx, subscriber):
+    tomtel = tenant(app, "tomtel")  # once per calendar month, Asia/Tomsk
+    account_id = subscriber("tomtel", -10000)
+    first_moment = datetime(2025, 4, 1, tzinfo=ZoneInfo("Asia/Tomsk"))
+    borrow_and_repay(app, "tomtel", account_id, first_moment)
+    later_that_day = first_moment + timedelta(hours=10)
+    terms = promised.offer(tomtel, db.session.get(Account, account_id), later_that_day)
+    assert (terms.used, terms.refusal) == (1, Refusal.USED_UP)
+
+
+def test_a_rolling_window_does_not_restart_with_the_month(app, ctx, subscriber):
+    r = rule(app, "novotelecom")  # twice in 30 days
+    account_id = subscriber("novotelecom", -10000)
+    for n in range(r.times):
+        borrow_and_repay(app, "novotelecom", account_id, datetime(2025, 3, 25 + n, tzinfo=UTC))
+    april = datetime(2025, 4, 2, tzinfo=UTC)
+    assert promised.take(tenant(app, "novotelecom"), account_id, now=april) == Refusal.USED_UP
+
+
+def test_one_accounts_promise_does_not_count_for_another(app, ctx, subscriber, make_subscriber):
+    tomtel = tenant(app, "tomtel")
+    first = subscriber("tomtel", -10000)
+    second = make_subscriber(tenant="tomtel", balance=-10000, logins={})["account_id"]
+    assert isinstance(promised.take(tomtel, first, now=NOW), PromisedPayment)
+    db.session.commit()
+    assert isinstance(promised.take(tomtel, second, now=NOW), PromisedPayment)
+    db.session.commit()
+    assert account(app, second).balance == -10000 + expected_amount(app, "tomtel") - 1000
+    assert account(app, first).balance == -10000 + expected_amount(app, "tomtel") - 1000
+
+
+def test_another_tenants_account_cannot_take_a_promise(app, ctx, subscriber):
+    athome_account = subscriber("athome", -10000)
+    with pytest.raises(LookupError, match=f"no account {athome_account} in tenant tomtel"):
+        promised.take(tenant(app, "tomtel"), athome_account, now=NOW)
+    with pytest.raises(LookupError, match="tenant netbynet offers no promised payment"):
+        promised.offer(tenant(app, "netbynet"), db.session.get(Account, athome_account), NOW)
+
+
+def test_nothing_is_lent_on_a_zero_fee_but_a_single_kopeck_is(app, ctx, subscriber):
+    no_tariff = subscriber("athome", -10000, tariffs=())
+    terms = promised.offer(tenant(app, "athome"), db.session.get(Account, no_tariff), NOW)
+    assert (terms.amount, terms.refusal) == (0, Refusal.NOTHING_TO_LEND)
+    one_kopeck = with_rule(tenant(app, "novotelecom"), fixed_amount=1)
+    debtor = subscriber("novotelecom", -10000)
+    terms = promised.offer(one_kopeck, db.session.get(Account, debtor), NOW)
+    assert (terms.amount, terms.refusal) == (1, None)
+
+
+def test_a_fee_of_one_kopeck_is_charged(app, ctx, subscriber):
+    account_id = subscriber("tomtel", -10000)
+    taken = promised.take(with_rule(tenant(app, "tomtel"), fee=1), account_id, now=NOW)
+    db.session.commit()
+    fee = db.session.scalar(
+        sa.select(LedgerEntry.amount).where(LedgerEntry.reference == f"promised-fee:{taken.id}")
+    )
+    assert fee == -1
+
+
+def test_restoring_access_tells_the_listeners_which_isp(app, ctx, subscriber):
+    from app.core.signals import account_status_changed
+
+    r = rule(app, "tomtel")
+    account_id = subscriber("tomtel", -r.max_debt, status="blocked")
+    heard = []
+
+    def listener(sender, account_id, old, new):
+        heard.append((sender.slug, account_id, old, new))
+
+    with account_status_changed.connected_to(listener):
+        promised.take(tenant(app, "tomtel"), account_id, now=NOW)
+    assert heard == [("tomtel", account_id, "blocked", "active")]
