@@ -318,3 +318,51 @@ def test_a_link_says_expired_and_a_decoy_says_gone(app, athome):
         assert expired == (verification.Outcome.EXPIRED, None)
         decoy = verification.by_link_token("athome", "decoy-token", "reset")
         assert decoy == (verification.Outcome.GONE, None)
+
+
+def test_a_new_challenge_retires_only_the_same_subscribers_live_ones(app, athome, make_subscriber):
+    other = make_subscriber(tenant="athome", logins={})
+    with app.app_context():
+        mine = _issue(athome["id"], "token-1")
+        contact = _issue(athome["id"], "token-2", purpose="contact")
+        theirs = verification.issue(
+            "athome", other["id"], "reset", "test", "email", EMAIL, timedelta(hours=1), "token-3"
+        )
+        _issue(athome["id"], "token-4")  # a newer reset link for the same subscriber
+        db.session.commit()
+        retired = {c.handle: c.superseded for c in db.session.scalars(sa.select(Challenge))}
+        assert retired[mine.handle] is True
+        assert retired[contact.handle] is False  # another purpose
+        assert retired[theirs.handle] is False  # another subscriber
+        used = _issue(athome["id"], "token-5", purpose="contact")
+        verification.use(db.session.scalar(sa.select(Challenge).filter_by(handle=used.handle)))
+        db.session.commit()
+        _issue(athome["id"], "token-6", purpose="contact")
+        db.session.commit()
+        spent = db.session.scalar(sa.select(Challenge).filter_by(handle=used.handle))
+        assert spent.superseded is False  # a used one stays as it was: used
+
+
+def test_the_last_allowed_wrong_guess_locks_and_expiry_is_inclusive(app, athome, monkeypatch):
+    with app.app_context():
+        issued = _issue(athome["id"], "123456", channel="sms")
+        db.session.commit()
+        outcomes = [verification.check_code("athome", issued.handle, "000000", 3) for _ in "abc"]
+        assert outcomes == [
+            verification.Outcome.WRONG,
+            verification.Outcome.WRONG,
+            verification.Outcome.LOCKED,
+        ]
+        fresh = _issue(athome["id"], "654321", channel="sms", lifetime=timedelta(minutes=10))
+        db.session.commit()
+        challenge = db.session.scalar(sa.select(Challenge).filter_by(handle=fresh.handle))
+        monkeypatch.setattr(verification, "utcnow", lambda: challenge.expires_at)
+        assert verification.check_code("athome", fresh.handle, "654321", 3) == (
+            verification.Outcome.EXPIRED
+        )
+
+
+def test_codes_use_all_six_digits():
+    codes = {verification.new_code() for _ in range(200)}
+    assert all(len(code) == 6 and code.isdigit() for code in codes)
+    assert max(int(code) for code in codes) > 100_000

@@ -203,8 +203,10 @@ def test_idle_timeout_on_both_sides_of_its_boundary(app, client, make_subscriber
     _login_at(client, make_subscriber, monkeypatch, start)
     monkeypatch.setattr(time, "time", lambda: start + idle)
     assert client.get("/").status_code == 200  # idle exactly that long: still valid
-    monkeypatch.setattr(time, "time", lambda: start + 2 * idle + 1)
-    assert client.get("/").status_code == 302  # a second longer since that visit
+    monkeypatch.setattr(time, "time", lambda: start + 2 * idle)
+    assert client.get("/").status_code == 200  # that visit counted as activity
+    monkeypatch.setattr(time, "time", lambda: start + 3 * idle + 1)
+    assert client.get("/").status_code == 302  # a second longer since the last visit
 
 
 def test_absolute_lifetime_on_both_sides_of_its_boundary(app, client, make_subscriber, monkeypatch):
@@ -243,3 +245,14 @@ def test_a_closed_page_sends_a_visitor_to_log_in_with_a_notice(app, make_app):
     assert '<p class="notice notice-info" role="status">Please log in to open this page.</p>' in (
         page.get_data(as_text=True)
     )
+
+
+def test_an_expired_session_says_so_on_the_login_page(client, make_subscriber):
+    subscriber = make_subscriber(password=PASSWORD)
+    client.set_cookie("lang", "en", domain="acme.localhost")
+    client.login(subscriber["account"], PASSWORD)
+    with client.session_transaction() as session:
+        session["seen_at"] = int(time.time()) - 31 * 60
+    page = client.get("/", follow_redirects=True).get_data(as_text=True)
+    notice = "Your session has expired. Please log in again."
+    assert f'<p class="notice notice-info" role="status">{notice}</p>' in page
