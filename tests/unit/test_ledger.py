@@ -134,3 +134,27 @@ def test_locking_reads_the_balance_afresh(app, make_subscriber):
             )
         assert lock_account("acme", facts["account_id"]).balance == 100
         db.session.rollback()
+
+
+def test_a_credit_must_be_at_least_a_kopeck_and_reaching_the_threshold_unblocks(
+    app, make_subscriber
+):
+    from app.core.ledger import credit
+
+    facts = make_subscriber(tenant="athome", balance=-1, status="blocked", logins={})
+    with app.app_context():
+        athome = app.extensions["tenancy"].tenants["athome"]  # suspends below 0
+        with pytest.raises(ValueError, match="a credit must be a positive number of kopecks"):
+            credit(athome, facts["account_id"], 0, EntryKind.PAYMENT, "nothing")
+        entry = credit(athome, facts["account_id"], 1, EntryKind.PAYMENT, "one-kopeck")
+        db.session.commit()
+        assert entry.description == ""  # none given
+        account_row = db.session.get(Account, facts["account_id"])
+        assert (account_row.balance, account_row.status) == (0, "active")
+
+
+def test_refusals_name_their_reason(account):
+    with pytest.raises(TypeError, match="ledger amounts are integer kopecks"):
+        post_entry("acme", account, True, EntryKind.PAYMENT, "bool")
+    with pytest.raises(LookupError, match=f"no account {account} in tenant tomtel"):
+        post_entry("tomtel", account, 100, EntryKind.PAYMENT, "cross")
