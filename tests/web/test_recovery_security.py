@@ -366,3 +366,11 @@ def test_codes_use_all_six_digits():
     codes = {verification.new_code() for _ in range(200)}
     assert all(len(code) == 6 and code.isdigit() for code in codes)
     assert max(int(code) for code in codes) > 100_000
+
+
+def test_a_spent_sending_budget_says_how_many_minutes_are_left(app):
+    rules = [("3 per hour", "+79130000001"), ("20 per hour", "198.51.100.7")]
+    with app.test_request_context():
+        assert [verification.over_limit(rules) for _ in range(3)] == [None, None, None]
+        assert 59 <= verification.over_limit(rules) <= 60  # the hour's window, in minutes
+        assert verification.over_limit([("3 per hour", "+79130000002")]) is None
