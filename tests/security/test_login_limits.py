@@ -345,3 +345,14 @@ def test_recovery_address_budgets_are_per_tenant(tenant_client):
         {"region": "spb", "phone": "+7 913 555-00-00", "account": "123456", "delivery": "sms_code"},
     )
     assert asked.status_code == 302
+
+
+def test_each_unknown_text_and_each_tenant_has_a_budget_of_its_own(app):
+    from app.auth import limits
+
+    tenants = app.extensions["tenancy"].tenants
+    with app.test_request_context():
+        acme, tomtel = tenants["acme"], tenants["tomtel"]
+        assert limits.account_key(acme, "Nobody  Here") == limits.account_key(acme, "nobody here")
+        assert limits.account_key(acme, "nobody here") != limits.account_key(acme, "someone else")
+        assert limits.account_key(acme, "nobody here") != limits.account_key(tomtel, "nobody here")

@@ -73,3 +73,88 @@ def test_a_credit_that_clears_the_debt_lifts_the_block_and_says_so(app, make_sub
         db.session.commit()
         assert db.session.get(Account, facts["account_id"]).status == "active"
     assert heard == [("acme", facts["account_id"], "blocked", "active")]
+
+
+def test_an_account_without_entries_agrees_with_its_zero_balance(app, make_subscriber):
+    make_subscriber()
+    with app.app_context():
+        assert balance_mismatches() == []
+
+
+def test_a_balance_without_any_entry_is_a_mismatch(app, make_subscriber):
+    facts = make_subscriber()
+    with app.app_context():
+        db.session.execute(sa.update(Account).values(balance=700))
+        db.session.commit()
+        assert balance_mismatches() == [("acme", facts["account"], 700, 0)]
+
+
+def test_mismatches_can_be_asked_for_one_tenant(app, make_subscriber):
+    acme = make_subscriber(tenant="acme", balance=1000)
+    tomtel = make_subscriber(tenant="tomtel", balance=2000)
+    with app.app_context():
+        db.session.execute(sa.update(Account).values(balance=Account.balance + 1))
+        db.session.commit()
+        assert balance_mismatches("acme") == [("acme", acme["account"], 1001, 1000)]
+        assert balance_mismatches("tomtel") == [("tomtel", tomtel["account"], 2001, 2000)]
+        assert len(balance_mismatches()) == 2
+
+
+def test_entry_kinds_have_translated_names_and_an_unknown_one_shows_its_code(app):
+    from flask_babel import force_locale
+
+    from app.core.ledger import kind_label
+
+    with app.test_request_context(), force_locale("en"):
+        assert kind_label("payment") == "Payment"
+        assert kind_label("promised_repayment") == "Promised payment repaid"
+        assert kind_label("bonus") == "bonus"
+
+
+def test_locking_finds_exactly_the_tenants_account(app, make_subscriber):
+    from app.core.ledger import lock_account
+
+    make_subscriber()
+    second = make_subscriber()
+    with app.app_context():
+        assert lock_account("acme", second["account_id"]).id == second["account_id"]
+        assert lock_account("tomtel", second["account_id"]) is None
+
+
+def test_locking_reads_the_balance_afresh(app, make_subscriber):
+    from app.core.ledger import lock_account
+
+    facts = make_subscriber(balance=-5000)
+    with app.app_context():
+        stale = db.session.get(Account, facts["account_id"])
+        assert stale.balance == -5000
+        with db.engine.begin() as other:  # another request paid meanwhile
+            other.execute(
+                sa.update(Account).where(Account.id == facts["account_id"]).values(balance=100)
+            )
+        assert lock_account("acme", facts["account_id"]).balance == 100
+        db.session.rollback()
+
+
+def test_a_credit_must_be_at_least_a_kopeck_and_reaching_the_threshold_unblocks(
+    app, make_subscriber
+):
+    from app.core.ledger import credit
+
+    facts = make_subscriber(tenant="athome", balance=-1, status="blocked", logins={})
+    with app.app_context():
+        athome = app.extensions["tenancy"].tenants["athome"]  # suspends below 0
+        with pytest.raises(ValueError, match="a credit must be a positive number of kopecks"):
+            credit(athome, facts["account_id"], 0, EntryKind.PAYMENT, "nothing")
+        entry = credit(athome, facts["account_id"], 1, EntryKind.PAYMENT, "one-kopeck")
+        db.session.commit()
+        assert entry.description == ""  # none given
+        account_row = db.session.get(Account, facts["account_id"])
+        assert (account_row.balance, account_row.status) == (0, "active")
+
+
+def test_refusals_name_their_reason(account):
+    with pytest.raises(TypeError, match="ledger amounts are integer kopecks"):
+        post_entry("acme", account, True, EntryKind.PAYMENT, "bool")
+    with pytest.raises(LookupError, match=f"no account {account} in tenant tomtel"):
+        post_entry("tomtel", account, 100, EntryKind.PAYMENT, "cross")

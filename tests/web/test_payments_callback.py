@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.core.ledger import LedgerEntry, balance_mismatches
 from app.extensions import db
@@ -249,3 +250,106 @@ def test_autopay_keeps_the_saved_cards_last_four_digits(app, make_subscriber, te
     with app.app_context():
         query = sa.select(Payment.card_last4).order_by(Payment.id)
         assert list(db.session.scalars(query)) == ["1111", "1111"]  # saved, then autopay
+
+
+def test_a_failure_sends_no_receipt_and_records_when_it_ended(app, make_subscriber, mailbox):
+    from tests.security.test_payment_redelivery import _payment_saving_the_card
+
+    subscriber = make_subscriber(tenant="athome")
+    raw = body(_payment_saving_the_card(app, subscriber), status="failed", failure_reason=None)
+    with app.test_client() as bank_client:
+        response = bank_client.post(
+            URL, data=raw, headers=signed(app, raw), base_url="http://athome.localhost"
+        )
+    assert response.status_code == 200
+    assert mailbox.to("payer@example.ru") == []  # nothing was credited: no receipt
+    with app.app_context():
+        payment = db.session.scalar(sa.select(Payment))
+        assert (payment.status, payment.failure_reason) == ("failed", "declined")
+        assert payment.completed_at is not None
+
+
+def test_a_failure_notified_after_crediting_is_logged_and_ignored(app, athome, account, caplog):
+    reference = pending_payment(app, account)
+    paid, failed = body(reference), body(reference, status="failed", failure_reason="declined")
+    with caplog.at_level(logging.WARNING, logger="app.payments"):
+        assert athome.post(URL, data=paid, headers=signed(app, paid)).status_code == 200
+        assert athome.post(URL, data=paid, headers=signed(app, paid)).status_code == 200
+        assert caplog.messages == []  # a repeated success is no news
+        assert athome.post(URL, data=failed, headers=signed(app, failed)).status_code == 200
+    assert caplog.messages == [f"payment {reference}: failure notified after crediting, ignored"]
+    assert credited(app, account) == [50000]
+    with app.app_context():
+        assert db.session.scalar(sa.select(Payment.status)) == "succeeded"
+
+
+def test_the_ledger_line_names_the_method_and_the_payment(app, athome, account):
+    reference = pending_payment(app, account)
+    raw = body(reference)
+    assert athome.post(URL, data=raw, headers=signed(app, raw)).status_code == 200
+    with app.app_context():
+        entry = db.session.scalar(sa.select(LedgerEntry))
+        assert (entry.reference, entry.description) == (
+            f"payment:{reference}",
+            f"card {reference}",
+        )
+
+
+@pytest.mark.parametrize(
+    ("provider", "change", "reason"),
+    [
+        ("yookassa", {}, "no payment provider 'yookassa'"),
+        ("sandbox", {"reference": "NOSUCH"}, "unknown payment 'NOSUCH'"),
+        ("sandbox", {"amount": 49999}, "notified 49999 RUB, expected 50000 RUB"),
+        ("sandbox", {"payment_id": "sbx_pay_other"}, "another provider payment id"),
+    ],
+)
+def test_a_refusal_is_logged_with_its_reason(
+    app, athome, account, caplog, provider, change, reason
+):
+    reference = pending_payment(app, account)
+    with app.app_context():
+        db.session.execute(sa.update(Payment).values(provider_payment_id="sbx_pay_test"))
+        db.session.commit()
+    raw = body(reference, **change)
+    with caplog.at_level(logging.WARNING, logger="app.payments"):
+        response = athome.post(f"/payments/notify/{provider}", data=raw, headers=signed(app, raw))
+    assert response.status_code == 400
+    (line,) = caplog.messages
+    assert line.startswith(f"notification refused: tenant=athome provider={provider}: ")
+    assert reason in line
+
+
+@pytest.mark.parametrize("error", [IntegrityError, OperationalError])
+def test_a_delivery_that_loses_a_race_is_deferred(app, athome, account, caplog, monkeypatch, error):
+    from app.payments import callback
+
+    reference = pending_payment(app, account)
+    raw = body(reference)
+
+    def lost_race(*args, **kwargs):
+        raise error("INSERT INTO ledger_entry", {}, Exception("locked"))
+
+    monkeypatch.setattr(callback, "credit", lost_race)
+    with caplog.at_level(logging.INFO, logger="app.payments"):
+        assert athome.post(URL, data=raw, headers=signed(app, raw)).status_code == 400
+    assert caplog.messages == [f"notification deferred: tenant=athome: {error.__name__}"]
+    with app.app_context():
+        assert db.session.scalar(sa.select(Payment.status)) == "pending"
+    monkeypatch.undo()
+    assert athome.post(URL, data=raw, headers=signed(app, raw)).status_code == 200  # the retry
+    assert credited(app, account) == [50000]
+
+
+def test_a_payment_made_with_another_provider_is_refused_with_its_reason(
+    app, athome, account, caplog
+):
+    reference = pending_payment(app, account)
+    with app.app_context():
+        db.session.execute(sa.update(Payment).values(provider="yookassa"))
+        db.session.commit()
+    raw = body(reference)
+    with caplog.at_level(logging.WARNING, logger="app.payments"):
+        assert athome.post(URL, data=raw, headers=signed(app, raw)).status_code == 400
+    assert f"payment {reference} is not with sandbox" in caplog.text
+    assert credited(app, account) == []

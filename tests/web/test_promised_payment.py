@@ -1,8 +1,10 @@
 """The promised payment: each launch ISP's rule from its YAML, the page, the SMS code."""
 
+import dataclasses
 import re
+import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,6 +13,7 @@ import sqlalchemy as sa
 from app.billing import promised
 from app.billing.models import PromisedPayment
 from app.billing.promised import Refusal
+from app.core.calendar import LocalDates
 from app.core.ledger import EntryKind, LedgerEntry, balance_mismatches, post_entry
 from app.core.subscribers import Account, AccountStatus
 from app.extensions import db
@@ -338,3 +341,208 @@ def test_tomtel_code_sending_is_rate_limited(app, tenant_client, subscriber, sms
     ]
     assert statuses == [302, 302, 302, 429]  # tomtel allows 3 codes an hour per account
     assert len(sms(PHONE)) == 3
+
+
+# -- falling due, region by region ---------------------------------------------------------
+
+VLADIVOSTOK, KRASNOYARSK = ZoneInfo("Asia/Vladivostok"), ZoneInfo("Asia/Krasnoyarsk")
+
+
+def acme_with_a_far_east_region(app):
+    """The test tenant (Krasnoyarsk, UTC+7) with its south region moved to UTC+10, so a
+    region's local date differs from the tenant's."""
+    acme = tenant(app, "acme")
+    north, south = acme.config.regions
+    regions = [north, south.model_copy(update={"timezone": "Asia/Vladivostok"})]
+    return dataclasses.replace(acme, config=acme.config.model_copy(update={"regions": regions}))
+
+
+def promise_row(account_id: int, due_at: datetime, slug: str = "acme", **fields):
+    promise = PromisedPayment(
+        tenant=slug,
+        account_id=account_id,
+        amount=30000,
+        fee=0,
+        taken_at=due_at - timedelta(days=3),
+        due_at=due_at,
+        reference=f"promised:{uuid.uuid4().hex}",
+        **fields,
+    )
+    db.session.add(promise)
+    db.session.commit()
+    return promise
+
+
+def midnight(day: int, zone: ZoneInfo) -> datetime:
+    return datetime(2025, 3, day, tzinfo=zone).astimezone(UTC)
+
+
+def test_each_promise_falls_due_on_its_own_regions_date(app, ctx, make_subscriber):
+    acme = acme_with_a_far_east_region(app)
+    east = make_subscriber(tenant="acme", region="south")["account_id"]
+    west = make_subscriber(tenant="acme", region="north")["account_id"]
+    moved = make_subscriber(tenant="acme", region="dropped")["account_id"]  # region unknown now
+    tomtel = make_subscriber(tenant="tomtel", logins={})["account_id"]
+    east_due = promise_row(east, midnight(11, VLADIVOSTOK))
+    west_due = promise_row(west, midnight(11, KRASNOYARSK))
+    # Due by Vladivostok's date, but its subscriber now counts by the tenant's own one.
+    moved_due = promise_row(moved, midnight(11, VLADIVOSTOK))
+    closed = promise_row(west, midnight(1, KRASNOYARSK), closed_at=datetime(2025, 3, 1, tzinfo=UTC))
+    elsewhere = promise_row(tomtel, midnight(1, KRASNOYARSK), slug="tomtel")
+    # 15:30 UTC: 11 March from 01:30 in Vladivostok, still 10 March (22:30) in Krasnoyarsk.
+    now = datetime(2025, 3, 10, 15, 30, tzinfo=UTC)
+    assert promised.due_on(acme, east_due) == date(2025, 3, 11)
+    assert promised.due_on(acme, west_due) == date(2025, 3, 11)
+
+    assert promised.repay_due(acme, LocalDates(acme, now), now) == 1
+    db.session.commit()  # the caller commits
+    assert db.session.get(PromisedPayment, east_due.id).closed_at == now
+    for waiting in (west_due, moved_due, elsewhere):
+        assert db.session.get(PromisedPayment, waiting.id).closed_at is None
+    assert db.session.get(PromisedPayment, closed.id).closed_at == datetime(2025, 3, 1, tzinfo=UTC)
+    (entry,) = db.session.scalars(
+        sa.select(LedgerEntry).where(LedgerEntry.kind == EntryKind.PROMISED_REPAYMENT)
+    )
+    assert (entry.account_id, entry.amount) == (east, -30000)
+    assert (entry.reference, entry.created_at) == (f"promised-repay:{east_due.id}", now)
+
+    # Three hours later it is 11 March in Krasnoyarsk too.
+    later = now + timedelta(hours=3)
+    assert promised.repay_due(acme, LocalDates(acme, later), later) == 2
+    assert promised.repay_due(acme, LocalDates(acme, later), later) == 0
+    db.session.commit()  # the caller commits
+    assert db.session.get(PromisedPayment, elsewhere.id).closed_at is None
+
+
+def test_repaying_twice_keeps_the_first_closing_time(app, ctx, subscriber):
+    account_id = subscriber("tomtel", -10000)
+    taken = promised.take(tenant(app, "tomtel"), account_id, now=NOW)
+    first, second = NOW + timedelta(days=5), NOW + timedelta(days=6)
+    promised.repay(tenant(app, "tomtel"), taken, first)
+    promised.repay(tenant(app, "tomtel"), taken, second)
+    db.session.commit()
+    assert taken.closed_at == first
+    assert balance_mismatches() == []
+
+
+def test_open_promises_lists_what_goes_back_and_when(app, ctx, subscriber, make_subscriber):
+    slug = "tomtel"
+    account_id = subscriber(slug, -10000)
+    other = make_subscriber(tenant=slug, balance=-10000, logins={})["account_id"]
+    taken = promised.take(tenant(app, slug), account_id, now=NOW)
+    db.session.commit()
+    found = promised.open_promises(tenant(app, slug), [account_id, other])
+    assert found == {account_id: promised.OpenPromise(taken.amount, taken.due_at)}
+    assert promised.open_promises(tenant(app, slug), []) == {}
+    promised.repay(tenant(app, slug), taken, NOW + timedelta(days=5))
+    db.session.commit()
+    assert promised.open_promises(tenant(app, slug), [account_id]) == {}
+
+
+def test_an_isp_that_dropped_the_rule_shows_no_open_promise(app, ctx, subscriber):
+    account_id = subscriber("netbynet", -10000)
+    promise_row(account_id, midnight(20, KRASNOYARSK), slug="netbynet")  # from before
+    assert promised.open_promises(tenant(app, "netbynet"), [account_id]) == {}
+
+
+def with_rule(tenant_, **changes):
+    """The tenant with its promised-payment rule changed, e.g. a fee of one kopeck."""
+    billing = tenant_.config.billing
+    changed = billing.promised_payment.model_copy(update=changes)
+    billing = billing.model_copy(update={"promised_payment": changed})
+    return dataclasses.replace(
+        tenant_, config=tenant_.config.model_copy(update={"billing": billing})
+    )
+
+
+def test_the_due_date_is_counted_in_the_subscribers_region(app, ctx, make_subscriber):
+    rule_ = rule(app, "tomtel")  # three days
+    acme = acme_with_a_far_east_region(app)
+    acme = dataclasses.replace(
+        acme,
+        config=acme.config.model_copy(
+            update={"billing": acme.config.billing.model_copy(update={"promised_payment": rule_})}
+        ),
+    )
+    east = make_subscriber(tenant="acme", region="south", balance=-10000)["account_id"]
+    # 11 March from 01:30 in Vladivostok, while it is still 10 March in Krasnoyarsk.
+    now = datetime(2025, 3, 10, 15, 30, tzinfo=UTC)
+    terms = promised.offer(acme, db.session.get(Account, east), now)
+    assert terms.due_on == date(2025, 3, 14)
+    taken = promised.take(acme, east, now=now)
+    assert taken.due_at == midnight(14, VLADIVOSTOK)
+    assert promised.due_on(acme, taken) == date(2025, 3, 14)
+
+
+def test_the_month_starts_at_local_midnight_on_the_first(app, ctx, subscriber):
+    tomtel = tenant(app, "tomtel")  # once per calendar month, Asia/Tomsk
+    account_id = subscriber("tomtel", -10000)
+    first_moment = datetime(2025, 4, 1, tzinfo=ZoneInfo("Asia/Tomsk"))
+    borrow_and_repay(app, "tomtel", account_id, first_moment)
+    later_that_day = first_moment + timedelta(hours=10)
+    terms = promised.offer(tomtel, db.session.get(Account, account_id), later_that_day)
+    assert (terms.used, terms.refusal) == (1, Refusal.USED_UP)
+
+
+def test_a_rolling_window_does_not_restart_with_the_month(app, ctx, subscriber):
+    r = rule(app, "novotelecom")  # twice in 30 days
+    account_id = subscriber("novotelecom", -10000)
+    for n in range(r.times):
+        borrow_and_repay(app, "novotelecom", account_id, datetime(2025, 3, 25 + n, tzinfo=UTC))
+    april = datetime(2025, 4, 2, tzinfo=UTC)
+    assert promised.take(tenant(app, "novotelecom"), account_id, now=april) == Refusal.USED_UP
+
+
+def test_one_accounts_promise_does_not_count_for_another(app, ctx, subscriber, make_subscriber):
+    tomtel = tenant(app, "tomtel")
+    first = subscriber("tomtel", -10000)
+    second = make_subscriber(tenant="tomtel", balance=-10000, logins={})["account_id"]
+    assert isinstance(promised.take(tomtel, first, now=NOW), PromisedPayment)
+    db.session.commit()
+    assert isinstance(promised.take(tomtel, second, now=NOW), PromisedPayment)
+    db.session.commit()
+    assert account(app, second).balance == -10000 + expected_amount(app, "tomtel") - 1000
+    assert account(app, first).balance == -10000 + expected_amount(app, "tomtel") - 1000
+
+
+def test_another_tenants_account_cannot_take_a_promise(app, ctx, subscriber):
+    athome_account = subscriber("athome", -10000)
+    with pytest.raises(LookupError, match=f"no account {athome_account} in tenant tomtel"):
+        promised.take(tenant(app, "tomtel"), athome_account, now=NOW)
+    with pytest.raises(LookupError, match="tenant netbynet offers no promised payment"):
+        promised.offer(tenant(app, "netbynet"), db.session.get(Account, athome_account), NOW)
+
+
+def test_nothing_is_lent_on_a_zero_fee_but_a_single_kopeck_is(app, ctx, subscriber):
+    no_tariff = subscriber("athome", -10000, tariffs=())
+    terms = promised.offer(tenant(app, "athome"), db.session.get(Account, no_tariff), NOW)
+    assert (terms.amount, terms.refusal) == (0, Refusal.NOTHING_TO_LEND)
+    one_kopeck = with_rule(tenant(app, "novotelecom"), fixed_amount=1)
+    debtor = subscriber("novotelecom", -10000)
+    terms = promised.offer(one_kopeck, db.session.get(Account, debtor), NOW)
+    assert (terms.amount, terms.refusal) == (1, None)
+
+
+def test_a_fee_of_one_kopeck_is_charged(app, ctx, subscriber):
+    account_id = subscriber("tomtel", -10000)
+    taken = promised.take(with_rule(tenant(app, "tomtel"), fee=1), account_id, now=NOW)
+    db.session.commit()
+    fee = db.session.scalar(
+        sa.select(LedgerEntry.amount).where(LedgerEntry.reference == f"promised-fee:{taken.id}")
+    )
+    assert fee == -1
+
+
+def test_restoring_access_tells_the_listeners_which_isp(app, ctx, subscriber):
+    from app.core.signals import account_status_changed
+
+    r = rule(app, "tomtel")
+    account_id = subscriber("tomtel", -r.max_debt, status="blocked")
+    heard = []
+
+    def listener(sender, account_id, old, new):
+        heard.append((sender.slug, account_id, old, new))
+
+    with account_status_changed.connected_to(listener):
+        promised.take(tenant(app, "tomtel"), account_id, now=NOW)
+    assert heard == [("tomtel", account_id, "blocked", "active")]

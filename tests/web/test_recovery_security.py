@@ -279,3 +279,98 @@ def test_changing_the_recovery_phone_needs_the_current_password(tenant_client, a
     code = re.search(r"\b(\d{6})\b", sms(new_phone)[0]).group(1)
     client.form("/recover/contacts/confirm", {"code": code})
     assert "+79135550000" in client.get("/recover/contacts").text
+
+
+def _issue(subscriber_id, secret: str, purpose="reset", channel="email", lifetime=None):
+    return verification.issue(
+        "athome",
+        subscriber_id,
+        purpose,
+        "test",
+        channel,
+        EMAIL if channel == "email" else PHONE,
+        lifetime or timedelta(hours=1),
+        secret,
+    )
+
+
+def test_a_link_token_opens_only_its_own_challenge(app, athome):
+    token = verification.new_token()
+    with app.app_context():
+        issued = _issue(athome["id"], token)
+        _issue(athome["id"], "123456", purpose="contact", channel="sms")
+        db.session.commit()
+        outcome, found = verification.by_link_token("athome", token, "reset")
+        assert (outcome, found.handle) == (verification.Outcome.OK, issued.handle)
+        gone = (verification.Outcome.GONE, None)
+        assert verification.by_link_token("athome", verification.new_token(), "reset") == gone
+        assert verification.by_link_token("athome", token, "contact") == gone
+        # A code sent by SMS is no link: guessing it there would skip the guess count.
+        assert verification.by_link_token("athome", "123456", "contact") == gone
+
+
+def test_a_link_says_expired_and_a_decoy_says_gone(app, athome):
+    with app.app_context():
+        _issue(athome["id"], "old-token", lifetime=-timedelta(seconds=1))
+        _issue(None, "decoy-token")
+        db.session.commit()
+        expired = verification.by_link_token("athome", "old-token", "reset")
+        assert expired == (verification.Outcome.EXPIRED, None)
+        decoy = verification.by_link_token("athome", "decoy-token", "reset")
+        assert decoy == (verification.Outcome.GONE, None)
+
+
+def test_a_new_challenge_retires_only_the_same_subscribers_live_ones(app, athome, make_subscriber):
+    other = make_subscriber(tenant="athome", logins={})
+    with app.app_context():
+        mine = _issue(athome["id"], "token-1")
+        contact = _issue(athome["id"], "token-2", purpose="contact")
+        theirs = verification.issue(
+            "athome", other["id"], "reset", "test", "email", EMAIL, timedelta(hours=1), "token-3"
+        )
+        _issue(athome["id"], "token-4")  # a newer reset link for the same subscriber
+        db.session.commit()
+        retired = {c.handle: c.superseded for c in db.session.scalars(sa.select(Challenge))}
+        assert retired[mine.handle] is True
+        assert retired[contact.handle] is False  # another purpose
+        assert retired[theirs.handle] is False  # another subscriber
+        used = _issue(athome["id"], "token-5", purpose="contact")
+        verification.use(db.session.scalar(sa.select(Challenge).filter_by(handle=used.handle)))
+        db.session.commit()
+        _issue(athome["id"], "token-6", purpose="contact")
+        db.session.commit()
+        spent = db.session.scalar(sa.select(Challenge).filter_by(handle=used.handle))
+        assert spent.superseded is False  # a used one stays as it was: used
+
+
+def test_the_last_allowed_wrong_guess_locks_and_expiry_is_inclusive(app, athome, monkeypatch):
+    with app.app_context():
+        issued = _issue(athome["id"], "123456", channel="sms")
+        db.session.commit()
+        outcomes = [verification.check_code("athome", issued.handle, "000000", 3) for _ in "abc"]
+        assert outcomes == [
+            verification.Outcome.WRONG,
+            verification.Outcome.WRONG,
+            verification.Outcome.LOCKED,
+        ]
+        fresh = _issue(athome["id"], "654321", channel="sms", lifetime=timedelta(minutes=10))
+        db.session.commit()
+        challenge = db.session.scalar(sa.select(Challenge).filter_by(handle=fresh.handle))
+        monkeypatch.setattr(verification, "utcnow", lambda: challenge.expires_at)
+        assert verification.check_code("athome", fresh.handle, "654321", 3) == (
+            verification.Outcome.EXPIRED
+        )
+
+
+def test_codes_use_all_six_digits():
+    codes = {verification.new_code() for _ in range(200)}
+    assert all(len(code) == 6 and code.isdigit() for code in codes)
+    assert max(int(code) for code in codes) > 100_000
+
+
+def test_a_spent_sending_budget_says_how_many_minutes_are_left(app):
+    rules = [("3 per hour", "+79130000001"), ("20 per hour", "198.51.100.7")]
+    with app.test_request_context():
+        assert [verification.over_limit(rules) for _ in range(3)] == [None, None, None]
+        assert 59 <= verification.over_limit(rules) <= 60  # the hour's window, in minutes
+        assert verification.over_limit([("3 per hour", "+79130000002")]) is None
