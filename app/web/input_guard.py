@@ -9,15 +9,16 @@ from werkzeug.routing import IntegerConverter
 # form's textarea may carry tab and line breaks.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _FORM_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-BIGINT_MAX = 2**63 - 1
+# Every table's key is an INTEGER column (32 bits on PostgreSQL): a larger id names no row.
+ID_MAX = 2**31 - 1
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
 
 class BoundedIntegerConverter(IntegerConverter):
-    """Flask's <int:…> capped at the database's BIGINT, so a huge id is a 404, not a 500."""
+    """Flask's <int:…> capped at the largest key a table holds, so a huge id is a 404, not a 500."""
 
     def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):
-        super().__init__(map, fixed_digits, min, BIGINT_MAX if max is None else max, signed)
+        super().__init__(map, fixed_digits, min, ID_MAX if max is None else max, signed)
 
 
 def _has_control(pairs, pattern: re.Pattern) -> bool:

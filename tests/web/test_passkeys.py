@@ -397,13 +397,19 @@ def test_a_temporary_password_must_be_changed_first(app, make_subscriber, tenant
         assert db.session.scalar(sa.select(sa.func.count()).select_from(WebAuthnChallenge)) == 0
 
 
-def test_the_shared_demo_account_cannot_add_or_remove(app, owner, monkeypatch):
-    from app.auth.service import SessionUser
+def test_the_shared_demo_account_cannot_add_or_remove(app, owner):
+    from app.core.subscribers import Subscriber
 
     _, browser = owner
     assert add_passkey(browser, SoftAuthenticator(), name="Kept").status_code == 200
     (stored,) = passkeys(app)
-    monkeypatch.setattr(SessionUser, "shared_demo", True, raising=False)
+    with app.app_context():
+        db.session.execute(
+            sa.update(Subscriber)
+            .where(Subscriber.id == stored.subscriber_id)
+            .values(shared_demo=True)
+        )
+        db.session.commit()
     page = browser.get("/passkeys/").get_data(as_text=True)
     message = "Passkeys cannot be added to or removed from the shared demo account."
     assert message in page and "Add a passkey" not in page and "Kept" in page
