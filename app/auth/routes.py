@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+import app.recovery.service as recovery
 from app.tenancy.registry import Tenant
 from app.tenancy.resolve import region_url
 from app.tenancy.theming import text
@@ -60,6 +61,11 @@ def login():
                 login_session.begin(user, form.region.data if "region" in form else None)
                 target = same_site_path(request.args.get("next")) or url_for("account.dashboard")
                 return redirect(target)
+        elif temporary := recovery.redeem_temporary(g.tenant, form.login.data, form.password.data):
+            # A temporary password (already counted as a failed try above) logs no one in:
+            # it opens the page that sets a new password, and nothing else.
+            login_session.hold_reset(*temporary, temporary=True)
+            return redirect(url_for("recovery.new_password"))
         flash(_("The login or password is incorrect."), "error")
     return render_template("auth/login.html", form=form)
 
