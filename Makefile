@@ -35,14 +35,20 @@ db: setup
 	$(FLASK) db upgrade
 	$(FLASK) demo seed
 
-# The development mail sink runs beside the portal, which sends to it; it stops with flask.
+# The development mail sink and the message deliverer (retries of what the portal could not
+# send right after a request) run beside the portal; both stop with flask.
 run: MAIL_PORT ?= 8025
+run: export SMTP_HOST = 127.0.0.1
+run: export SMTP_PORT = $(MAIL_PORT)
+run: export SMTP_SECURITY = none
+run: export SMTP_USERNAME =
 run: db
 	@echo "Open http://tomtel.localhost:$(PORT)/, http://athome.localhost:$(PORT)/, http://spb.netbynet.localhost:$(PORT)/ …"
 	@$(BIN)/python scripts/dev-mail-sink $(MAIL_PORT) & sink=$$!; \
-	trap 'kill $$sink 2>/dev/null; wait $$sink 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
-	SMTP_HOST=127.0.0.1 SMTP_PORT=$(MAIL_PORT) SMTP_SECURITY=none SMTP_USERNAME= \
-		$(FLASK) run --host $(HOST) --port $(PORT)
+	$(FLASK) notify deliver --every 5 & deliverer=$$!; \
+	trap 'kill $$sink $$deliverer 2>/dev/null; wait $$sink $$deliverer 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
+	$(FLASK) run --host $(HOST) --port $(PORT)
 
 chromium:
 	@scripts/ensure-chromium

@@ -140,6 +140,9 @@ class Client(FlaskClient):
 
     def open(self, *args, **kwargs):
         kwargs.setdefault("base_url", f"http://{self.host}")
+        # Read the whole answer and close it, as a server does: what the app runs once a
+        # response is closed (sending the request's queued messages) has run on return.
+        kwargs.setdefault("buffered", True)
         return super().open(*args, **kwargs)
 
     def session_transaction(self, *args, **kwargs):

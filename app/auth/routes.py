@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+import app.recovery.service as recovery
 from app.tenancy.registry import Tenant
 from app.tenancy.resolve import region_url
 from app.tenancy.theming import text
@@ -62,6 +63,11 @@ def login():
                 )
                 target = same_site_path(request.args.get("next")) or url_for("account.dashboard")
                 return redirect(target)
+        elif temporary := recovery.redeem_temporary(g.tenant, form.login.data, form.password.data):
+            # A temporary password (already counted as a failed try above) logs no one in:
+            # it opens the page that sets a new password, and nothing else.
+            login_session.hold_reset(*temporary, temporary=True)
+            return redirect(url_for("recovery.new_password"))
         else:
             service.record_failed_login(
                 g.tenant, form.login.data, request.headers.get("User-Agent"), request.remote_addr

@@ -12,7 +12,6 @@ from app.core.scoped import get_owned
 from app.core.subscribers import Account, account_of, accounts_of, subscriber_of
 from app.core.verification import Outcome
 from app.extensions import db
-from app.notify.service import DeliveryError
 from app.persistence import utcnow
 
 from . import bp, confirmation, has_promised_payment, promised
@@ -140,7 +139,7 @@ def _send_code(account):
     subscriber = subscriber_of(g.tenant, current_user.subscriber_id)
     try:
         sent = confirmation.send_code(g.tenant, subscriber, account, offer.amount)
-    except (DeliveryError, ValueError):
+    except ValueError:  # the phone on record is not a number a text can go to
         log.warning("promised payment code not sent", exc_info=True)
         db.session.rollback()
         flash(_("We could not send the SMS right now. Please try again in a few minutes."), "error")

@@ -157,6 +157,32 @@ def check_code(tenant: str, handle: str, code: str, max_guesses: int) -> Outcome
     return Outcome.OK
 
 
+def redeem(
+    tenant: str, subscriber_id: int, purpose: str, secret: str, max_guesses: int
+) -> Challenge | None:
+    """Mark verified the subscriber's newest live challenge of this purpose when secret is its
+    own (so it cannot be typed twice); a wrong secret counts as one guess against it."""
+    challenge = db.session.scalar(
+        owned(Challenge, tenant)
+        .where(
+            Challenge.subscriber_id == subscriber_id,
+            Challenge.purpose == purpose,
+            Challenge.verified_at.is_(None),
+        )
+        .order_by(Challenge.id.desc())
+        .limit(1)
+        .with_for_update()
+    )
+    now = utcnow()
+    if _live(challenge, now) is not None or challenge.attempts >= max_guesses:
+        return None
+    if not hmac.compare_digest(challenge.secret_hash, secret_hash(secret)):
+        challenge.attempts += 1
+        return None
+    challenge.verified_at = now
+    return challenge
+
+
 def verified(tenant: str, handle: str) -> Challenge | None:
     """A challenge whose code was entered correctly and which is not yet used up."""
     challenge = db.session.scalar(owned(Challenge, tenant).where(Challenge.handle == handle))

@@ -13,9 +13,10 @@ bp = Blueprint("notify", __name__, template_folder="templates")
 
 
 def init_app(app: Flask) -> None:
-    """Check the delivery settings, pick the SMS provider and add `flask outbox`."""
-    from . import models  # noqa: F401  (tables join the metadata on import)
-    from .cli import outbox_cli
+    """Check the delivery settings, pick the SMS provider, deliver each request's messages
+    after its response, and add `flask outbox` and `flask notify`."""
+    from . import models, queue  # noqa: F401  (tables join the metadata on import)
+    from .cli import notify_cli, outbox_cli
     from .sms import create_provider
 
     _check_smtp_settings(app.config)
@@ -25,7 +26,9 @@ def init_app(app: Flask) -> None:
         logging.getLogger("app.notify").warning(
             "SMS_PROVIDER is 'outbox' in production: texts are stored, not sent"
         )
+    queue.init_app(app)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(notify_cli)
     app.register_blueprint(bp)
 
 

@@ -1,5 +1,8 @@
-"""flask outbox show: the texts the development SMS provider kept instead of sending."""
+"""flask outbox show: the texts the development SMS provider kept instead of sending;
+flask notify deliver: the deliverer of the message queue."""
 
+import logging
+import time
 from contextlib import suppress
 
 import click
@@ -7,10 +10,13 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.core.identifiers import e164
+from app.extensions import db
 from app.tenancy import registry_of
 
 from .delivery import sms_outbox
+from .queue import deliver
 
+log = logging.getLogger("app.notify")
 outbox_cli = AppGroup("outbox", help="The development SMS outbox.")
 
 
@@ -36,3 +42,28 @@ def outbox_show(slug: str | None, phone: str | None, limit: int) -> None:
         # One line per text, so the output can be grepped.
         text = " ".join(message.text.splitlines())
         click.echo(f"{when}  {message.tenant}  {message.phone}  {text}")
+
+
+notify_cli = AppGroup("notify", help="The outgoing e-mail and SMS queue.")
+
+
+@notify_cli.command("deliver")
+@click.option(
+    "--every",
+    type=click.FloatRange(min=0.1),
+    help="Keep running: look for due messages every SECONDS. Without it: one pass.",
+)
+def notify_deliver(every: float | None) -> None:
+    """Send the queued messages that are due, retrying failed ones with growing pauses."""
+    while True:
+        if every is None:
+            click.echo(f"{deliver()} message(s) sent.")
+            return
+        try:
+            sent = deliver()
+        except Exception:  # e.g. the database restarting: the deliverer keeps going
+            db.session.rollback()
+            log.exception("delivery pass failed; trying again in %s s", every)
+            sent = 0
+        if sent == 0:
+            time.sleep(every)

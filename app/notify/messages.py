@@ -3,10 +3,14 @@
 Features hand over plain facts (a code, a link, a request's number); the wording and the
 e-mail templates (templates/notify/email/) live here, so a message reads the same whichever
 feature sends it, and an ISP overrides one like any other template.
+
+Every message is written to the outbox queue (app.notify.queue) in the caller's
+transaction and sent after the request, so no caller ever waits for, or hears of, a
+failed delivery. A message that carries a code is not sent after the code's lifetime.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
@@ -18,7 +22,7 @@ from app.core.money import money
 from app.tenancy.registry import Tenant
 from app.tenancy.types import Text
 
-from .delivery import send_email, send_sms
+from .queue import queue_email, queue_sms
 
 
 def _locale(tenant: Tenant) -> str:
@@ -30,17 +34,24 @@ def _isp(tenant: Tenant) -> str:
     return tenant.text(tenant.config.name, _locale(tenant))
 
 
-def _email(tenant: Tenant, to: str, subject: str, template: str, **context) -> None:
+def _email(
+    tenant: Tenant,
+    to: str,
+    subject: str,
+    template: str,
+    valid_for: timedelta | None = None,
+    **context,
+) -> None:
     context.update(tenant=tenant, isp=_isp(tenant), subject=subject, current_locale=_locale(tenant))
     plain = render_template(f"notify/email/{template}.txt", **context)
     html = render_template(f"notify/email/{template}.html", **context)
-    send_email(tenant, to, subject, plain, html)
+    queue_email(tenant, to, subject, plain, html, valid_for=valid_for)
 
 
 def send_reset_code(tenant: Tenant, phone: str, code: str) -> None:
     """SMS with the one-time code for a password reset."""
     minutes = tenant.config.recovery.code_minutes
-    send_sms(
+    queue_sms(
         tenant,
         phone,
         _(
@@ -50,6 +61,7 @@ def send_reset_code(tenant: Tenant, phone: str, code: str) -> None:
             code=code,
             minutes=minutes,
         ),
+        valid_for=timedelta(minutes=minutes),
     )
 
 
@@ -60,6 +72,7 @@ def send_reset_link(tenant: Tenant, email: str, link: str) -> None:
         email,
         _("%(isp)s: setting a new password", isp=_isp(tenant)),
         "reset_link",
+        valid_for=timedelta(minutes=tenant.config.recovery.link_minutes),
         link=link,
         hours=tenant.config.recovery.link_minutes // 60,
         minutes=tenant.config.recovery.link_minutes,
@@ -67,16 +80,21 @@ def send_reset_link(tenant: Tenant, email: str, link: str) -> None:
 
 
 def send_temporary_password(tenant: Tenant, channel: str, to: str, password: str) -> None:
-    """The temporary password, which must be replaced at the next login."""
+    """The one-time temporary password; it opens only the page that sets a new one."""
+    minutes = tenant.config.recovery.temporary_password_minutes
+    valid_for = timedelta(minutes=minutes)
     if channel == "sms":
-        send_sms(
+        queue_sms(
             tenant,
             to,
             _(
-                "%(isp)s: temporary password %(password)s. Log in and choose your own.",
+                "%(isp)s: one-time password %(password)s, valid for %(minutes)s min. "
+                "Log in with it and choose your own; your old password still works.",
                 isp=_isp(tenant),
                 password=password,
+                minutes=minutes,
             ),
+            valid_for=valid_for,
         )
         return
     _email(
@@ -84,7 +102,9 @@ def send_temporary_password(tenant: Tenant, channel: str, to: str, password: str
         to,
         _("%(isp)s: your temporary password", isp=_isp(tenant)),
         "temporary_password",
+        valid_for=valid_for,
         password=password,
+        minutes=minutes,
     )
 
 
@@ -93,7 +113,7 @@ def send_password_changed(tenant: Tenant, channel: str, to: str) -> None:
     phones = tenant.config.contacts.phones
     help_phone = phones[0].number if phones else ""
     if channel == "sms":
-        send_sms(
+        queue_sms(
             tenant,
             to,
             _(
@@ -116,10 +136,11 @@ def send_password_changed(tenant: Tenant, channel: str, to: str) -> None:
 def send_contact_code(tenant: Tenant, channel: str, to: str, code: str) -> None:
     """Code proving the subscriber owns a phone or e-mail for recovery."""
     if channel == "sms":
-        send_sms(
+        queue_sms(
             tenant,
             to,
             _("%(isp)s: confirmation code %(code)s.", isp=_isp(tenant), code=code),
+            valid_for=timedelta(minutes=tenant.config.recovery.code_minutes),
         )
         return
     _email(
@@ -127,6 +148,7 @@ def send_contact_code(tenant: Tenant, channel: str, to: str, code: str) -> None:
         to,
         _("%(isp)s: confirm your e-mail", isp=_isp(tenant)),
         "contact_code",
+        valid_for=timedelta(minutes=tenant.config.recovery.code_minutes),
         code=code,
     )
 
@@ -160,7 +182,7 @@ def send_promised_code(
     tenant: Tenant, phone: str, code: str, amount: int, account: str, minutes: int
 ) -> None:
     """SMS with the code that confirms taking a promised payment."""
-    send_sms(
+    queue_sms(
         tenant,
         phone,
         _(
@@ -172,6 +194,7 @@ def send_promised_code(
             account=account,
             minutes=minutes,
         ),
+        valid_for=timedelta(minutes=minutes),
     )
 
 

@@ -1,4 +1,4 @@
-"""The development SMS outbox: every text the portal would have sent."""
+"""The message queue (every e-mail and SMS on its way out) and the development SMS outbox."""
 
 from datetime import datetime
 
@@ -10,6 +10,8 @@ from app.persistence import TenantScoped, UTCDateTime, utcnow
 
 
 class SmsMessage(TenantScoped, db.Model):
+    """What the development SMS provider "delivered": the phone of a development machine."""
+
     __table_args__ = (sa.Index("ix_sms_message_tenant_phone", "tenant", "phone", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -17,3 +19,38 @@ class SmsMessage(TenantScoped, db.Model):
     phone: Mapped[str] = mapped_column(sa.String(16))
     text: Mapped[str] = mapped_column(sa.String(400))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Status:
+    PENDING = "pending"  # waiting for its (next) try
+    SENDING = "sending"  # claimed by one deliverer
+    SENT = "sent"
+    FAILED = "failed"  # given up: every try failed, or it was too late to be of use
+
+
+class QueuedMessage(TenantScoped, db.Model):
+    """One e-mail or SMS, written in the transaction of whatever caused it, sent after it.
+
+    The body may carry a one-time code or a temporary password: it is blanked once the
+    message is sent or given up.
+    """
+
+    __tablename__ = "message_queue"
+    __table_args__ = (sa.Index("ix_message_queue_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(sa.String(10))  # "email" or "sms"
+    # An e-mail address, or a phone in E.164.
+    recipient: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str | None] = mapped_column(sa.String(300))
+    body: Mapped[str] = mapped_column(sa.Text)
+    html: Mapped[str | None] = mapped_column(sa.Text)
+    status: Mapped[str] = mapped_column(sa.String(10), default=Status.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A code past its own lifetime is of no use to anyone: such a message is not sent late.
+    discard_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(sa.String(300))

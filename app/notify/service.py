@@ -1,6 +1,9 @@
-"""What other features call to reach a subscriber: the messages, raw delivery, the outbox."""
+"""What other features call to reach a subscriber: the messages, the queue, the SMS outbox.
 
-from .delivery import DeliveryError, mask_email, send_email, send_sms, sms_outbox
+Everything here only queues (app.notify.queue): nothing is sent inside a request.
+"""
+
+from .delivery import mask_email, sms_outbox
 from .messages import (
     PaymentReceipt,
     TransferNotice,
@@ -13,20 +16,20 @@ from .messages import (
     send_temporary_password,
     send_transfer_received,
 )
+from .queue import queue_email, queue_sms
 
 __all__ = [
-    "DeliveryError",
     "PaymentReceipt",
     "TransferNotice",
     "mask_email",
+    "queue_email",
+    "queue_sms",
     "send_contact_code",
-    "send_email",
     "send_password_changed",
     "send_payment_receipt",
     "send_promised_code",
     "send_reset_code",
     "send_reset_link",
-    "send_sms",
     "send_temporary_password",
     "send_transfer_received",
     "sms_outbox",

@@ -11,7 +11,6 @@ import app.notify.service as notify
 from app.core.scoped import get_owned
 from app.core.signals import payment_credited
 from app.core.subscribers import Account, account_region
-from app.notify.service import DeliveryError
 from app.tenancy.registry import Tenant
 
 from .lookup import mask_number
@@ -37,7 +36,7 @@ def _on_payment_credited(tenant: Tenant, payment_id: int) -> None:
 
 
 def send_receipt(tenant: Tenant, payment_id: int) -> bool:
-    """E-mail the receipt if the payer gave an address; False when it could not be sent."""
+    """Queue the receipt if the payer gave an address; False when it cannot be sent there."""
     payment = get_owned(Payment, tenant, payment_id)
     if payment is None or not payment.payer_email:
         return True
@@ -53,8 +52,9 @@ def send_receipt(tenant: Tenant, payment_id: int) -> bool:
     )
     try:
         notify.send_payment_receipt(tenant, payment.payer_email, receipt, _locale(tenant, payment))
-    except DeliveryError:
-        # The money is credited; a lost receipt is logged, never a reason to undo anything.
-        log.warning("receipt for payment %s could not be sent", payment.reference)
+    except ValueError:
+        # The money is credited; an address no e-mail can go to is logged, never a reason
+        # to undo anything.
+        log.warning("receipt for payment %s could not be queued", payment.reference)
         return False
     return True

@@ -7,9 +7,12 @@ bp = Blueprint("recovery", __name__, url_prefix="/recover", template_folder="tem
 
 
 def init_app(app: Flask) -> None:
+    from flask_login.signals import user_unauthorized
+
     from app.tenancy.theming import add_menu_item
 
     from . import contact_routes, models, routes  # noqa: F401  (views and tables register on import)
 
     app.register_blueprint(bp)
+    user_unauthorized.connect(routes.back_to_new_password, app)
     add_menu_item(app, "recovery.contacts", _l("Password recovery"), order=80)

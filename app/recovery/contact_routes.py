@@ -12,8 +12,6 @@ from app.core import verification
 from app.core.identifiers import normalise, normalise_phone
 from app.core.subscribers import Subscriber, subscriber_of
 from app.core.verification import Outcome
-from app.extensions import db
-from app.notify.service import DeliveryError
 from app.tenancy.schema import IdentifierKind
 
 from . import bp, service
@@ -84,15 +82,7 @@ def confirm_contact_start():
     if isinstance(issued, int):
         flash(_("Too many attempts. Please try again in %(minutes)s min.", minutes=issued), "error")
         return _page(form=form, status=429)
-    try:
-        notify.send_contact_code(g.tenant, form.channel.data, value, issued.secret)
-    except DeliveryError:
-        db.session.rollback()
-        flash(
-            _("We could not send the message right now. Please try again in a few minutes."),
-            "error",
-        )
-        return _page(form=form, status=503)
+    notify.send_contact_code(g.tenant, form.channel.data, value, issued.secret)
     session[SESSION_KEY] = issued.handle
     return redirect(url_for("recovery.confirm_contact_code"))
 

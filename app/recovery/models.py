@@ -15,6 +15,8 @@ class Purpose(StrEnum):
 
     RESET = "reset"  # proves the subscriber may set a new password
     CONTACT = "contact"  # proves they own a phone or e-mail they want to use for recovery
+    # A temporary password: typed at login, it proves the same as a reset code does.
+    TEMPORARY = "temporary-password"
 
 
 class OptIn(TenantScoped, db.Model):

@@ -1,6 +1,5 @@
 """The public recovery pages: ask, confirm the code or link, set the new password."""
 
-import logging
 import time
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -12,8 +11,7 @@ import app.notify.service as notify
 from app.core import verification
 from app.core.subscribers import subscriber_of
 from app.core.verification import Challenge, Outcome
-from app.extensions import db, limiter
-from app.notify.service import DeliveryError
+from app.extensions import limiter
 from app.tenancy.resolve import public_url
 from app.tenancy.schema import Delivery
 from app.web import login_session
@@ -23,8 +21,7 @@ from . import bp, service
 from .forms import CodeForm, chosen_delivery, request_form, typed_values
 from .models import Purpose
 
-log = logging.getLogger(__name__)
-SESSION_KEY = "recovery"
+SESSION_KEY = login_session.RESET_KEY
 
 
 def _flow(code: str):
@@ -39,7 +36,8 @@ def _profile() -> str:
 
 
 def _pad(started: float) -> None:
-    # Every answer takes the same minimum time, so a real send is not told apart by speed.
+    # Every answer takes the same minimum time, so finding an account (and queueing its
+    # message) is not told apart by speed; nothing is sent before the response.
     remaining = current_app.config["PORTAL_RECOVERY_MIN_SECONDS"] - (time.monotonic() - started)
     if remaining > 0:
         time.sleep(remaining)
@@ -72,42 +70,30 @@ def ask(code: str):
             "Too many attempts. Please try again in %(minutes)s min.", minutes=prepared.wait_minutes
         )
         return render_template("recovery/ask.html", flow=flow, form=form, error=message), 429
-    failed = _deliver(flow, prepared)
+    _queue_message(prepared)
     _pad(started)
-    if failed:
-        message = _("We could not send the message right now. Please try again in a few minutes.")
-        return render_template("recovery/ask.html", flow=flow, form=form, error=message), 503
-    session[SESSION_KEY] = {"handle": prepared.handle, "flow": flow.code}
+    login_session.hold_reset(prepared.handle, flow.code)
     if delivery == Delivery.SMS_CODE:
         return redirect(url_for("recovery.code"))
     return redirect(url_for("recovery.sent", flow=flow.code, delivery=delivery.value))
 
 
-def _deliver(flow, prepared) -> bool:
-    """Send the secret when an account matched; True when delivery failed."""
+def _queue_message(prepared) -> None:
+    """Queue the secret when an account matched; it goes out after the response, and how
+    that goes never shows here."""
     if prepared.subscriber_id is None:
-        return False
-    channel = service.channel_of(prepared.delivery)
-    try:
-        if prepared.delivery == Delivery.SMS_CODE:
-            notify.send_reset_code(g.tenant, prepared.destination, prepared.secret)
-        elif prepared.delivery == Delivery.EMAIL_LINK:
-            notify.send_reset_link(
-                g.tenant,
-                prepared.destination,
-                public_url(g.tenant, url_for("recovery.link", token=prepared.secret)),
-            )
-        else:
-            notify.send_temporary_password(g.tenant, channel, prepared.destination, prepared.secret)
-            service.apply_temporary_password(
-                g.tenant, prepared.subscriber_id, prepared.secret, _profile()
-            )
-            _notify_changed(prepared.subscriber_id, channel)
-    except DeliveryError:
-        log.warning("recovery %s: delivery by %s failed", flow.code, channel)
-        db.session.rollback()
-        return True
-    return False
+        return
+    if prepared.delivery == Delivery.SMS_CODE:
+        notify.send_reset_code(g.tenant, prepared.destination, prepared.secret)
+    elif prepared.delivery == Delivery.EMAIL_LINK:
+        notify.send_reset_link(
+            g.tenant,
+            prepared.destination,
+            public_url(g.tenant, url_for("recovery.link", token=prepared.secret)),
+        )
+    else:
+        channel = service.channel_of(prepared.delivery)
+        notify.send_temporary_password(g.tenant, channel, prepared.destination, prepared.secret)
 
 
 @bp.route("/sent")
@@ -178,7 +164,8 @@ def _set_password(challenge: Challenge):
     flow = next((f for f in g.tenant.config.recovery.flows if f.code == challenge.flow), None)
     logins = service.login_names(g.tenant, subscriber_id) if flow and flow.tell_login else []
     session.pop(SESSION_KEY, None)
-    if g.tenant.config.recovery.log_in_after_reset:
+    # Who typed a temporary password at login has just logged in with it, in effect.
+    if g.tenant.config.recovery.log_in_after_reset or challenge.purpose == Purpose.TEMPORARY:
         user = auth_service.start_session(g.tenant.slug, subscriber_id)
         login_session.begin(user, method="reset")
         return redirect(url_for("account.dashboard"))
@@ -193,8 +180,15 @@ def _notify_changed(subscriber_id: int, used_channel: str) -> None:
     target = service.other_channel(subscriber, used_channel)
     if target is None:
         return
-    try:
-        notify.send_password_changed(g.tenant, *target)
-    except DeliveryError:
-        # The reset itself succeeded; the notice is best effort and must not undo it.
-        log.warning("password-changed notice by %s could not be delivered", target[0])
+    notify.send_password_changed(g.tenant, *target)
+
+
+def back_to_new_password(sender, **extra) -> None:
+    """A cabinet page asked for a login from a browser that typed a temporary password: it
+    goes on to setting the new password instead (flask-login's user_unauthorized)."""
+    state = session.get(SESSION_KEY) or {}
+    tenant = g.get("tenant")
+    if tenant is None or not state.get("temporary"):
+        return
+    if verification.verified(tenant.slug, state.get("handle", "")) is not None:
+        abort(redirect(url_for("recovery.new_password")))

@@ -79,16 +79,21 @@ def prepare(
     if destination and over_limit([(limits.destination, f"destination:{destination}")]):
         destination = None  # quietly: a 429 here would tell that the account exists
     owner = subscriber_id if destination else None
-    if delivery in TEMPORARY_DELIVERIES:
-        secret = verification.new_temporary_password()
-        return Prepared(delivery, None, owner, destination, secret)
-    secret = verification.new_code() if channel == "sms" else verification.new_token()
     settings = tenant.config.recovery
-    minutes = settings.code_minutes if channel == "sms" else settings.link_minutes
+    if delivery in TEMPORARY_DELIVERIES:
+        # An extra, one-time credential: the current password and sessions stay as they
+        # are until the person who got it has set a new password (see redeem_temporary).
+        purpose = Purpose.TEMPORARY
+        secret = verification.new_temporary_password()
+        minutes = settings.temporary_password_minutes
+    else:
+        purpose = Purpose.RESET
+        secret = verification.new_code() if channel == "sms" else verification.new_token()
+        minutes = settings.code_minutes if channel == "sms" else settings.link_minutes
     issued = verification.issue(
         tenant.slug,
         owner,
-        Purpose.RESET,
+        purpose,
         flow.code,
         channel,
         destination,
@@ -98,11 +103,24 @@ def prepare(
     return Prepared(delivery, issued.handle, owner, destination, secret)
 
 
-def apply_temporary_password(tenant: Tenant, subscriber_id: int, password: str, profile: str):
-    """After the temporary password went out: it replaces the old one until changed."""
-    auth_service.set_password(
-        tenant, subscriber_id, password, profile, temporary=True, reason="temporary"
+def redeem_temporary(tenant: Tenant, typed_login: str, password: str) -> tuple[str, str] | None:
+    """(handle, flow) of the challenge when password is a live temporary password of the
+    subscriber the login names; spent for logging in, it now only opens the new-password
+    step."""
+    subscriber_id = auth_service.find_subscriber_id(tenant, typed_login)
+    if subscriber_id is None:
+        return None
+    settings = tenant.config.recovery
+    challenge = verification.redeem(
+        tenant.slug, subscriber_id, Purpose.TEMPORARY, password, settings.max_guesses
     )
+    if challenge is None:
+        return None
+    # Typed in the temporary password's last minute, it still leaves time to choose one.
+    challenge.expires_at = max(
+        challenge.expires_at, utcnow() + timedelta(minutes=settings.code_minutes)
+    )
+    return challenge.handle, challenge.flow
 
 
 def complete_reset(tenant: Tenant, challenge: Challenge, password: str, profile: str) -> int:

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from app.core.identifiers import e164
 from app.core.money import money
 from app.extensions import db, limiter
-from app.notify.service import DeliveryError, send_sms
+from app.notify.service import queue_sms
 from app.tenancy.theming import text
 from app.web.redirects import path_of
 
@@ -139,7 +139,7 @@ def phone(operation_id: str):
     operation, elsewhere = _operation(operation_id, "phone", "code")
     if elsewhere:
         return elsewhere
-    form, error = PhoneForm(), None
+    form = PhoneForm()
     if form.validate_on_submit():
         try:
             number = e164(form.phone.data, g.tenant.config.phone_region)
@@ -154,14 +154,9 @@ def phone(operation_id: str):
                 amount=money(operation.amount),
                 merchant=text(g.tenant.config.name),
             )
-            try:
-                send_sms(g.tenant, number, message)
-            except DeliveryError:
-                db.session.rollback()
-                error = _("The operator could not send the code. Please try again.")
-            else:
-                return redirect(url_for("sandbox.code", operation_id=operation.id))
-    return _render("phone.html", operation, form=form, error=error)
+            queue_sms(g.tenant, number, message)
+            return redirect(url_for("sandbox.code", operation_id=operation.id))
+    return _render("phone.html", operation, form=form)
 
 
 @bp.route("/pay/<operation_id>/code", methods=["GET", "POST"])

@@ -220,6 +220,8 @@ class Recovery(Model):
     note: Text | None = None
     code_minutes: int = Field(default=10, gt=0, le=60)
     link_minutes: int = Field(default=60, gt=0, le=24 * 60)
+    # How long a temporary password sent by SMS or e-mail can be used (once) to log in.
+    temporary_password_minutes: int = Field(default=60, gt=0, le=24 * 60)
     max_guesses: int = Field(default=5, gt=0, le=10)
     log_in_after_reset: bool = False
     limits: RecoveryLimits = RecoveryLimits()

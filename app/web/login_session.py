@@ -12,6 +12,16 @@ from flask_login import current_user, login_user, logout_user
 
 from app.core import devices
 
+# The recovery challenge this browser is proving (recovery's pages, and a temporary
+# password typed at login).
+RESET_KEY = "recovery"
+
+
+def hold_reset(handle: str, flow: str, temporary: bool = False) -> None:
+    """Remember which recovery challenge this browser works on; temporary: it came from a
+    temporary password at login, so the cabinet sends it on to setting a new password."""
+    session[RESET_KEY] = {"handle": handle, "flow": flow, "temporary": temporary}
+
 
 def begin(user, picked: str | None = None, method: str = "password") -> None:
     """Start a brand-new session for a subscriber who just proved who they are (method:

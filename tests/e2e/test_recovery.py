@@ -216,10 +216,9 @@ def test_iphome_temporary_password_by_sms_then_own_password(
     page.get_by_role("link", name="To the login page", exact=True).click()
     portal.log_in(page, replace(who, password=temporary.group(1)))  # picks the region too
 
-    # Straight to «Change password»: the temporary one must be replaced first.
-    expect(page).to_have_url(re.compile(r"/password$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Change password")
-    page.get_by_label("Current password", exact=True).fill(temporary.group(1))
+    # The one-time password logs no one in: it opens «Set a new password», and only that.
+    expect(page).to_have_url(re.compile(r"/recover/password$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set a new password")
     page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("Repeat the new password", exact=True).fill(NEW_PASSWORD)
     page.get_by_role("button", name="Save the new password", exact=True).click()

@@ -12,7 +12,7 @@ from aiosmtpd.controller import Controller
 from app.config import ConfigError
 from app.extensions import db
 from app.notify import delivery as service
-from app.notify.service import DeliveryError, send_email, send_sms, sms_outbox
+from app.notify.delivery import DeliveryError, send_email, send_sms, sms_outbox
 
 SUBJECT = "Восстановление пароля"
 TEXT = "Ссылка для нового пароля: https://athome.localhost/reset/abc123"

@@ -253,3 +253,20 @@ def test_look_up_limits_are_rates(tenants_dir):
     add_payments(tenants_dir, CARD_METHOD + "  lookup_limits: {address: lots}\n")
     (problem,) = problems(tenants_dir)
     assert "payments.lookup_limits.address: 'lots' is not a rate such as '3 per hour'" in problem
+
+
+@pytest.mark.parametrize("minutes", ["0", "1441", "soon"])
+def test_temporary_password_lifetime_is_checked(tenants_dir, minutes):
+    path = tenants_dir / "acme" / "tenant.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(f"{text}recovery:\n  temporary_password_minutes: {minutes}\n", encoding="utf-8")
+    line = line_of(tenants_dir, "temporary_password_minutes")
+    (problem,) = problems(tenants_dir)
+    assert problem.startswith(
+        f"tenants/acme/tenant.yaml:{line}: recovery.temporary_password_minutes: "
+    )
+
+
+def test_temporary_password_lifetime_defaults_to_an_hour(tenants_dir):
+    registry = load_registry([tenants_dir], LOCALES, dev_hosts=True)
+    assert registry.tenants["acme"].config.recovery.temporary_password_minutes == 60

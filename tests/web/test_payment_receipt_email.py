@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from app.extensions import db
+from app.notify.queue import deliver
 from app.payments.models import Payment, PaymentStatus
 from app.payments.receipts import send_receipt
 from tests.web.test_payments_support import pay_with_card
@@ -52,6 +53,9 @@ def test_outside_a_request_in_the_isps_language_and_the_holders_time(app, make_s
     acme = moved_south_to_moscow(app.extensions["tenancy"].tenants["acme"])
     with app.app_context():  # as after a bank's notification or an autopay run: no request
         assert send_receipt(acme, payment_id)
+        db.session.commit()
+        assert mailbox.to("south@example.ru") == []  # queued: the deliverer sends it
+        assert deliver() == 1
     (message,) = mailbox.to("south@example.ru")
     text = plain(message.get_body(preferencelist=("plain",)).get_content())
     assert message["Subject"] == "Квитанция об оплате RCPT2345ABCD"

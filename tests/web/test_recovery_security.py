@@ -247,20 +247,23 @@ def test_recovery_ends_every_open_session(tenant_client, athome, sms):
     assert logged_in.get("/").status_code == 302
 
 
-def test_failed_delivery_says_so_and_changes_nothing(app, tenant_client, athome, monkeypatch):
-    from app.notify import messages
-    from app.notify.service import DeliveryError
+def test_a_failed_delivery_is_not_told_and_is_retried(app, tenant_client, athome, monkeypatch):
+    from app.notify.delivery import DeliveryError
+    from app.notify.models import QueuedMessage
 
     def down(*args, **kwargs):
         raise DeliveryError("gateway down")
 
-    monkeypatch.setattr(messages, "send_sms", down)
+    monkeypatch.setattr(app.extensions["notify.sms"], "send", down)
     client = tenant_client("athome.localhost")
     response = ask(client, athome["contract"])
-    assert response.status_code == 503
-    assert "could not send" in response.text or "не удалось" in response.text.lower()
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/recover/code"
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Challenge)) == 0
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Challenge)) == 1
+        (queued,) = db.session.scalars(sa.select(QueuedMessage)).all()
+        assert (queued.status, queued.attempts) == ("pending", 1)
+        assert queued.next_attempt_at > utcnow()
 
 
 def test_changing_the_recovery_phone_needs_the_current_password(tenant_client, athome, sms):

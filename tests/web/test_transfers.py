@@ -16,6 +16,7 @@ from werkzeug.test import encode_multipart
 
 from app.core.subscribers import Subscriber
 from app.extensions import db
+from app.notify.models import QueuedMessage
 from app.transfers.models import TransferRequest
 from tests.conftest import CSRF_INPUT
 
@@ -134,7 +135,7 @@ def test_png_receipt_files_a_request_and_mails_a_confirmation(
     page = _text(petrov.get("/transfers/1"))
     assert "TR-000001" in page
     assert "Your request TR-000001 has been sent" in page
-    assert f"A confirmation was sent to {EMAIL}" in page
+    assert f"A confirmation is on its way to {EMAIL}" in page
     assert "1,500.50" in page
     assert "Санкт-Петербург, ул. Бутлерова, д. 9, кв. 57" in page
     assert "+79215554317" in page  # the phone as typed, normalised
@@ -327,8 +328,12 @@ def test_a_failed_confirmation_email_loses_nothing(app, petrov, subscriber, uplo
     response = send(petrov, tiny_png(), "r.png")
     assert response.headers["Location"] == "/transfers/1"
     page = _text(petrov.get("/transfers/1"))
-    assert "could not send the confirmation e-mail, but your request is saved" in page
+    # The e-mail waits in the queue for its next try; the subscriber is not told otherwise.
+    assert "A confirmation is on its way" in page
     assert len(stored(app)) == 1 and len(files_in(uploads)) == 1
+    with app.app_context():
+        (queued,) = db.session.scalars(sa.select(QueuedMessage)).all()
+        assert (queued.status, queued.attempts) == ("pending", 1)
 
 
 def test_menu_item_only_where_the_isp_takes_transfer_requests(

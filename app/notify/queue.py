@@ -1,0 +1,217 @@
+"""The outbox queue: messages are written with the request's changes and sent after it.
+
+Nothing here talks to SMTP or an SMS gateway inside a request. `queue_email` and
+`queue_sms` only add a row to the request's transaction (so a rolled-back request sends
+nothing); once the response is closed, the same process tries this request's messages,
+and `flask notify deliver` retries what failed with a growing pause, then gives up.
+
+Two deliverers never send one message twice: a message is claimed with a conditional
+UPDATE (pending -> sending) that only one of them can win, and on PostgreSQL the
+candidates are read with FOR UPDATE SKIP LOCKED so the deliverers do not queue up
+behind each other's locks.
+"""
+
+import logging
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import Flask, current_app, has_request_context
+
+from app.core.identifiers import e164
+from app.extensions import db
+from app.persistence import utcnow
+from app.tenancy import registry_of
+from app.tenancy.registry import Tenant
+
+from .delivery import MAX_SMS_CHARS, mask_email, send_email, send_sms
+from .mail import compose, sender
+from .models import QueuedMessage, Status
+from .sms import mask_phone
+
+log = logging.getLogger("app.notify")
+
+# The pause after the 1st, 2nd and 3rd failed try; after the 4th the message is given up.
+RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30))
+# A claim this old belongs to a deliverer that died mid-send: the message is tried again.
+STALE_CLAIM = timedelta(minutes=10)
+BATCH = 50
+REQUEST_KEY = "notify_queued"
+
+
+def queue_email(
+    tenant: Tenant,
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    valid_for: timedelta | None = None,
+) -> QueuedMessage:
+    """Queue one e-mail from the tenant; ValueError for an address or subject that cannot be
+    sent. valid_for: not sent at all once that much time has passed (a code's lifetime)."""
+    # Composed once now only to refuse bad headers (a newline in the address) at once.
+    compose(sender(tenant, current_app.config["MAIL_DEFAULT_SENDER"]), to, subject, text, html)
+    return _queue(tenant, "email", to, text, subject, html, valid_for)
+
+
+def queue_sms(
+    tenant: Tenant, phone: str, text: str, valid_for: timedelta | None = None
+) -> QueuedMessage:
+    """Queue one short text; ValueError for an empty or too long text or a bad number."""
+    if not text.strip():
+        raise ValueError("an SMS needs some text")
+    if len(text) > MAX_SMS_CHARS:
+        raise ValueError(f"an SMS may have at most {MAX_SMS_CHARS} characters, not {len(text)}")
+    return _queue(
+        tenant, "sms", e164(phone, tenant.config.phone_region), text, None, None, valid_for
+    )
+
+
+def _queue(tenant, channel, recipient, body, subject, html, valid_for) -> QueuedMessage:
+    now = utcnow()
+    message = QueuedMessage(
+        tenant=tenant.slug,
+        channel=channel,
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        html=html,
+        status=Status.PENDING,
+        attempts=0,
+        created_at=now,
+        next_attempt_at=now,
+        discard_after=now + valid_for if valid_for is not None else None,
+    )
+    db.session.add(message)
+    db.session.flush()
+    if has_request_context():
+        # The database session lives as long as the request: it carries the ids to the
+        # hook that sends them once the response is closed.
+        db.session.info.setdefault(REQUEST_KEY, []).append(message.id)
+    return message
+
+
+def _due(now):
+    return sa.or_(
+        sa.and_(QueuedMessage.status == Status.PENDING, QueuedMessage.next_attempt_at <= now),
+        sa.and_(
+            QueuedMessage.status == Status.SENDING, QueuedMessage.claimed_at <= now - STALE_CLAIM
+        ),
+    )
+
+
+def claim(limit: int = BATCH, ids: list[int] | None = None) -> list[int]:
+    """Mark up to limit due messages as this deliverer's and commit; their ids."""
+    now = utcnow()
+    candidates = sa.select(QueuedMessage.id).where(_due(now))
+    if ids is not None:
+        candidates = candidates.where(QueuedMessage.id.in_(ids))
+    candidates = candidates.order_by(QueuedMessage.id).limit(limit)
+    # Rendered only on PostgreSQL (and other servers that know it); SQLite relies on the
+    # conditional UPDATE below, which only one writer can win as writes are serialised.
+    found = db.session.scalars(candidates.with_for_update(skip_locked=True)).all()
+    claimed = []
+    for message_id in found:
+        won = db.session.execute(
+            sa.update(QueuedMessage)
+            .where(QueuedMessage.id == message_id, _due(now))
+            .values(status=Status.SENDING, claimed_at=now)
+        )
+        if won.rowcount == 1:
+            claimed.append(message_id)
+    db.session.commit()
+    return claimed
+
+
+def deliver(limit: int = BATCH, ids: list[int] | None = None) -> int:
+    """Claim and try due messages (only ids, when given), one commit each; how many were sent."""
+    sent = 0
+    for message_id in claim(limit, ids):
+        # Every tenant's messages: the deliverer works for the whole portal.
+        message = db.session.scalar(sa.select(QueuedMessage).where(QueuedMessage.id == message_id))
+        sent += _try(message)
+        db.session.commit()
+    return sent
+
+
+def _try(message: QueuedMessage) -> bool:
+    now = utcnow()
+    where = f"id={message.id} tenant={message.tenant} {message.channel}={_masked(message)}"
+    tenant = registry_of(current_app).tenants.get(message.tenant)
+    if tenant is None:
+        _give_up(message, "the tenant is no longer configured", where)
+        return False
+    if message.discard_after is not None and message.discard_after <= now:
+        _give_up(message, "too late: what it carries has expired", where)
+        return False
+    message.attempts += 1
+    try:
+        if message.channel == "email":
+            send_email(tenant, message.recipient, message.subject or "", message.body, message.html)
+        else:
+            send_sms(tenant, message.recipient, message.body)
+    except Exception as exc:  # any provider's failure: the next message must still go out
+        reason = f"{type(exc).__name__}: {exc}"[:300]
+        if message.attempts > len(RETRY_DELAYS):
+            _give_up(message, reason, where)
+            return False
+        pause = RETRY_DELAYS[message.attempts - 1]
+        message.status = Status.PENDING
+        message.next_attempt_at = now + pause
+        message.last_error = reason
+        log.warning(
+            "queued message not sent: %s attempt=%d, next try in %s: %s",
+            where,
+            message.attempts,
+            pause,
+            reason,
+        )
+        return False
+    message.status = Status.SENT
+    message.sent_at = now
+    message.last_error = None
+    _blank(message)
+    return True
+
+
+def _give_up(message: QueuedMessage, reason: str, where: str) -> None:
+    message.status = Status.FAILED
+    message.last_error = reason[:300]
+    _blank(message)
+    log.error("queued message given up: %s attempts=%d: %s", where, message.attempts, reason)
+
+
+def _blank(message: QueuedMessage) -> None:
+    # The body may hold a code or a temporary password: nothing needs it any more.
+    message.body = ""
+    message.html = None
+
+
+def _masked(message: QueuedMessage) -> str:
+    if message.channel == "email":
+        return mask_email(message.recipient)
+    return mask_phone(message.recipient)
+
+
+def _after_response(response):
+    """Send this request's messages in this process once its response is closed."""
+    ids = db.session.info.pop(REQUEST_KEY, None)
+    if ids:
+        app = current_app._get_current_object()
+        response.call_on_close(lambda: _deliver_now(app, ids))
+    return response
+
+
+def _deliver_now(app: Flask, ids: list[int]) -> None:
+    # The request is over and its transaction committed (or rolled back: then there is
+    # nothing to claim). A failure here is the worker's to retry, never the requester's.
+    with app.app_context():
+        try:
+            deliver(ids=ids)
+        except Exception:
+            db.session.rollback()
+            log.exception("delivering a request's messages failed; the worker will retry")
+
+
+def init_app(app: Flask) -> None:
+    """Deliver each request's messages right after its response."""
+    app.after_request(_after_response)
