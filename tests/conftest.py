@@ -264,6 +264,7 @@ class Mailbox:
 
     def __init__(self):
         self.messages: list = []
+        self.settle = lambda: None
 
     async def handle_DATA(self, server, session, envelope):
         from email import message_from_bytes, policy
@@ -272,6 +273,7 @@ class Mailbox:
         return "250 OK"
 
     def to(self, address: str) -> list:
+        self.settle()
         return [m for m in self.messages if address.lower() in str(m["To"]).lower()]
 
     def last_text(self, address: str) -> str:
@@ -300,11 +302,34 @@ def _smtp_server():
     controller.stop()
 
 
+def wait_for_sent_messages(app, timeout: float = 10.0) -> None:
+    """Until no message of the queue is due or being sent: a live server sends a request's
+    messages once its response is closed, which a browser does not wait for."""
+    import time
+
+    from app.notify.models import QueuedMessage, Status
+    from app.persistence import utcnow
+
+    deadline = time.monotonic() + timeout
+    query = sa.select(sa.func.count()).where(
+        QueuedMessage.status.in_([Status.PENDING, Status.SENDING]),
+        QueuedMessage.next_attempt_at <= sa.bindparam("now"),
+    )
+    while time.monotonic() < deadline:
+        with app.app_context():
+            waiting = db.session.scalar(query, {"now": utcnow()})
+            db.session.rollback()
+        if not waiting:
+            return
+        time.sleep(0.05)
+
+
 @pytest.fixture
 def mailbox(app, _smtp_server, monkeypatch) -> Mailbox:
     """A clean inbox on a local SMTP server the app sends to."""
     box, port = _smtp_server
     box.messages.clear()
+    monkeypatch.setattr(box, "settle", lambda: wait_for_sent_messages(app))
     monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
     monkeypatch.setitem(app.config, "SMTP_PORT", port)
     return box
@@ -316,6 +341,7 @@ def sms(app):
     from app.notify.service import sms_outbox
 
     def texts(phone: str) -> list[str]:
+        wait_for_sent_messages(app)
         with app.app_context():
             return [m.text for m in sms_outbox(phone=phone)]
 

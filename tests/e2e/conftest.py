@@ -67,12 +67,27 @@ def live_server(app) -> Iterator[LiveServer]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
+    # As `make run` runs `flask notify deliver` beside the portal: the development server
+    # does not always close a response before the browser has moved on.
+    stop = threading.Event()
+    deliverer = threading.Thread(target=_deliver_until, args=(app, stop), name="deliverer")
+    deliverer.start()
     try:
         yield LiveServer(server.port)
     finally:
+        stop.set()
+        deliverer.join(timeout=10)
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
+
+
+def _deliver_until(app, stop: threading.Event) -> None:
+    from app.notify.queue import deliver
+
+    while not stop.wait(0.1):
+        with app.app_context():
+            deliver()
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""A person adds a passkey on the passkeys page and logs in with it: Chromium's virtual
+"""A person adds a passkey on the Security page and logs in with it: Chromium's virtual
 authenticator (CDP WebAuthn domain) plays the phone's screen lock."""
 
 import re
@@ -33,11 +33,14 @@ def virtual_authenticator(page: Page) -> None:
 
 
 def open_passkeys_page(page: Page, portal) -> None:
+    """The passkeys are a section of the Security page, reached from the menu."""
     page.get_by_role("navigation").get_by_role(
-        "link", name=portal.t(page, "Passkeys"), exact=True
+        "link", name=portal.t(page, "Security"), exact=True
     ).click()
-    expect(page).to_have_url(re.compile(r"/passkeys/$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text(portal.t(page, "Passkeys"))
+    expect(page).to_have_url(re.compile(r"/security/$"))
+    expect(
+        page.get_by_role("heading", name=portal.t(page, "Your passkeys"), exact=True)
+    ).to_be_visible()
 
 
 def test_add_a_passkey_then_log_in_with_it(demo, portal, page):

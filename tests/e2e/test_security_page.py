@@ -42,5 +42,5 @@ def test_security_page_lists_sessions_and_ends_another(device, demo, portal, ope
 
     other_device.reload()
     expect(
-        other_device.get_by_role("button", name=portal.t(other_device, "Log in"))
+        other_device.get_by_role("button", name=portal.t(other_device, "Log in"), exact=True)
     ).to_be_visible()

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from app.auth.models import Credential
 from app.core import verification
+from app.core.devices import LoginSession
 from app.extensions import db
 from app.persistence import utcnow
 
@@ -52,11 +53,15 @@ def log_in(client, password: str):
     return client.login(LOGIN, password, region="msk")
 
 
-def credential(app, subscriber_id: int) -> tuple[str, str]:
+def credential(app, subscriber_id: int) -> tuple[str, list[str]]:
+    """The stored password and the subscriber's open sessions."""
     with app.app_context():
         query = sa.select(Credential).where(Credential.subscriber_id == subscriber_id)
         row = db.session.scalar(query)
-        return row.password_hash, row.session_token
+        sessions = sa.select(LoginSession.token_hash).where(
+            LoginSession.subscriber_id == subscriber_id
+        )
+        return row.password_hash, sorted(db.session.scalars(sessions))
 
 
 def test_the_old_password_and_open_sessions_survive_a_request(app, tenant_client, owner, sms):
