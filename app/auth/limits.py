@@ -15,8 +15,6 @@ for its picture code and a refused request spend nothing):
 Views pass the tenant and the client address in; nothing here reads the request.
 """
 
-import hashlib
-import ipaddress
 import math
 import time
 from dataclasses import dataclass
@@ -25,6 +23,7 @@ from flask import current_app
 from limits import RateLimitItem, parse
 from werkzeug.exceptions import TooManyRequests
 
+from app.core.budgets import address_key, storage_key
 from app.core.identifiers import candidates
 from app.extensions import limiter
 from app.tenancy.registry import Tenant
@@ -43,8 +42,6 @@ KIND_ORDER = [
     IdentifierKind.LOGIN,
     IdentifierKind.NICKNAME,
 ]
-# One subscriber's IPv6 connection is a /64 at least: its addresses are one budget.
-IPV6_PREFIX = 64
 
 
 @dataclass(frozen=True)
@@ -55,38 +52,20 @@ class AddressState:
     wait_seconds: int | None  # refused for this long; None: may try
 
 
-def _storage_key(*parts: str) -> str:
-    # Typed logins and addresses never reach the store in clear text.
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
-
-
-def network(address: str) -> str:
-    """The address an attempt is counted against: IPv4 as is, IPv6 by its /64."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.IPv6Network(f"{ip}/{IPV6_PREFIX}", strict=False))
-    return str(ip)
-
-
 def account_key(tenant: Tenant, typed: str) -> str:
     """The per-account budget a typed login spends: its subscriber, else its normal form."""
     subscriber_id = service.find_subscriber_id(tenant, typed)
     if subscriber_id is not None:
-        return _storage_key("account", tenant.slug, "subscriber", str(subscriber_id))
+        return storage_key("account", tenant.slug, "subscriber", str(subscriber_id))
     pairs = dict(candidates(tenant.config.login.identifiers, typed, tenant.config.phone_region))
     for kind in KIND_ORDER:
         if kind.value in pairs:
-            return _storage_key("account", tenant.slug, kind.value, pairs[kind.value])
-    return _storage_key("account", tenant.slug, "text", " ".join(typed.casefold().split()))
+            return storage_key("account", tenant.slug, kind.value, pairs[kind.value])
+    return storage_key("account", tenant.slug, "text", " ".join(typed.casefold().split()))
 
 
 def _address_key(tenant: Tenant, address: str) -> str:
-    return _storage_key("address", tenant.slug, network(address))
+    return address_key(tenant.slug, address)
 
 
 def _account_rate() -> RateLimitItem:

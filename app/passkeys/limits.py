@@ -4,38 +4,21 @@ Counted in the rate limits' store, like the password logins' budgets; only refus
 assertions spend it. Views pass the tenant and the address in.
 """
 
-import hashlib
-import ipaddress
 import math
 import time
 
 from flask import current_app
 from limits import RateLimitItem, parse
 
+from app.core.budgets import address_key
 from app.extensions import limiter
 from app.tenancy.registry import Tenant
 
 NAMESPACE = "passkey"
-# One subscriber's IPv6 connection is a /64 at least: its addresses are one budget.
-IPV6_PREFIX = 64
-
-
-def _network(address: str) -> str:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.IPv6Network(f"{ip}/{IPV6_PREFIX}", strict=False))
-    return str(ip)
 
 
 def _key(tenant: Tenant, address: str) -> str:
-    # Addresses never reach the store in clear text.
-    raw = "\x1f".join(("address", tenant.slug, _network(address)))
-    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return address_key(tenant.slug, address)
 
 
 def _rate() -> RateLimitItem:

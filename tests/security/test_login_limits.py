@@ -10,6 +10,7 @@ import pytest
 
 from app.auth import limits
 from app.auth import service as auth
+from app.core import budgets
 from app.core.subscribers import Subscriber
 from app.extensions import db
 from app.tenancy.registry import Tenant, load_registry
@@ -277,7 +278,7 @@ def test_one_ipv6_network_is_one_address(portal):
     Browser(portal, "acme", "2001:db8:1:2::10").fail(CAPTCHA_AFTER)
     assert Browser(portal, "acme", "2001:db8:1:2:ffff::1").asks_for_picture()
     assert not Browser(portal, "acme", "2001:db8:1:3::10").asks_for_picture()
-    assert limits.network("::ffff:198.51.100.7") == "198.51.100.7"
+    assert budgets.network("::ffff:198.51.100.7") == "198.51.100.7"
 
 
 # --- configuration ------------------------------------------------------------------------------
