@@ -67,19 +67,25 @@ def live_server(app) -> Iterator[LiveServer]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
-    # As `make run` runs `flask notify deliver` beside the portal: the development server
-    # does not always close a response before the browser has moved on.
-    stop = threading.Event()
-    deliverer = threading.Thread(target=_deliver_until, args=(app, stop), name="deliverer")
-    deliverer.start()
     try:
         yield LiveServer(server.port)
     finally:
-        stop.set()
-        deliverer.join(timeout=10)
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def deliverer(app) -> Iterator[None]:
+    """As `make run` runs `flask notify deliver` beside the portal, for each browser test
+    only (other tests see what waits in the queue): the development server does not always
+    close a response before the browser has moved on."""
+    stop = threading.Event()
+    thread = threading.Thread(target=_deliver_until, args=(app, stop), name="deliverer")
+    thread.start()
+    yield
+    stop.set()
+    thread.join(timeout=10)
 
 
 def _deliver_until(app, stop: threading.Event) -> None:
