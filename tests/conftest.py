@@ -302,6 +302,26 @@ def _smtp_server():
     controller.stop()
 
 
+# The recovery and message tests' At Home subscriber, with a login, a phone and an e-mail.
+ATHOME_PASSWORD = "Sunny-Garden-77"
+ATHOME_PHONE = "+79135551234"
+ATHOME_EMAIL = "ivan.petrov@example.ru"
+
+
+@pytest.fixture
+def athome(make_subscriber):
+    """An At Home subscriber every recovery flow can find."""
+    return make_subscriber(
+        tenant="athome",
+        password=ATHOME_PASSWORD,
+        logins={"login": "petrov_spb"},
+        surname="Петров",
+        first_name="Иван",
+        phone=ATHOME_PHONE,
+        email=ATHOME_EMAIL,
+    )
+
+
 def wait_for_sent_messages(app, timeout: float = 10.0) -> None:
     """Until no message of the queue is due or being sent: a live server sends a request's
     messages once its response is closed, which a browser does not wait for."""

@@ -17,19 +17,6 @@ from tests.web.test_recovery_security import EMAIL, PASSWORD, PHONE, ask, latest
 HOST = "athome.localhost"
 
 
-@pytest.fixture
-def athome(make_subscriber):
-    return make_subscriber(
-        tenant="athome",
-        password=PASSWORD,
-        logins={"login": "petrov_spb"},
-        surname="Петров",
-        first_name="Иван",
-        phone=PHONE,
-        email=EMAIL,
-    )
-
-
 def _password_of(length: int) -> str:
     return ("Vx7-Lm2q" * 20)[:length]
 

@@ -7,7 +7,7 @@ import limits.storage.memory
 import limits.strategies
 import pytest
 
-from tests.web.test_recovery_security import EMAIL, PASSWORD, PHONE, ask
+from tests.web.test_recovery_security import PASSWORD, PHONE, ask
 
 HOST = "athome.localhost"
 
@@ -20,19 +20,6 @@ def clock(monkeypatch):
     for module in (limits.storage.memory, limits.strategies):
         monkeypatch.setattr(module, "time", fake)
     return lambda minutes: offset.__setitem__(0, offset[0] + minutes * 60)
-
-
-@pytest.fixture
-def athome(make_subscriber):
-    return make_subscriber(
-        tenant="athome",
-        password=PASSWORD,
-        logins={"login": "petrov_spb"},
-        surname="Петров",
-        first_name="Иван",
-        phone=PHONE,
-        email=EMAIL,
-    )
 
 
 def test_recovery_sends_again_after_the_hour(tenant_client, athome, sms, clock):

@@ -13,24 +13,12 @@ from app.notify import queue
 from app.notify.models import QueuedMessage, Status
 from app.notify.service import queue_email, queue_sms, send_reset_code
 from app.persistence import utcnow
+from tests.conftest import ATHOME_EMAIL, ATHOME_PASSWORD, ATHOME_PHONE
 
 HOST = "athome.localhost"
-PASSWORD = "Sunny-Garden-77"
-PHONE = "+79135551234"
-EMAIL = "ivan.petrov@example.ru"
-
-
-@pytest.fixture
-def athome(make_subscriber):
-    return make_subscriber(
-        tenant="athome",
-        password=PASSWORD,
-        logins={"login": "petrov_spb"},
-        surname="Петров",
-        first_name="Иван",
-        phone=PHONE,
-        email=EMAIL,
-    )
+PASSWORD = ATHOME_PASSWORD
+PHONE = ATHOME_PHONE
+EMAIL = ATHOME_EMAIL
 
 
 @pytest.fixture

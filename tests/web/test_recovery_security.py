@@ -5,31 +5,18 @@ import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-import pytest
 import sqlalchemy as sa
 
 from app.core import verification
 from app.core.verification import Challenge
 from app.extensions import db
 from app.persistence import utcnow
+from tests.conftest import ATHOME_EMAIL, ATHOME_PASSWORD, ATHOME_PHONE
 
-PASSWORD = "Sunny-Garden-77"
+PASSWORD = ATHOME_PASSWORD
 NEW = "Velvet-Harbor-2931"
-PHONE = "+79135551234"
-EMAIL = "ivan.petrov@example.ru"
-
-
-@pytest.fixture
-def athome(make_subscriber):
-    return make_subscriber(
-        tenant="athome",
-        password=PASSWORD,
-        logins={"login": "petrov_spb"},
-        surname="Петров",
-        first_name="Иван",
-        phone=PHONE,
-        email=EMAIL,
-    )
+PHONE = ATHOME_PHONE
+EMAIL = ATHOME_EMAIL
 
 
 def ask(client, contract: str, delivery: str = "sms_code", surname: str = "Петров"):
