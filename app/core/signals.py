@@ -20,3 +20,8 @@ daily_run = _signals.signal("daily-run")
 password_changed = _signals.signal("password-changed")
 # Inside the transaction that switches the account. sender=tenant; account_id, old, new.
 account_status_changed = _signals.signal("account-status-changed")
+# Inside the transaction that changes what the ISP's network must enforce (a tariff, an
+# option, a pause or block, a speed). sender=tenant; account_id, point_id (None for the
+# whole account), event: "tariff-changed", "option-on", "option-off", "pause-start",
+# "pause-end", "block-start", "block-end" or "speed-changed"; details: a JSON-ready dict.
+service_changed = _signals.signal("service-changed")
