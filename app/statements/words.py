@@ -107,7 +107,7 @@ def _tariffs(tenant: Tenant, account_ids: set[int]) -> dict[int, list[tuple[date
 
 
 def _words(tenant, entry: LedgerEntry, facts: _Facts, locale: str, zone: ZoneInfo) -> EntryWords:
-    kind = kind_label(entry.kind)
+    kind = kind_label(entry.kind, tenant)
     if DEMO_REF.match(entry.reference):
         return EntryWords(kind, _demo(tenant, entry, facts, locale, zone))
     if entry.kind == EntryKind.PAYMENT:

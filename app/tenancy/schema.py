@@ -9,6 +9,7 @@ from pydantic import Field, field_validator, model_validator
 from .money_schema import (  # noqa: F401  (part of the schema's public names)
     CHOICE_KINDS,
     Billing,
+    Commission,
     LookupLimits,
     MethodChoice,
     PayeeKey,
@@ -24,6 +25,7 @@ from .types import (  # noqa: F401  (part of the schema's public names)
     Colour,
     Kopecks,
     Model,
+    Quoted,
     Rate,
     Text,
     TimeZoneName,
@@ -31,13 +33,21 @@ from .types import (  # noqa: F401  (part of the schema's public names)
 
 
 class Locales(Model):
+    """The languages the cabinet speaks; each needs a catalogue in translations/."""
+
     available: tuple[str, ...] = Field(min_length=1)
+    """Locale codes offered, e.g. [ru, en, hi]."""
     default: str
+    """The language when nothing else chooses one; one of `available`."""
 
 
 class Host(Model):
+    """A host name that serves the tenant (or a region of it)."""
+
     host: str
+    """A bare host name, no scheme, port or path."""
     locale: str | None = None
+    """Pin this host to one of the tenant's locales."""
 
     @field_validator("host")
     @classmethod
@@ -48,17 +58,29 @@ class Host(Model):
 
 
 class Phone(Model):
-    number: str
+    """A phone number subscribers may call."""
+
+    number: Quoted
+    """The number as shown, in quotes, e.g. "+7 812 240-24-24"."""
     label: Text | None = None
+    """What the line is for, e.g. «Contact centre»."""
     hours: Text | None = None
+    """When it answers."""
 
 
 class Contacts(Model):
+    """How subscribers reach the ISP."""
+
     phones: tuple[Phone, ...] = ()
+    """Phone lines, the main one first."""
     email: str | None = None
+    """Support e-mail address."""
     address: Text | None = None
+    """Office address."""
     chat_hours: Text | None = None
-    fax: str | None = None
+    """When the online chat answers."""
+    fax: Quoted | None = None
+    """Fax number, in quotes."""
 
 
 class Tariff(Model):
@@ -115,9 +137,14 @@ class IdentifierKind(StrEnum):
 
 
 class Identifier(Model):
+    """One thing a subscriber may log in with."""
+
     kind: IdentifierKind
+    """account, contract, login, email, phone or nickname."""
     label: Text
+    """How the login form names it."""
     pattern: str | None = None
+    """A regular expression the typed value must match."""
 
     @field_validator("pattern")
     @classmethod
@@ -136,7 +163,9 @@ class LoginLimits(Model):
     the picture code, past `per_address` it answers «try again in N minutes»."""
 
     per_address_captcha: Rate = "20 per 5 minutes"
+    """Failed logins from one address before the picture code is asked for."""
     per_address: Rate = "300 per 5 minutes"
+    """Failed logins from one address before logins are refused for a while."""
 
     @model_validator(mode="after")
     def _captcha_first(self) -> "LoginLimits":
@@ -154,11 +183,18 @@ class LoginLimits(Model):
 
 
 class Login(Model):
+    """The login page."""
+
     identifiers: tuple[Identifier, ...] = Field(min_length=1)
+    """What a subscriber may log in with (account, contract, login …)."""
     field_label: Text
+    """The label of the login field."""
     hint: Text | None = None
+    """Shown under the login field, e.g. where the number is printed."""
     choose_region: bool = False
+    """Ask for the region first (the tenant must define regions)."""
     limits: LoginLimits = LoginLimits()
+    """Failed-login limits."""
 
 
 class RecoveryChannel(StrEnum):
@@ -193,93 +229,173 @@ class Delivery(StrEnum):
 
 
 class RecoveryFlow(Model):
+    """One way to recover access: what the subscriber types, what is sent where."""
+
     code: Code
+    """Identifies the flow in its URL."""
     title: Text
+    """The flow's button and page title."""
     find_by: tuple[FindBy, ...] = Field(min_length=1)
-    # For find_by: identifier, the kinds the subscriber may pick from.
+    """What the subscriber types to name the account."""
     identifiers: tuple[IdentifierKind, ...] = ()
-    # Several deliveries: the subscriber picks one they still have.
+    """For find_by: identifier, the kinds the subscriber may pick from."""
     deliver: tuple[Delivery, ...] = Field(min_length=1)
+    """What is sent; several: the subscriber picks one they still have."""
     captcha: bool = False
+    """Ask for the picture code."""
     requires_opt_in: bool = False
+    """Works only for a subscriber who switched recovery on in the cabinet beforehand."""
     tell_login: bool = False
+    """Also tell the subscriber their login."""
 
 
 class RecoveryLimits(Model):
     """Sending limits; exceeding them is answered with «try again in N minutes»."""
 
     account: Rate = "3 per hour"
+    """Messages sent for one account."""
     destination: Rate = "5 per hour"
+    """Messages sent to one phone or e-mail."""
     address: Rate = "20 per hour"
+    """Requests from one client address."""
     tenant: Rate = "2000 per hour"
+    """Messages sent for the whole tenant."""
 
 
 class Recovery(Model):
+    """Recovering a forgotten password or login."""
+
     flows: tuple[RecoveryFlow, ...] = ()
+    """The ways offered, in the order shown; none: the login page links no recovery."""
     channels: tuple[RecoveryChannel, ...] = ()
+    """Other ways the ISP helps: sms, email, phone_call, office."""
     note: Text | None = None
+    """Shown on the login and recovery pages, e.g. «or call the contact centre»."""
     code_minutes: int = Field(default=10, gt=0, le=60)
+    """How long an SMS code is valid."""
     link_minutes: int = Field(default=60, gt=0, le=24 * 60)
-    # How long a temporary password sent by SMS or e-mail can be used (once) to log in.
+    """How long an e-mailed link is valid."""
     temporary_password_minutes: int = Field(default=60, gt=0, le=24 * 60)
+    """How long a temporary password sent by SMS or e-mail can be used (once) to log in."""
     max_guesses: int = Field(default=5, gt=0, le=10)
+    """Wrong codes before a code stops working."""
     log_in_after_reset: bool = False
+    """Log the subscriber in once the new password is set."""
     limits: RecoveryLimits = RecoveryLimits()
+    """Sending limits."""
 
 
 class Region(Model):
+    """A region of the ISP with its own hosts, timezone and, where they differ, overrides."""
+
     code: Code
+    """Identifies the region, also in its development host <code>.<slug>.localhost."""
     name: Text
+    """The region's name shown to subscribers."""
     hosts: tuple[Host, ...] = ()
+    """Host names serving this region."""
     timezone: TimeZoneName
+    """The region's timezone."""
     contacts: Contacts | None = None
+    """The region's contacts; the tenant's when unset."""
     tariffs: tuple[Code, ...] | None = None
     payment_methods: tuple[Code, ...] | None = None
+    """Codes of the payment methods offered here; all when unset."""
+    requisites: Requisites | None = None
+    """The region's own bank details; the tenant's `payments.requisites` when unset."""
 
 
 class Colours(Model):
+    """Brand colours (#rrggbb); text pairs must reach WCAG AA contrast."""
+
     primary: Colour
+    """Buttons, links and the header."""
     on_primary: Colour
+    """Text on primary."""
     accent: Colour
+    """Highlights such as the login button."""
     on_accent: Colour
+    """Text on accent."""
     background: Colour = "#ffffff"
+    """The page background."""
     surface: Colour = "#f4f6f8"
+    """Cards and panels."""
     text: Colour = "#1b1f24"
+    """Body text."""
     muted: Colour = "#56606b"
+    """Secondary text."""
     danger: Colour = "#b3261e"
+    """Errors."""
 
 
 class Branding(Model):
+    """The cabinet's look."""
+
     colours: Colours
+    """Brand colours."""
     logo: str
+    """A file in the tenant's static/ folder."""
     favicon: str | None = None
+    """A file in the tenant's static/ folder."""
     menu: Literal["left", "top"] = "top"
+    """Where the cabinet menu sits."""
     button_shape: Literal["rounded", "pill", "square"] = "rounded"
+    """The shape of buttons."""
 
 
 class Mail(Model):
     """Who the ISP's e-mails come from."""
 
     sender_name: Text
+    """The From name."""
     sender_address: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    """The From address."""
+
+
+class Names(Model):
+    """What the ISP calls features every cabinet shares; unset: the portal's own words."""
+
+    promised_payment: Text | None = None
+    """The promised payment, e.g. «Отсрочка платежа»: menu, page title, dashboard,
+    statement, SMS."""
+    recover_link: Text | None = None
+    """The login page's link to password recovery, e.g. «Напомнить логин и пароль»."""
 
 
 class TenantConfig(Model):
     """Everything the portal knows of one ISP, as written in its tenant.yaml."""
 
     name: Text
+    """The ISP's name shown to subscribers."""
     legal_name: str
+    """The ISP's legal name, on receipts."""
     locales: Locales
+    """The languages the cabinet speaks."""
     timezone: TimeZoneName
+    """The tenant's timezone (a region may have its own), e.g. Europe/Moscow."""
     phone_region: str = "RU"
+    """Country whose numbering phone numbers without a +code are read in."""
     currency: Literal["RUB"] = "RUB"
+    """The currency of every amount."""
     hosts: tuple[Host, ...] = ()
+    """Host names serving the whole tenant."""
     regions: tuple[Region, ...] = ()
+    """Regions, each with its hosts, timezone and overrides."""
     branding: Branding
+    """The cabinet's look."""
     login: Login
+    """The login page."""
     recovery: Recovery = Recovery()
+    """Password and login recovery."""
     contacts: Contacts = Contacts()
+    """How subscribers reach the ISP."""
     catalogue: Catalogue
+    """Tariffs and options."""
     payments: Payments = Payments()
+    """Payment methods, limits and bank details."""
     billing: Billing = Billing()
+    """Charging and the promised payment."""
     mail: Mail | None = None
+    """Who the ISP's e-mails come from."""
+    names: Names = Names()
+    """The ISP's own names for shared features."""
