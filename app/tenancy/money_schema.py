@@ -64,7 +64,7 @@ class PaymentMethod(Model):
     code: Code
     """Identifies the method in regions' `payment_methods` and `without_login_methods`."""
     kind: PaymentKind
-    """card, wallet, mobile, bank_online, terminal, bank_transfer, cash or autopay."""
+    """What sort of method it is; wallet and bank_online offer `choices`."""
     name: Text
     """The method's name shown to the payer."""
     brands: tuple[Text, ...] = ()

@@ -140,7 +140,7 @@ class Identifier(Model):
     """One thing a subscriber may log in with."""
 
     kind: IdentifierKind
-    """account, contract, login, email, phone or nickname."""
+    """What the subscriber types."""
     label: Text
     """How the login form names it."""
     pattern: str | None = None
@@ -289,7 +289,7 @@ class Region(Model):
     """A region of the ISP with its own hosts, timezone and, where they differ, overrides."""
 
     code: Code
-    """Identifies the region, also in its development host <code>.<slug>.localhost."""
+    """Identifies the region, also in its development host `<code>.<slug>.localhost`."""
     name: Text
     """The region's name shown to subscribers."""
     hosts: tuple[Host, ...] = ()
