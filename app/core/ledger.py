@@ -39,7 +39,7 @@ KIND_NAMES = {
     # Named as the ISP calls its promised payment («Отсрочка платежа»), where it does.
     EntryKind.PROMISED_CREDIT: FeatureName("promised_payment"),
     EntryKind.PROMISED_REPAYMENT: FeatureName(
-        "promised_payment", _l("Promised payment repaid"), _l("%(name)s: written off")
+        "promised_payment", _l("Promised payment repaid"), _l("%(name)s repaid")
     ),
     EntryKind.TRANSFER: _l("Transfer"),
     EntryKind.CORRECTION: _l("Correction"),

@@ -187,8 +187,8 @@ def send_promised_code(
         tenant,
         phone,
         _(
-            "%(isp)s: %(name)s of %(amount)s to account %(account)s, confirmation code "
-            "%(code)s. Valid for %(minutes)s min. Do not tell it to anyone.",
+            "%(isp)s: code %(code)s confirms: %(name)s of %(amount)s to account "
+            "%(account)s. Valid for %(minutes)s min. Do not tell it to anyone.",
             isp=_isp(tenant),
             name=feature_name(tenant, "promised_payment"),
             code=code,
