@@ -179,8 +179,11 @@ def pay():
         db.session.commit()  # durable before the provider hears of it
         return go_to_provider(payment, new.method)
     offline = service.offline_methods(tenant, region)
+    payer = subscriber_of(tenant, current_user.subscriber_id)
     return render_template(
         "payments/pay.html",
+        # Bank transfer goes to the payer's region's account, wherever they opened the page.
+        requisites=tenant.requisites_for(tenant.region(payer.region)) if payer else None,
         form=form,
         accounts=accounts,
         suggestions={a.id: suggestion_text(a, suggestions[a.id]) for a in accounts},

@@ -16,6 +16,10 @@ PASSWORD = "Sunny-Garden-77"
 
 TENANT_REQUISITES = """
 payments:
+  methods:
+    - code: bank
+      kind: bank_transfer
+      name: {ru: Банковский перевод, en: Bank transfer, hi: बैंक ट्रांसफ़र}
   requisites:
     payee: ООО «Акме Телеком»
     inn: "2460000001"
@@ -105,3 +109,16 @@ def test_a_region_without_requisites_of_its_own_or_the_tenants_has_no_bank_recei
     assert north.get("/statement/bank-receipt").status_code == 404
     receipt = north.get(f"/statement/receipt/{payment_entry(portal, facts['account_id'])}")
     assert receipt.status_code == 200 and "Payee details" not in receipt.get_data(as_text=True)
+
+
+def test_the_pay_page_gives_bank_transfer_the_subscribers_regions_account(
+    tmp_path, make_app, tenant_client, make_subscriber
+):
+    portal = acme_app(tmp_path, make_app, tenant_client, tenant_wide=True)
+    south, _ = logged_in(portal, make_subscriber, "south")
+    page = south.get("/payments").get_data(as_text=True)
+    details = page.split('data-testid="requisites"')[1].split("</dl>")[0]
+    assert "40702810400000054321" in details and "045004641" in details
+    assert "40702810931000012345" not in page
+    north, _ = logged_in(portal, make_subscriber, "north")
+    assert "40702810931000012345" in north.get("/payments").get_data(as_text=True)
