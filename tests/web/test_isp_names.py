@@ -89,6 +89,14 @@ def test_the_confirmation_sms_names_it_too(cabinet, sms):
     assert response.headers["Location"] == "/promised-payment/confirm"
     (message,) = sms(PHONE)
     assert OWN["tomtel"] in message and DEFAULT not in message
+    page = text(client.get("/promised-payment/confirm"))
+    assert f'<h1 id="code-title">Подтверждение: {OWN["tomtel"]}</h1>' in page
+
+
+def test_the_button_names_it(cabinet):
+    client, _ = cabinet("novotelecom", balance=-20000)
+    page = text(client.get("/promised-payment"))
+    assert f"Взять «{OWN['novotelecom']}» на 300,00 ₽" in page
 
 
 def test_the_recovery_link_is_at_homes_words_on_its_login_page(tenant_client):
