@@ -42,7 +42,7 @@ class FeatureName:
     def __init__(self, key: str, default=None, own=None):
         self.key = key
         self.default = default  # the portal's whole wording, e.g. «Promised payment repaid»
-        self.own = own  # the wording around an ISP's own name, e.g. «%(name)s: written off»
+        self.own = own  # the wording around an ISP's own name, e.g. «%(name)s repaid»
 
     def for_tenant(self, tenant: Tenant | None) -> str:
         """The wording for this tenant in the current language."""

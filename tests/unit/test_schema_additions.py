@@ -222,3 +222,10 @@ def test_an_isp_name_needs_every_locale_and_known_keys(tenants_dir):
         f"tenants/acme/tenant.yaml:{line_of(tenants_dir, 'promised_payment:')}: "
         "names.promised_payment: missing the 'hi' translation"
     ]
+
+
+def test_every_name_an_isp_may_set_has_the_portals_default():
+    from app.tenancy.names import DEFAULTS
+    from app.tenancy.schema import Names
+
+    assert set(DEFAULTS) == set(Names.model_fields)
