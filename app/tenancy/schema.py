@@ -18,6 +18,7 @@ from .money_schema import (  # noqa: F401  (part of the schema's public names)
     PromisedPayment,
     Requisites,
 )
+from .network_schema import Provisioning
 from .types import (  # noqa: F401  (part of the schema's public names)
     HEX_COLOUR,
     Code,
@@ -283,3 +284,5 @@ class TenantConfig(Model):
     payments: Payments = Payments()
     billing: Billing = Billing()
     mail: Mail | None = None
+    # Absent: service changes are recorded as not sent and usage cannot be imported.
+    provisioning: Provisioning | None = None
