@@ -13,6 +13,12 @@ bp = Blueprint(
 )
 
 
+def has_usage(tenant) -> bool:
+    """Whether the ISP's accounting can send usage at all (a token variable is named)."""
+    link = tenant.config.provisioning if tenant is not None else None
+    return link is not None and link.usage_token_env is not None
+
+
 def init_app(app: Flask) -> None:
     """Register the «Traffic» page, the import endpoint and `flask usage import`."""
     from app.tenancy.theming import add_menu_item
@@ -22,4 +28,4 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.cli.add_command(usage_cli)
-    add_menu_item(app, "usage.traffic", _l("Traffic"), order=35)
+    add_menu_item(app, "usage.traffic", _l("Traffic"), order=35, visible=has_usage)
