@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from flask import g, jsonify, request
 
-from app.extensions import csrf, db
+from app.extensions import csrf
 
 from . import bp, records, service
 
@@ -38,8 +38,7 @@ def import_usage():
         return _error(422, "records refused, nothing stored", exc.problems)
     except _Unreadable as exc:
         return _error(exc.status, str(exc))
-    # Committed by the request, once this answer is sent without an error.
-    db.session.flush()
+    # Committed by the request once this answer is out without an error, like any view.
     return jsonify(stored=stored)
 
 

@@ -219,3 +219,21 @@ def test_the_signature_covers_the_timestamp_and_the_exact_body():
     assert signed != webhook.signature(b"k", "1700000001", b'{"a":1}')
     assert signed != webhook.signature(b"k", "1700000000", b'{"a": 1}')
     assert signed.startswith("sha256=") and len(signed) == 7 + 64
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        {"url": "ftp://network.example/"},
+        {"secret_env": "lower_case"},
+        {"timeout_seconds": 0},
+        {"timeout_seconds": 31},
+        {"usage_token": "the token itself"},
+    ],
+)
+def test_the_schema_refuses_a_link_that_cannot_work(wrong):
+    from pydantic import ValidationError
+
+    config = {"url": "https://network.example/hooks", "secret_env": "X_SECRET", **wrong}
+    with pytest.raises(ValidationError):
+        Provisioning(**config)
