@@ -6,7 +6,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Record every service change in its transaction, post it after the response, and add
-    `flask provisioning deliver|show`."""
+    `flask provisioning deliver|show|retry`."""
     from app.core.signals import service_changed
 
     from . import outbox

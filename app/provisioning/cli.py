@@ -1,4 +1,4 @@
-"""flask provisioning deliver|show: the deliverer of the provisioning outbox and its log."""
+"""flask provisioning deliver|show|retry: the outbox's deliverer, its log, a second chance."""
 
 import logging
 
@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from app.core.outbox import run_every
 from app.extensions import db
+from app.persistence import utcnow
 from app.tenancy import registry_of
 
 from .models import ProvisioningEvent, Status
@@ -70,3 +71,22 @@ def provisioning_show(slug: str | None, failed: bool, limit: int) -> None:
         if row.last_error:
             line += f"  error: {row.last_error}"
         click.echo(line)
+
+
+@provisioning_cli.command("retry")
+@click.option("--tenant", "slug", help="Only this tenant's events.")
+def provisioning_retry(slug: str | None) -> None:
+    """Make given-up events due again, with a fresh count of tries (e.g. once the ISP's
+    endpoint or secret is fixed); skipped events stay skipped."""
+    if slug is not None and slug not in registry_of(current_app).tenants:
+        raise click.BadParameter(f"no tenant {slug!r}", param_hint="--tenant")
+    statement = (
+        sa.update(ProvisioningEvent)
+        .where(ProvisioningEvent.status == Status.FAILED)
+        .values(status=Status.PENDING, attempts=0, next_attempt_at=utcnow())
+    )
+    if slug is not None:
+        statement = statement.where(ProvisioningEvent.tenant == slug)
+    count = db.session.execute(statement).rowcount
+    db.session.commit()
+    click.echo(f"{count} event(s) due again.")

@@ -134,6 +134,12 @@ def test_retried_with_growing_pauses_then_given_up(app, tenant, customer, networ
     assert row.last_error.startswith("HTTP 503")
     assert len(network.arrivals) == tries
     assert set(network.event_ids()) == {row.event_id}  # one id, for the ISP to apply once
+    network.answers = []
+    result = app.test_cli_runner().invoke(args=["provisioning", "retry"])
+    assert "1 event(s) due again." in result.output
+    with app.app_context():
+        assert outbox.deliver() == 1
+    assert events(app)[0].status == Status.DELIVERED
 
 
 def test_a_retry_delivers_once_the_network_answers(app, tenant, customer, network, clock):
