@@ -247,6 +247,9 @@ def test_the_traffic_page_shows_the_imported_days(app, tenant_client, customer, 
     assert "5.37 GB" in html and "0.4 GB" in html
     assert 'data-testid="total-in">6.37 GB' in html
     assert "<svg" in html and "<table" in html
+    client.set_cookie("lang", "ru", domain=HOST)
+    html = client.get("/usage/").get_data(as_text=True)
+    assert "Трафик" in html and "5,37 ГБ" in html and "Последние 30 дней" in html
 
 
 def test_a_month_without_records_says_so(app, tenant_client, customer, today):
