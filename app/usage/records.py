@@ -53,6 +53,13 @@ def from_csv(text: str, today: date) -> list[Row]:
     """Rows of a CSV text; Refused for any problem."""
     if "\x00" in text:
         raise Refused(["the file holds a NUL byte"])
+    try:
+        return _from_csv(text, today)
+    except csv.Error as exc:  # e.g. a field over the csv module's size limit
+        raise Refused([f"not readable as CSV: {exc}"]) from None
+
+
+def _from_csv(text: str, today: date) -> list[Row]:
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)

@@ -183,6 +183,7 @@ def test_another_tenants_point_is_refused_and_nothing_stored(
         ("point,date,bytes_in,bytes_out\n1,2026-01-01,1,2,3\n", "text/csv", 422),
         ("point,date,bytes_in,bytes_out\n\x00,2026-01-01,1,2\n", "text/csv", 422),
         ("point,date,bytes_in,bytes_out\n", "text/csv", 422),
+        ('point,date,bytes_in,bytes_out\n"' + "x" * 200_000 + '",1,1,1\n', "text/csv", 422),
         ("point=1", "application/x-www-form-urlencoded", 415),
     ],
 )
