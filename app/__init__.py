@@ -56,11 +56,13 @@ def _register_features(app: Flask) -> None:
         notify,
         passkeys,
         payments,
+        provisioning,
         recovery,
         sandbox,
         security,
         statements,
         transfers,
+        usage,
     )
 
     for feature in (
@@ -74,6 +76,8 @@ def _register_features(app: Flask) -> None:
         statements,
         payments,
         passkeys,
+        provisioning,
+        usage,
         sandbox,
     ):
         feature.init_app(app)

@@ -31,6 +31,7 @@ from .money_schema import (  # noqa: F401  (part of the schema's public names)
     PromisedPayment,
     Requisites,
 )
+from .network_schema import Provisioning
 from .types import (  # noqa: F401  (part of the schema's public names)
     HEX_COLOUR,
     Code,
@@ -253,3 +254,5 @@ class TenantConfig(Model):
     """Who the ISP's e-mails come from."""
     names: Names = Names()
     """The ISP's own names for shared features."""
+    provisioning: Provisioning | None = None
+    """Telling the ISP's network of service changes, and usage records back (absent: changes are recorded as not sent, usage cannot be imported)."""
