@@ -15,15 +15,17 @@ EnvName = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{0,63}$")]
 
 
 class Provisioning(Model):
-    # Where the webhook goes unless the variable named by url_env says otherwise.
     url: str
+    """Where the webhook goes unless the variable named by url_env says otherwise."""
     url_env: EnvName | None = None
-    # The variable holding the HMAC-SHA256 key shared with the ISP.
+    """The environment variable holding the production webhook URL."""
     secret_env: EnvName
+    """The environment variable holding the HMAC-SHA256 key shared with the ISP."""
     timeout_seconds: float = Field(default=5, gt=0, le=30)
-    # The variable holding the bearer token of the usage import (POST /usage/import);
-    # without it the import endpoint refuses everyone.
+    """How long one webhook delivery may take before it counts as failed."""
     usage_token_env: EnvName | None = None
+    """The environment variable holding the bearer token of the usage import
+    (POST /usage/import); without it the import refuses everyone."""
 
     @field_validator("url")
     @classmethod

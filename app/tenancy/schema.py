@@ -255,4 +255,5 @@ class TenantConfig(Model):
     names: Names = Names()
     """The ISP's own names for shared features."""
     provisioning: Provisioning | None = None
-    """Telling the ISP's network of service changes, and usage records back (absent: changes are recorded as not sent, usage cannot be imported)."""
+    """Service changes to the ISP's network, usage records back; absent: changes are kept
+    as not sent and usage cannot be imported."""
