@@ -35,8 +35,9 @@ db: setup
 	$(FLASK) db upgrade
 	$(FLASK) demo seed
 
-# The development mail sink and the message deliverer (retries of what the portal could not
-# send right after a request) run beside the portal; both stop with flask.
+# The development mail sink, the message deliverer (retries of what the portal could not
+# send right after a request) and the options runner (boosts and blocks that end, pauses
+# that start on their date) run beside the portal; all stop with flask.
 run: MAIL_PORT ?= 8025
 run: export SMTP_HOST = 127.0.0.1
 run: export SMTP_PORT = $(MAIL_PORT)
@@ -46,7 +47,8 @@ run: db
 	@echo "Open http://tomtel.localhost:$(PORT)/, http://athome.localhost:$(PORT)/, http://spb.netbynet.localhost:$(PORT)/ …"
 	@$(BIN)/python scripts/dev-mail-sink $(MAIL_PORT) & sink=$$!; \
 	$(FLASK) notify deliver --every 5 & deliverer=$$!; \
-	trap 'kill $$sink $$deliverer 2>/dev/null; wait $$sink $$deliverer 2>/dev/null' EXIT; \
+	$(FLASK) options run --every 30 & options=$$!; \
+	trap 'kill $$sink $$deliverer $$options 2>/dev/null; wait $$sink $$deliverer $$options 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

@@ -152,9 +152,9 @@ def _pause_length(tenant, account, option: Option, made: Quote) -> Refusal | Non
         return Refusal("pause_open")
     last = _last_ended(tenant, account.id, OptionKind.PAUSE)
     if last is not None and option.min_gap_days:
-        allowed = last.ends_at + timedelta(days=option.min_gap_days)
-        if made.starts_at < allowed:
-            day = allowed.astimezone(made.zone).date()
+        # Counted in local days: a pause that ended on the 6th allows the next on the 16th.
+        day = last.ends_at.astimezone(made.zone).date() + timedelta(days=option.min_gap_days)
+        if made.starts_at.astimezone(made.zone).date() < day:
             return Refusal("gap", {"days": option.min_gap_days, "from": day})
     if option.yearly_days is not None:
         year = made.starts_at.astimezone(made.zone).year
