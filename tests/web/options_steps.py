@@ -10,6 +10,7 @@ LOGINS = {
     "acme": lambda n: ({"account": f"{n:06d}"}, None),
     "athome": lambda n: ({"login": f"holiday_{n}"}, f"holiday_{n}"),
     "netbynet": lambda n: ({"contract": f"78000{n:04d}"}, f"78000{n:04d}"),
+    "novotelecom": lambda n: ({"contract": f"10770{n:04d}"}, f"10770{n:04d}"),
     "iphome": lambda n: ({"login": f"ip-{n}"}, f"ip-{n}"),
     "tomtel": lambda n: ({"account": f"70100{n:04d}"}, f"70100{n:04d}"),
 }
