@@ -67,6 +67,7 @@ def activate(tenant: Tenant, account_id: int, code: str, asked: Request, now: da
         ends_at=terms.ends_at,
         price=terms.price,
         params={k: v for k, v in terms.params.items() if k != "starts_now"},
+        address=terms.params.get("ip") or terms.params.get("mac"),
         created_at=now,
     )
     db.session.add(row)
@@ -176,6 +177,7 @@ def change_address(tenant: Tenant, activation_id: int, account_ids: list[int], n
     if address is None:
         return Refusal("pool_empty")
     row.params = {**(row.params or {}), "ip": address}
+    row.address = address
     _tell(tenant, row, "option-on", ip=address, previous_ip=previous)
     db.session.flush()
     return row

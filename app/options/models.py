@@ -20,6 +20,7 @@ class Status(StrEnum):
 
 
 OPEN = (Status.REQUESTED, Status.SCHEDULED, Status.ACTIVE)
+OPEN_SQL = "address IS NOT NULL AND status IN ('requested', 'scheduled', 'active')"
 
 
 class Activation(TenantScoped, db.Model):
@@ -29,6 +30,17 @@ class Activation(TenantScoped, db.Model):
     __table_args__ = (
         sa.Index("ix_option_activation_account", "account_id", "code", "starts_at"),
         sa.Index("ix_option_activation_status", "tenant", "status"),
+        # One holder per fixed address or device of an option, even when two accounts ask
+        # at the same moment (their row locks are not the same lock).
+        sa.Index(
+            "uq_option_activation_address",
+            "tenant",
+            "code",
+            "address",
+            unique=True,
+            postgresql_where=sa.text(OPEN_SQL),
+            sqlite_where=sa.text(OPEN_SQL),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,6 +55,8 @@ class Activation(TenantScoped, db.Model):
     # Kopecks: the one-off price, or the monthly / daily fee it was switched on at.
     price: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     params: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # The fixed IP address or the device's MAC address it holds, if any (also in params).
+    address: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_reason: Mapped[str | None] = mapped_column(sa.String(300))

@@ -15,6 +15,8 @@ down_revision = '0012'
 branch_labels = None
 depends_on = None
 
+OPEN_SQL = "address IS NOT NULL AND status IN ('requested', 'scheduled', 'active')"
+
 
 def upgrade():
     op.create_table('option_activation',
@@ -28,6 +30,7 @@ def upgrade():
     sa.Column('ends_at', sa.DateTime(), nullable=True),
     sa.Column('price', sa.BigInteger(), nullable=False),
     sa.Column('params', sa.JSON(), nullable=False),
+    sa.Column('address', sa.String(length=64), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('decided_at', sa.DateTime(), nullable=True),
     sa.Column('decided_reason', sa.String(length=300), nullable=True),
@@ -40,10 +43,12 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_option_activation_tenant'), ['tenant'], unique=False)
         batch_op.create_index('ix_option_activation_account', ['account_id', 'code', 'starts_at'], unique=False)
         batch_op.create_index('ix_option_activation_status', ['tenant', 'status'], unique=False)
+        batch_op.create_index('uq_option_activation_address', ['tenant', 'code', 'address'], unique=True, postgresql_where=sa.text(OPEN_SQL), sqlite_where=sa.text(OPEN_SQL))
 
 
 def downgrade():
     with op.batch_alter_table('option_activation', schema=None) as batch_op:
+        batch_op.drop_index('uq_option_activation_address')
         batch_op.drop_index('ix_option_activation_status')
         batch_op.drop_index('ix_option_activation_account')
         batch_op.drop_index(batch_op.f('ix_option_activation_tenant'))

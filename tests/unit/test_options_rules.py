@@ -196,3 +196,31 @@ def test_the_account_status_is_respected_by_every_kind(acme, account):
     paused = account(status=AccountStatus.PAUSED)
     for code in ("holiday", "boost", "kids-block", "tv", "visit"):
         assert rule_of(acme, paused, code, Request(days=3, hours=1)) == "paused", code
+
+
+def test_the_database_holds_one_open_address_per_option_even_without_the_checks(acme, account):
+    import sqlalchemy as sa
+
+    first, second = account(), account()
+    held = service.activate(acme, first.id, "static", Request(), NOW)
+    db.session.commit()
+    twin = Activation(
+        tenant="acme",
+        account_id=second.id,
+        code="static",
+        kind="addon",
+        status=Status.ACTIVE,
+        starts_at=NOW,
+        price=10_000,
+        params={"ip": held.address},
+        address=held.address,
+        created_at=NOW,
+    )
+    db.session.add(twin)
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+    service.stop(acme, held.id, [first.id], NOW)
+    db.session.commit()
+    # Once given back, the address may be handed out again.
+    assert service.activate(acme, second.id, "static", Request(), NOW).address == "192.0.2.1"
