@@ -4,6 +4,7 @@ allowed, or refused with the rule named; the clock is moved by passing `now`, ne
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from app.core.subscribers import Account, AccountStatus
 from app.extensions import db
@@ -199,8 +200,6 @@ def test_the_account_status_is_respected_by_every_kind(acme, account):
 
 
 def test_the_database_holds_one_open_address_per_option_even_without_the_checks(acme, account):
-    import sqlalchemy as sa
-
     first, second = account(), account()
     held = service.activate(acme, first.id, "static", Request(), NOW)
     db.session.commit()
