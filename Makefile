@@ -40,9 +40,10 @@ db: setup
 	$(FLASK) demo seed
 
 # The development mail sink, the stand-in for the ISPs' networks (the tenants' YAML point
-# provisioning at 127.0.0.1:8026), and the deliverers of messages and network events
-# (retries of what the portal could not send right after a request) run beside the portal;
-# all stop with flask.
+# provisioning at 127.0.0.1:8026), the deliverers of messages and network events (retries
+# of what the portal could not send right after a request) and the options runner (boosts
+# and blocks that end, pauses that start on their date) run beside the portal; all stop
+# with flask.
 run: MAIL_PORT ?= 8025
 run: PROVISIONING_PORT ?= 8026
 run: export SMTP_HOST = 127.0.0.1
@@ -55,8 +56,9 @@ run: db
 	$(BIN)/python scripts/dev-provisioning-receiver $(PROVISIONING_PORT) & receiver=$$!; \
 	$(FLASK) notify deliver --every 5 & deliverer=$$!; \
 	$(FLASK) provisioning deliver --every 5 & provisioner=$$!; \
-	trap 'kill $$sink $$receiver $$deliverer $$provisioner 2>/dev/null; \
-		wait $$sink $$receiver $$deliverer $$provisioner 2>/dev/null' EXIT; \
+	$(FLASK) options run --every 30 & options=$$!; \
+	trap 'kill $$sink $$receiver $$deliverer $$provisioner $$options 2>/dev/null; \
+		wait $$sink $$receiver $$deliverer $$provisioner $$options 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

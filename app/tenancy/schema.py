@@ -32,6 +32,7 @@ from .money_schema import (  # noqa: F401  (part of the schema's public names)
     Requisites,
 )
 from .network_schema import Provisioning
+from .option_schema import OptionDetail, OptionKind, OptionRules  # noqa: F401
 from .types import (  # noqa: F401  (part of the schema's public names)
     HEX_COLOUR,
     Code,
@@ -105,20 +106,12 @@ class Tariff(Model):
     kind: Literal["internet", "mix", "business"] = "internet"
 
 
-class OptionKind(StrEnum):
-    PREPAY = "prepay"
-    PAUSE = "pause"
-    TURBO = "turbo"
-    BLOCK = "block"
-    ADDON = "addon"
-
-
 class PrepayPeriod(Model):
     months: int = Field(gt=0, le=36)
     discount_percent: int = Field(ge=0, le=100)
 
 
-class Option(Model):
+class Option(OptionRules):
     code: Code
     kind: OptionKind
     name: Text
