@@ -1,7 +1,6 @@
 """Typed, frozen description of a tenant, validated from its YAML."""
 
 import re
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
