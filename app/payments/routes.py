@@ -158,6 +158,13 @@ def _own_payment(form, accounts, methods) -> service.NewPayment:
     )
 
 
+def _asked_account(accounts):
+    """The account ?account=<number> names (the dashboard's «Top up» of that account), else
+    the first: a number that is not one of the subscriber's own changes nothing."""
+    asked = request.args.get("account", "")
+    return next((a for a in accounts if a.number == asked), accounts[0])
+
+
 @bp.route("", methods=["GET", "POST"])
 @login_required
 def pay():
@@ -168,8 +175,11 @@ def pay():
     form = payment_form(tenant, region, "own", accounts)
     suggestions = {a.id: service.suggestion(tenant, a.balance, a.monthly_total) for a in accounts}
     if request.method == "GET" and accounts:
+        chosen_account = _asked_account(accounts)
+        if "account" in form:
+            form.account.data = str(chosen_account.id)
         form.amount.data = plain_roubles(
-            suggestions[accounts[0].id].amount, whole_without_kopecks=True
+            suggestions[chosen_account.id].amount, whole_without_kopecks=True
         )
         profile = subscriber_of(tenant, current_user.subscriber_id)
         form.email.data = profile.email if profile else None
