@@ -1,6 +1,16 @@
 """The pay page, the result page and the provider's notification endpoint."""
 
-from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -239,6 +249,16 @@ def result(reference: str):
         balance=balance,
         reason=failure_text(payment, choice),
     )
+
+
+@bp.route("/result/<reference>/status")
+def result_status(reference: str):
+    """The payment's status alone, as JSON: what the pending result page asks every few
+    seconds (portal.js) to reload itself once the bank has answered."""
+    payment = service.find_payment(g.tenant, reference)
+    if payment is None or not _may_see(payment):
+        abort(404)
+    return jsonify(status=str(payment.status)), 200, {"Cache-Control": "no-store"}
 
 
 @bp.route("/notify/<provider>", methods=["POST"])

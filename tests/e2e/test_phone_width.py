@@ -1,0 +1,114 @@
+"""Every page a subscriber can reach fits a 390 px wide phone: nothing scrolls sideways.
+
+The pages are found as a person finds them: follow every link of the portal from the login
+page (logged out) and from the dashboard (logged in), each tenant, and look at each one. A
+full-page screenshot of each goes to the test's temporary folder.
+"""
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.e2e
+
+WIDTH = 390
+MOST_PAGES = 40  # a bound on the walk; the portal has far fewer pages per subscriber
+# Not pages to look at: files to download, the sandbox bank (another site in production),
+# and the 404 page, which test_accessibility covers.
+SKIPPED = re.compile(r"\.(csv|pdf|png|svg|ico)$|^/(sandbox|static|brand)/|/captcha/")
+
+# What may scroll sideways inside the page without making the page itself wider: nothing.
+SIDEWAYS = """() => {
+  const page = [document.documentElement.scrollWidth, window.innerWidth];
+  const boxes = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const style = getComputedStyle(el);
+    if (!["auto", "scroll"].includes(style.overflowX)) continue;
+    if (el.scrollWidth > el.clientWidth + 1) boxes.push(el.tagName.toLowerCase() +
+      (el.className ? "." + String(el.className).split(" ").join(".") : "") +
+      ` ${el.scrollWidth}px in ${el.clientWidth}px`);
+  }
+  return { page, boxes };
+}"""
+
+
+def links(page: Page) -> list[str]:
+    """The same-site pages this page links to, without fragments."""
+    found = page.locator("a[href]:not([download])").evaluate_all("els => els.map(e => e.href)")
+    here = urlsplit(page.url).netloc
+    kept = []
+    for href in found:
+        parts = urlsplit(href)
+        if parts.scheme in ("http", "https") and parts.netloc == here:
+            kept.append(parts._replace(fragment="").geturl())
+    return kept
+
+
+def walk(page: Page, start: str) -> Iterator[str]:
+    """Open start, then every page reachable by its links, each path once; yield each URL."""
+    queue, seen = [start], set()
+    while queue and len(seen) < MOST_PAGES:
+        url = queue.pop(0)
+        path = urlsplit(url).path
+        if path in seen or SKIPPED.search(path):
+            continue
+        seen.add(path)
+        response = page.goto(url)
+        assert response is not None and response.status == 200, f"{url}: {response.status}"
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        yield url
+        queue.extend(links(page))
+
+
+def fits(page: Page) -> list[str]:
+    measured = page.evaluate(SIDEWAYS)
+    width, window = measured["page"]
+    problems = [f"{b} scrolls sideways" for b in measured["boxes"]]
+    if width > WIDTH or width > window:
+        problems.insert(0, f"the page is {width}px wide in a {window}px window")
+    return problems
+
+
+@pytest.fixture
+def shots(tmp_path: Path):
+    """Save a full-page screenshot of a page into the test's temporary folder."""
+
+    def take(page: Page, name: str) -> Path:
+        path = tmp_path / (re.sub(r"[^\w.-]+", "_", name).strip("_") + ".png")
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+def check_all(page: Page, slug: str, start: str, shots) -> list[str]:
+    problems, visited = [], []
+    for url in walk(page, start):
+        path = urlsplit(url).path
+        visited.append(path)
+        problems += [f"{slug} {path}: {p}" for p in fits(page)]
+        shots(page, f"{slug}{path}")
+    assert len(visited) >= 2, f"{slug}: only {visited} reached from {start}"
+    return problems
+
+
+def test_logged_out_pages_fit_a_phone(slug, demo, portal, open_page, shots):
+    demo.login(slug)  # the tenant's demo subscriber exists, as in production
+    page = open_page("phone")
+    assert page.viewport_size["width"] == WIDTH
+    problems = check_all(page, slug, portal.server.tenant_url(slug, "/login"), shots)
+    assert not problems, "\n".join(problems)
+
+
+def test_logged_in_pages_fit_a_phone(slug, demo, portal, open_page, shots):
+    who = demo.login(slug)
+    page = open_page("phone")
+    portal.open(page, slug, "/login")
+    portal.log_in(page, who)
+    portal.expect_dashboard(page)
+    problems = check_all(page, slug, portal.server.tenant_url(slug, "/"), shots)
+    assert not problems, "\n".join(problems)
