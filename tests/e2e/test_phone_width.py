@@ -7,11 +7,17 @@ full-page screenshot of each goes to the test's temporary folder.
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
+
+from app.demo.service import seed_tenant
+from app.extensions import db
+from tests.e2e.conftest import DemoLogin, _login_value
+from tests.e2e.test_accessibility import Audit
 
 pytestmark = pytest.mark.e2e
 
@@ -112,3 +118,45 @@ def test_logged_in_pages_fit_a_phone(slug, demo, portal, open_page, shots):
     portal.expect_dashboard(page)
     problems = check_all(page, slug, portal.server.tenant_url(slug, "/"), shots)
     assert not problems, "\n".join(problems)
+
+
+def blocked_login(demo, slug: str) -> DemoLogin | None:
+    """Seed the tenant's demo subscriber blocked for debt, if it has one; how they log in."""
+    tenant, data = demo.tenant(slug), demo.data(slug)
+    for person in data.subscribers:
+        login = _login_value(tenant, person)
+        if person.status == "blocked" and login and not person.temporary_password:
+            only = data.model_copy(update={"subscribers": (person,)})
+            with demo.app.app_context():
+                seed_tenant(tenant, only, date.today(), "test")
+                db.session.commit()
+            return DemoLogin(tenant, person, login, person.password)
+    return None
+
+
+def test_a_blocked_accounts_way_out_on_a_phone(slug, demo, portal, open_page, shots):
+    who = blocked_login(demo, slug)
+    if who is None:
+        pytest.skip(f"{slug} has no demo subscriber blocked for debt")
+    page = open_page("phone")
+    portal.open(page, slug, "/login")
+    portal.log_in(page, who)
+    portal.expect_dashboard(page)
+    way_out = page.get_by_test_id("way-out")
+    expect(way_out).to_contain_text(portal.t(page, "Access is suspended because of the debt."))
+    top_up = page.get_by_role("link", name=portal.t(page, "Top up the balance"), exact=True)
+    expect(top_up).to_be_visible()
+    offered = page.get_by_role("link", name=portal.t(page, "Take a promised payment"), exact=True)
+    refused = page.get_by_test_id("promised-refusal")
+    if who.tenant.config.billing.promised_payment is None:
+        expect(offered).to_have_count(0)
+        expect(refused).to_have_count(0)
+    else:
+        expect(offered.or_(refused)).to_be_visible()  # either the offer or why there is none
+    audit = Audit()
+    audit.check(page, f"{slug} dashboard of a blocked account")
+    audit.assert_clean()
+    assert not fits(page), fits(page)
+    shots(page, f"{slug}-blocked-dashboard")
+    top_up.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(portal.t(page, "Top up your account"))
