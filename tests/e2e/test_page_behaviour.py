@@ -40,12 +40,20 @@ def focused(page: Page) -> str:
 
 
 @pytest.fixture
-def no_script_phone(browser: Browser):
-    context = browser.new_context(
-        locale=BROWSER_LOCALE, java_script_enabled=False, **DEVICES["phone"]
-    )
-    yield context.new_page()
-    context.close()
+def no_script(browser: Browser):
+    """A page on a device ("phone", "desktop") whose browser runs no JavaScript."""
+    contexts = []
+
+    def make(device: str) -> Page:
+        context = browser.new_context(
+            locale=BROWSER_LOCALE, java_script_enabled=False, **DEVICES[device]
+        )
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
 
 
 def menu_parts(page: Page):
@@ -54,9 +62,9 @@ def menu_parts(page: Page):
     return toggle, section
 
 
-def test_phone_menu_is_one_control(demo, portal, phone_page, no_script_phone, page):
+def test_phone_menu_is_one_control(demo, portal, phone_page, no_script, page):
     who = demo.login(SLUG)
-    for each, scripted in ((phone_page, True), (no_script_phone, False)):
+    for each, scripted in ((phone_page, True), (no_script("phone"), False)):
         portal.open(each, SLUG, "/login")
         in_english(each)  # a form: it works without JavaScript too
         portal.log_in(each, who)
@@ -80,13 +88,17 @@ def test_phone_menu_is_one_control(demo, portal, phone_page, no_script_phone, pa
         each.keyboard.press("Enter")
         expect(section).to_be_hidden()
 
-    # On a desktop the menu is shown, the control is not there.
-    portal.open(page, SLUG, "/login")
-    in_english(page)
-    portal.log_in(page, who)
-    toggle, section = menu_parts(page)
-    expect(section).to_be_visible()
-    expect(toggle).to_be_hidden()
+    # On a desktop the menu is shown and the control is not there, with JavaScript or not.
+    for each in (page, no_script("desktop")):
+        portal.open(each, SLUG, "/login")
+        in_english(each)
+        portal.log_in(each, who)
+        portal.expect_dashboard(each)
+        toggle, section = menu_parts(each)
+        expect(section).to_be_visible()
+        expect(toggle).to_be_hidden()
+        section.click()
+        portal.expect_dashboard(each)
 
 
 def test_after_a_form_error_the_focus_is_on_what_went_wrong(demo, portal, page):
