@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from flask import g, render_template
 from flask_login import current_user, login_required
 
+import app.billing.service as billing
 import app.statements.service as statements
 
 from . import bp, service
@@ -22,6 +23,15 @@ def dashboard():
     accounts = service.account_overview(g.tenant, current_user.subscriber_id, today, zone)
     updated = {a.number: a.balance_updated_at for a in accounts}
     charts = statements.balance_charts(g.tenant, current_user.subscriber_id, updated, today, zone)
+    refusals = {
+        a.number: billing.refusal_text(g.tenant, a.promised)
+        for a in accounts
+        if a.promised is not None and not a.promised.allowed
+    }
     return render_template(
-        "account/dashboard.html", name=current_user.name, accounts=accounts, charts=charts
+        "account/dashboard.html",
+        name=current_user.name,
+        accounts=accounts,
+        charts=charts,
+        refusals=refusals,
     )

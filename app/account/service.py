@@ -66,6 +66,9 @@ class AccountView:
     points: list[PointView]
     days_left: int | None
     repayment: Repayment | None = None
+    # For an account blocked for debt where the ISP has promised payments: what one would
+    # be now, or why it cannot be taken (billing's rules, not repeated here).
+    promised: billing.Offer | None = None
 
     @property
     def monthly_total(self) -> int:
@@ -103,6 +106,9 @@ def _view(tenant: Tenant, account: Account, repayment: Repayment | None, today: 
     repaid_in = max((repayment.due_on - today).days, 0) if repayment else None
     owed = repayment.amount if repayment else 0
     left = days_left(account.balance, monthly, month_days, owed, repaid_in)
+    blocked = account.status == AccountStatus.BLOCKED
+    # Only a blocked account asks: the offer costs a few queries, the dashboard runs often.
+    offer = billing.offer(tenant, account) if blocked and billing.rule_of(tenant) else None
     return AccountView(
         number=account.number,
         contract_number=account.contract.number,
@@ -112,4 +118,5 @@ def _view(tenant: Tenant, account: Account, repayment: Repayment | None, today: 
         points=points,
         days_left=left,
         repayment=repayment,
+        promised=offer,
     )

@@ -3,7 +3,7 @@
 import logging
 
 from flask import abort, flash, g, redirect, render_template, session, url_for
-from flask_babel import format_date, ngettext
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -17,66 +17,11 @@ from app.persistence import utcnow
 from . import bp, confirmation, has_promised_payment, promised
 from .forms import CodeForm, TakeForm
 from .models import PromisedPayment
-from .promised import Offer, Refusal
+from .promised import Refusal
+from .wording import refusal_text
 
 log = logging.getLogger(__name__)
 SESSION_KEY = "promised_challenge"
-
-
-def refusal_text(offer: Offer) -> str:
-    """Why the promised payment cannot be taken, naming the rule that stops it."""
-    rule = offer.rule
-    if offer.refusal == Refusal.OPEN:
-        due = promised.due_on(g.tenant, offer.open) if offer.open else offer.due_on
-        return _(
-            "The previous promised payment is not repaid yet. A new one is possible once it "
-            "is written off on %(date)s",
-            date=format_date(due, "long"),
-        )
-    if offer.refusal == Refusal.USED_UP:
-        return _used_up_text(rule)
-    messages = {
-        Refusal.ORGANISATION: _(
-            "A promised payment is for persons only: it cannot be taken on an organisation's "
-            "account."
-        ),
-        Refusal.NEW_CONTRACT: ngettext(
-            "A promised payment is not possible in the first %(num)s day after the contract "
-            "is signed. It will be possible from %(date)s.",
-            "A promised payment is not possible in the first %(num)s days after the contract "
-            "is signed. It will be possible from %(date)s.",
-            rule.min_contract_days,
-            date=format_date(offer.possible_from, "long") if offer.possible_from else "",
-        ),
-        Refusal.PAUSED: _("The account is paused, so there is no access to restore."),
-        Refusal.NOT_NEGATIVE: _(
-            "There is money on the balance: a promised payment is only possible when the "
-            "balance is negative."
-        ),
-        Refusal.DEBT_TOO_BIG: _(
-            "The debt of %(debt)s is too big: a promised payment is possible for a debt of "
-            "at most %(limit)s. Please top up the balance.",
-            debt=money(offer.debt),
-            limit=money(rule.max_debt),
-        ),
-        Refusal.NOTHING_TO_LEND: _("This account has no monthly fee, so there is nothing to lend."),
-    }
-    return messages[offer.refusal]
-
-
-def _used_up_text(rule) -> str:
-    if rule.period == "rolling":
-        return ngettext(
-            "Already used: the promised payment can be taken %(num)s time in any %(days)s days.",
-            "Already used: the promised payment can be taken %(num)s times in any %(days)s days.",
-            rule.times,
-            days=rule.window_days,
-        )
-    return ngettext(
-        "Already used this month: the promised payment can be taken %(num)s time a month.",
-        "Already used this month: the promised payment can be taken %(num)s times a month.",
-        rule.times,
-    )
 
 
 def _rule():
@@ -91,7 +36,7 @@ def _page(status: int = 200):
     cards = []
     for account in accounts_of(g.tenant, current_user.subscriber_id):
         offer = promised.offer(g.tenant, account, now)
-        reason = refusal_text(offer) if offer.refusal else None
+        reason = refusal_text(g.tenant, offer) if offer.refusal else None
         cards.append((account, offer, reason))
     return render_template("billing/promised.html", rule=rule, cards=cards), status
 
@@ -123,7 +68,7 @@ def _finish(result, account):
     if isinstance(result, Refusal):
         db.session.rollback()
         offer = promised.offer(g.tenant, account)
-        flash(refusal_text(offer) if offer.refusal else _("Please try again."), "error")
+        flash(refusal_text(g.tenant, offer) if offer.refusal else _("Please try again."), "error")
         return _page(status=409)
     _flash_done(result, account.number)
     return redirect(url_for("billing.promised_page"))
@@ -146,7 +91,7 @@ def _send_code(account):
     offer = promised.offer(g.tenant, account)
     if offer.refusal is not None:
         db.session.rollback()
-        flash(refusal_text(offer), "error")
+        flash(refusal_text(g.tenant, offer), "error")
         return _page(status=409)
     subscriber = subscriber_of(g.tenant, current_user.subscriber_id)
     try:

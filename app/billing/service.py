@@ -1,4 +1,5 @@
-"""What billing offers other features: promised payments, open or by their ledger references."""
+"""What billing offers other features: promised payments, open or by their ledger references,
+and what one would be for an account now (or why not), in words."""
 
 import sqlalchemy as sa
 
@@ -7,9 +8,19 @@ from app.extensions import db
 from app.tenancy.registry import Tenant
 
 from .models import PromisedPayment
-from .promised import open_promises
+from .promised import Offer, Refusal, offer, open_promises, rule_of
+from .wording import refusal_text
 
-__all__ = ["PromisedPayment", "open_promises", "promises_by"]
+__all__ = [
+    "Offer",
+    "PromisedPayment",
+    "Refusal",
+    "offer",
+    "open_promises",
+    "promises_by",
+    "refusal_text",
+    "rule_of",
+]
 
 
 def promises_by(

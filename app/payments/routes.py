@@ -1,6 +1,16 @@
 """The pay page, the result page and the provider's notification endpoint."""
 
-from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -158,6 +168,13 @@ def _own_payment(form, accounts, methods) -> service.NewPayment:
     )
 
 
+def _asked_account(accounts):
+    """The account ?account=<number> names (the dashboard's «Top up» of that account), else
+    the first: a number that is not one of the subscriber's own changes nothing."""
+    asked = request.args.get("account", "")
+    return next((a for a in accounts if a.number == asked), accounts[0])
+
+
 @bp.route("", methods=["GET", "POST"])
 @login_required
 def pay():
@@ -168,8 +185,11 @@ def pay():
     form = payment_form(tenant, region, "own", accounts)
     suggestions = {a.id: service.suggestion(tenant, a.balance, a.monthly_total) for a in accounts}
     if request.method == "GET" and accounts:
+        chosen_account = _asked_account(accounts)
+        if "account" in form:
+            form.account.data = str(chosen_account.id)
         form.amount.data = plain_roubles(
-            suggestions[accounts[0].id].amount, whole_without_kopecks=True
+            suggestions[chosen_account.id].amount, whole_without_kopecks=True
         )
         profile = subscriber_of(tenant, current_user.subscriber_id)
         form.email.data = profile.email if profile else None
@@ -229,6 +249,16 @@ def result(reference: str):
         balance=balance,
         reason=failure_text(payment, choice),
     )
+
+
+@bp.route("/result/<reference>/status")
+def result_status(reference: str):
+    """The payment's status alone, as JSON: what the pending result page asks every few
+    seconds (portal.js) to reload itself once the bank has answered."""
+    payment = service.find_payment(g.tenant, reference)
+    if payment is None or not _may_see(payment):
+        abort(404)
+    return jsonify(status=str(payment.status)), 200, {"Cache-Control": "no-store"}
 
 
 @bp.route("/notify/<provider>", methods=["POST"])

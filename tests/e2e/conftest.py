@@ -296,6 +296,14 @@ class Portal:
         expect(page).to_have_url(re.compile(r"^http://[^/]+/$"))
         expect(page.get_by_role("heading", level=1)).to_have_text(self.t(page, "My account"))
 
+    def menu(self, page: Page):
+        """The main menu; on a phone, where it is folded into its «Menu» control, opened
+        first, as a person does."""
+        toggle = page.locator("summary.menu-toggle", has_text=self.t(page, "Menu"))
+        if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+            toggle.click()
+        return page.get_by_role("navigation", name=self.t(page, "Main menu"))
+
     def balance(self, page: Page):
         """The balance a person reads next to the "Balance" term of the account facts."""
         name = re.compile(rf"^\s*{re.escape(self.t(page, 'Balance'))}\s*$")

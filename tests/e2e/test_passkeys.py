@@ -34,9 +34,7 @@ def virtual_authenticator(page: Page) -> None:
 
 def open_passkeys_page(page: Page, portal) -> None:
     """The passkeys are a section of the Security page, reached from the menu."""
-    page.get_by_role("navigation").get_by_role(
-        "link", name=portal.t(page, "Security"), exact=True
-    ).click()
+    portal.menu(page).get_by_role("link", name=portal.t(page, "Security"), exact=True).click()
     expect(page).to_have_url(re.compile(r"/security/$"))
     expect(
         page.get_by_role("heading", name=portal.t(page, "Your passkeys"), exact=True)

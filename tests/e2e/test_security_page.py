@@ -23,9 +23,7 @@ def test_security_page_lists_sessions_and_ends_another(device, demo, portal, ope
     portal.log_in(page, who, password="not-the-password")
     portal.log_in(page, who)
     portal.expect_dashboard(page)
-    page.get_by_role("navigation").get_by_role(
-        "link", name=portal.t(page, "Security"), exact=True
-    ).click()
+    portal.menu(page).get_by_role("link", name=portal.t(page, "Security"), exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(portal.t(page, "Security"))
     expect(page.get_by_text(portal.t(page, "This device"), exact=True)).to_have_count(1)
     expect(page.get_by_role("cell", name=portal.t(page, "Wrong password"))).to_have_count(1)

@@ -1,0 +1,114 @@
+"""The dashboard acts: a top-up button by each balance, and a way out of a debt block."""
+
+import re
+from datetime import date
+
+import pytest
+
+from app.core.subscribers import Account, Contract
+from app.extensions import db
+
+PASSWORD = "Sunny-Garden-77"
+PAGE_LANG = "en"
+LOGINS = {
+    "athome": {"login": "ivanov_spb"},
+    "netbynet": {"contract": "780000111"},
+}
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", response.get_data(as_text=True)).replace("\xa0", " ")
+
+
+def rule(app, slug):
+    return app.extensions["tenancy"].tenants[slug].config.billing.promised_payment
+
+
+@pytest.fixture
+def cabinet(tenant_client, make_subscriber):
+    """Log in, on the tenant's host, as a new subscriber with this balance and status."""
+
+    def make(slug: str, balance: int, status: str = "active"):
+        logins = LOGINS[slug]
+        facts = make_subscriber(
+            tenant=slug, password=PASSWORD, balance=balance, status=status, logins=logins
+        )
+        client = tenant_client(f"{slug}.localhost")
+        assert client.login(next(iter(logins.values())), PASSWORD).status_code == 302
+        return client, facts
+
+    return make
+
+
+def way_out(page: str) -> str:
+    found = re.search(r'<div class="way-out" data-testid="way-out">(.*?)</div>', page)
+    return found.group(1) if found else ""
+
+
+def top_up_links(page: str) -> list[str]:
+    button = r'<a class="button button-primary" href="([^"]+)"[^>]*>Top up the balance<'
+    return re.findall(button, page)
+
+
+def test_top_up_button_opens_the_pay_page_for_that_account(app, cabinet):
+    client, facts = cabinet("athome", 50000)
+    with app.app_context():
+        first = db.session.get(Account, facts["account_id"])
+        contract = Contract(
+            tenant="athome",
+            subscriber_id=first.contract.subscriber_id,
+            number="T-990001",
+            signed_on=date(2025, 2, 1),
+        )
+        db.session.add(contract)
+        db.session.flush()
+        second = Account(tenant="athome", contract_id=contract.id, number="990001")
+        db.session.add(second)
+        db.session.commit()
+        second_id = second.id
+    page = text(client.get("/"))
+    links = top_up_links(page)
+    assert links == [f"/payments?account={facts['account']}", "/payments?account=990001"]
+    assert "way-out" not in page  # an active account needs no way out
+
+    pay = text(client.get(links[1]))
+    assert "Top up your account" in pay
+    assert re.search(rf'<option selected value="{second_id}">', pay), "the asked account is chosen"
+    # A number that is not one of the subscriber's own is ignored, never an error.
+    other = client.get("/payments?account=123456789")
+    assert other.status_code == 200
+    assert re.search(rf'<option selected value="{facts["account_id"]}">', text(other))
+
+
+def test_blocked_account_offers_the_promised_payment_and_the_pay_button(app, cabinet):
+    r = rule(app, "athome")
+    client, facts = cabinet("athome", -r.max_debt, status="blocked")
+    page = text(client.get("/"))
+    told = way_out(page)
+    assert "Access is suspended because of the debt." in told
+    assert "Or take a promised payment of" in told and f"for {r.days} days" in told
+    assert top_up_links(page) == [f"/payments?account={facts['account']}"]
+    promised_link = r'<a class="button" href="/promised-payment"[^>]*>Take a promised payment<'
+    assert re.search(promised_link, page)
+    # The page it leads to offers that very account.
+    assert f'data-account="{facts["account"]}"' in text(client.get("/promised-payment"))
+
+
+def test_blocked_account_says_why_no_promised_payment(app, cabinet):
+    r = rule(app, "athome")
+    client, facts = cabinet("athome", -(r.max_debt + 100), status="blocked")
+    page = text(client.get("/"))
+    told = way_out(page)
+    assert 'data-reason="debt_too_big"' in told
+    assert "is too big: a promised payment is possible for a debt of at most" in told
+    assert ">Take a promised payment<" not in page
+    assert top_up_links(page) == [f"/payments?account={facts['account']}"]
+
+
+def test_blocked_account_where_the_isp_has_no_promised_payment(app, cabinet):
+    assert rule(app, "netbynet") is None
+    client, facts = cabinet("netbynet", -30000, status="blocked")
+    page = text(client.get("/"))
+    assert "Access is suspended because of the debt." in way_out(page)
+    assert "promised" not in way_out(page).lower()
+    assert top_up_links(page) == [f"/payments?account={facts['account']}"]
