@@ -73,8 +73,10 @@ test: espeak-ng setup chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit -r app -ll -q
-	$(MAKE) --no-print-directory test-sqlite
-	@$(MAKE) --no-print-directory test-postgres-if-up
+	@# The two runs share nothing (each its own database, the browser only in one) and each
+	@# keeps one core busy: side by side they take the time of the longer. Each run's output
+	@# is printed whole when it ends.
+	@$(MAKE) --no-print-directory -j2 --output-sync=recurse test-sqlite test-postgres-if-up
 
 # On a developer's machine without PostgreSQL half the suite is skipped with a note; in CI
 # (CI set to anything but empty, 0, false, no or off) that would hide a broken run: it fails.
