@@ -23,13 +23,21 @@ ALL_TENANTS = os.pathsep.join([str(ROOT / "tenants"), str(TEST_TENANTS)])
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
+_sqlite_by_process: dict[int, str] = {}
+
+
 def database_url() -> str:
-    """PostgreSQL when DATABASE_URL says so, else a fresh SQLite file for this run."""
+    """PostgreSQL when DATABASE_URL says so, else a fresh SQLite file for this process."""
     url = os.environ.get("DATABASE_URL")
     if url:
         return url
-    folder = tempfile.mkdtemp(prefix="portal-test-")
-    return f"sqlite:///{folder}/test.sqlite3"
+    # Per process, not per import: mutmut imports this once and forks its test runs, two
+    # at a time; sharing one file, one run's cleanup would fail the other's tests.
+    pid = os.getpid()
+    if pid not in _sqlite_by_process:
+        folder = tempfile.mkdtemp(prefix="portal-test-")
+        _sqlite_by_process[pid] = f"sqlite:///{folder}/test.sqlite3"
+    return _sqlite_by_process[pid]
 
 
 def portal_settings(**extra) -> dict:
@@ -37,7 +45,7 @@ def portal_settings(**extra) -> dict:
     settings = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
-        "SQLALCHEMY_DATABASE_URI": DATABASE_URL,
+        "SQLALCHEMY_DATABASE_URI": database_url(),
         "PORTAL_TENANTS_DIR": ALL_TENANTS,
         "PORTAL_DEV_HOSTS": True,
         "PORTAL_ARGON2_PROFILE": "test",
@@ -48,9 +56,6 @@ def portal_settings(**extra) -> dict:
     }
     settings.update(extra)
     return settings
-
-
-DATABASE_URL = database_url()
 
 
 def _reset_schema(app) -> None:

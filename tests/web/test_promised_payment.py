@@ -414,6 +414,43 @@ def test_each_promise_falls_due_on_its_own_regions_date(app, ctx, make_subscribe
     assert db.session.get(PromisedPayment, elsewhere.id).closed_at is None
 
 
+def test_a_promise_is_never_repaid_before_its_moment(app, ctx, make_subscriber):
+    # Taken while the south region still counted by Krasnoyarsk's clock: due at 17:00 UTC,
+    # which is 03:00 of 11 March in Vladivostok, where the region counts now.
+    acme = acme_with_a_far_east_region(app)
+    east = make_subscriber(tenant="acme", region="south")["account_id"]
+    taken_earlier = promise_row(east, midnight(11, KRASNOYARSK))
+    # 15:30 UTC: 11 March has begun in Vladivostok, the promise's moment has not come.
+    now = datetime(2025, 3, 10, 15, 30, tzinfo=UTC)
+    assert promised.repay_due(acme, LocalDates(acme, now), now) == 0
+    db.session.commit()
+    assert db.session.get(PromisedPayment, taken_earlier.id).closed_at is None
+    # It goes back when the next local day begins after its moment: 12 March there.
+    before, at = midnight(12, VLADIVOSTOK) - timedelta(minutes=1), midnight(12, VLADIVOSTOK)
+    assert promised.repay_due(acme, LocalDates(acme, before), before) == 0
+    assert promised.repay_due(acme, LocalDates(acme, at), at) == 1
+    db.session.commit()
+    assert db.session.get(PromisedPayment, taken_earlier.id).closed_at == at
+
+
+def test_due_promises_are_repaid_in_account_order(app, ctx, make_subscriber):
+    # The accounts are locked one by one as they are repaid; in id order, like the charging
+    # batches, so two runs never hold each other's next account.
+    acme = tenant(app, "acme")
+    first, second, third = (make_subscriber(tenant="acme")["account_id"] for _ in range(3))
+    for account_id in (third, first, second):
+        promise_row(account_id, midnight(5, KRASNOYARSK))
+    now = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
+    assert promised.repay_due(acme, LocalDates(acme, now), now) == 3
+    db.session.commit()
+    entries = db.session.scalars(
+        sa.select(LedgerEntry.account_id)
+        .where(LedgerEntry.kind == EntryKind.PROMISED_REPAYMENT)
+        .order_by(LedgerEntry.id)
+    )
+    assert list(entries) == [first, second, third]
+
+
 def test_repaying_twice_keeps_the_first_closing_time(app, ctx, subscriber):
     account_id = subscriber("tomtel", -10000)
     taken = promised.take(tenant(app, "tomtel"), account_id, now=NOW)
