@@ -1,6 +1,7 @@
 """Typed, frozen description of a tenant, validated from its YAML."""
 
 import re
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -61,13 +62,31 @@ class Contacts(Model):
     fax: str | None = None
 
 
+class Promo(Model):
+    """A promotional monthly fee, charged up to and including the local date `until`."""
+
+    monthly_fee: Kopecks
+    until: date
+
+
+class Television(Model):
+    """What the TV half of a mix (internet + TV) tariff brings."""
+
+    channels: int = Field(gt=0)
+    set_top_box: Text | None = None
+
+
 class Tariff(Model):
     code: Code
     name: Text
     speed_mbps: int = Field(gt=0)
     monthly_fee: Kopecks
     description: Text | None = None
+    # business: offered to organisations only; persons neither see nor choose it.
     kind: Literal["internet", "mix", "business"] = "internet"
+    connection_fee: Kopecks = 0
+    promo: Promo | None = None
+    tv: Television | None = None
 
 
 class OptionKind(StrEnum):
@@ -100,9 +119,42 @@ class Option(Model):
     needs_review: bool = False
 
 
+class ChangeTiming(StrEnum):
+    """When a tariff change takes effect; with several offered the subscriber picks one."""
+
+    IMMEDIATELY = "immediately"
+    NEXT_DAY = "next_day"
+    NEXT_MONTH = "next_month"
+
+
+class ChangeFee(Model):
+    """A one-off fee for changing the tariff, by direction; `by` says what makes a move
+    "up": a higher speed or a higher monthly price."""
+
+    up: Kopecks = 0
+    down: Kopecks = 0
+    by: Literal["speed", "price"] = "speed"
+
+
+class TariffChange(Model):
+    """The ISP's rules for a subscriber changing the tariff of a service point."""
+
+    timing: tuple[ChangeTiming, ...] = Field(default=(ChangeTiming.NEXT_MONTH,), min_length=1)
+    # "any", or from-code -> the codes one may move to from it (a tariff not listed: none).
+    moves: Literal["any"] | dict[Code, tuple[Code, ...]] = "any"
+    fee: ChangeFee = ChangeFee()
+    min_stay_days: int = Field(default=0, ge=0, le=3660)
+    # For a change in force today: none (today stays at the old price) or daily_difference
+    # (today's part of the difference between the two monthly fees is charged or refunded
+    # at once; the days after are charged at the new price by the daily run).
+    proration: Literal["none", "daily_difference"] = "none"
+    confirm_by_sms: bool = False
+
+
 class Catalogue(Model):
     tariffs: tuple[Tariff, ...] = Field(min_length=1)
     options: tuple[Option, ...] = ()
+    tariff_change: TariffChange = TariffChange()
 
 
 class IdentifierKind(StrEnum):
@@ -234,6 +286,8 @@ class Region(Model):
     timezone: TimeZoneName
     contacts: Contacts | None = None
     tariffs: tuple[Code, ...] | None = None
+    # Monthly fees that differ in this region: tariff code -> fee.
+    prices: dict[Code, Kopecks] = {}
     payment_methods: tuple[Code, ...] | None = None
 
 
