@@ -59,6 +59,7 @@ def _register_features(app: Flask) -> None:
         recovery,
         sandbox,
         security,
+        services,
         statements,
         transfers,
     )
@@ -67,6 +68,7 @@ def _register_features(app: Flask) -> None:
         auth,
         account,
         billing,
+        services,
         notify,
         recovery,
         security,

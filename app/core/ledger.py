@@ -29,6 +29,7 @@ class EntryKind(StrEnum):
     PROMISED_REPAYMENT = "promised_repayment"
     TRANSFER = "transfer"
     CORRECTION = "correction"
+    TARIFF_CHANGE = "tariff_change"
 
 
 KIND_NAMES = {
@@ -39,6 +40,7 @@ KIND_NAMES = {
     EntryKind.PROMISED_REPAYMENT: _l("Promised payment repaid"),
     EntryKind.TRANSFER: _l("Transfer"),
     EntryKind.CORRECTION: _l("Correction"),
+    EntryKind.TARIFF_CHANGE: _l("Tariff change"),
 }
 
 

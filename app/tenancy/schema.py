@@ -1,12 +1,23 @@
 """Typed, frozen description of a tenant, validated from its YAML."""
 
 import re
-from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from .catalogue_schema import (  # noqa: F401  (part of the schema's public names)
+    Catalogue,
+    ChangeFee,
+    ChangeTiming,
+    Option,
+    OptionKind,
+    PrepayPeriod,
+    Promo,
+    Tariff,
+    TariffChange,
+    Television,
+)
 from .money_schema import (  # noqa: F401  (part of the schema's public names)
     CHOICE_KINDS,
     Billing,
@@ -60,101 +71,6 @@ class Contacts(Model):
     address: Text | None = None
     chat_hours: Text | None = None
     fax: str | None = None
-
-
-class Promo(Model):
-    """A promotional monthly fee, charged up to and including the local date `until`."""
-
-    monthly_fee: Kopecks
-    until: date
-
-
-class Television(Model):
-    """What the TV half of a mix (internet + TV) tariff brings."""
-
-    channels: int = Field(gt=0)
-    set_top_box: Text | None = None
-
-
-class Tariff(Model):
-    code: Code
-    name: Text
-    speed_mbps: int = Field(gt=0)
-    monthly_fee: Kopecks
-    description: Text | None = None
-    # business: offered to organisations only; persons neither see nor choose it.
-    kind: Literal["internet", "mix", "business"] = "internet"
-    connection_fee: Kopecks = 0
-    promo: Promo | None = None
-    tv: Television | None = None
-
-
-class OptionKind(StrEnum):
-    PREPAY = "prepay"
-    PAUSE = "pause"
-    TURBO = "turbo"
-    BLOCK = "block"
-    ADDON = "addon"
-
-
-class PrepayPeriod(Model):
-    months: int = Field(gt=0, le=36)
-    discount_percent: int = Field(ge=0, le=100)
-
-
-class Option(Model):
-    code: Code
-    kind: OptionKind
-    name: Text
-    description: Text | None = None
-    monthly_fee: Kopecks = 0
-    one_off_fee: Kopecks = 0
-    daily_fee: Kopecks = 0
-    max_days: int | None = Field(default=None, gt=0)
-    free_days: int | None = Field(default=None, ge=0)
-    min_hours: int | None = Field(default=None, gt=0)
-    speed_mbps: int | None = Field(default=None, gt=0)
-    duration_minutes: int | None = Field(default=None, gt=0)
-    periods: tuple[PrepayPeriod, ...] = ()
-    needs_review: bool = False
-
-
-class ChangeTiming(StrEnum):
-    """When a tariff change takes effect; with several offered the subscriber picks one."""
-
-    IMMEDIATELY = "immediately"
-    NEXT_DAY = "next_day"
-    NEXT_MONTH = "next_month"
-
-
-class ChangeFee(Model):
-    """A one-off fee for changing the tariff, by direction; `by` says what makes a move
-    "up": a higher speed or a higher monthly price."""
-
-    up: Kopecks = 0
-    down: Kopecks = 0
-    by: Literal["speed", "price"] = "speed"
-
-
-class TariffChange(Model):
-    """The ISP's rules for a subscriber changing the tariff of a service point."""
-
-    timing: tuple[ChangeTiming, ...] = Field(default=(ChangeTiming.NEXT_MONTH,), min_length=1)
-    # "any", or from-code -> the codes one may move to from it (a tariff not listed: none).
-    moves: Literal["any"] | dict[Code, tuple[Code, ...]] = "any"
-    fee: ChangeFee = ChangeFee()
-    min_stay_days: int = Field(default=0, ge=0, le=3660)
-    # For a change in force today: none (today stays at the old price) or daily_difference
-    # (today's part of the difference between the two monthly fees is charged or refunded
-    # at once; the days after are charged at the new price by the daily run).
-    proration: Literal["none", "daily_difference"] = "none"
-    confirm_by_sms: bool = False
-
-
-class Catalogue(Model):
-    tariffs: tuple[Tariff, ...] = Field(min_length=1)
-    options: tuple[Option, ...] = ()
-    tariff_change: TariffChange = TariffChange()
 
 
 class IdentifierKind(StrEnum):
