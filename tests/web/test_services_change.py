@@ -1,4 +1,4 @@
-"""Changing a service point's tariff in the cabinet: the five ISPs' rules as a subscriber meets them."""
+"""Changing a service point's tariff in the cabinet, as a subscriber of each ISP meets it."""
 
 import re
 from datetime import UTC, date, datetime
