@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.core.money import money
-from app.tenancy.schema import ChangeTiming, Option, OptionKind
+from app.tenancy.schema import ChangeTiming, Option
 from app.tenancy.schema import TariffChange as Rules
 
 from .rules import Quote, Refusal
@@ -73,15 +73,6 @@ def rules_text(rules: Rules) -> list[str]:
     if rules.confirm_by_sms:
         lines.append(_("A change is confirmed by a code sent by SMS to your phone."))
     return lines
-
-
-OPTION_KINDS = {
-    OptionKind.PREPAY: _l("Pay in advance"),
-    OptionKind.PAUSE: _l("Pause"),
-    OptionKind.TURBO: _l("Speed boost"),
-    OptionKind.BLOCK: _l("Temporary block"),
-    OptionKind.ADDON: _l("Additional service"),
-}
 
 
 def option_terms(option: Option) -> list[str]:
