@@ -84,7 +84,10 @@ def change_tariff(point_id: int):
         form.tariff.errors = [refusal_text(terms)]
         return _change_page(form, choice, 409)
     if service.needs_confirmation(g.tenant, timing, terms) and form.confirmed.data != "1":
-        confirm = ConfirmForm(tariff=form.tariff.data, timing=timing.value, confirmed="1")
+        # Not from the posted data: it carries confirmed="" from the first step.
+        confirm = ConfirmForm(
+            formdata=None, tariff=form.tariff.data, timing=timing.value, confirmed="1"
+        )
         return render_template(
             "services/summary.html",
             form=confirm,

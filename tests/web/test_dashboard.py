@@ -87,7 +87,14 @@ def test_menu_shows_only_built_sections(client, make_subscriber):
     page = client.get("/").get_data(as_text=True)
     menu = re.search(r'<nav class="main-menu".*?</nav>', page, re.S).group(0)
     links = re.findall(r'href="([^"]+)"', menu)
-    assert links == ["/", "/services/", "/statement", "/recover/contacts", "/security/", "/password"]
+    assert links == [
+        "/",
+        "/services/",
+        "/statement",
+        "/recover/contacts",
+        "/security/",
+        "/password",
+    ]
     for link in links:
         assert client.get(link).status_code == 200
 

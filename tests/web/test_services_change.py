@@ -142,9 +142,10 @@ def test_tomtel_changes_at_once_after_the_sms_code(
     path = f"/services/points/{point.id}/tariff"
     summary = browser.form(path, {"tariff": "maximum-500", "timing": "immediately"})
     assert summary.status_code == 200 and "Confirm the change of tariff" in _text(summary)
-    sent = browser.form(
-        path, {"tariff": "maximum-500", "timing": "immediately", "confirmed": "1"}, page=path
-    )
+    # The summary's button posts what its hidden fields hold.
+    hidden = dict(re.findall(r'<input[^>]*name="(\w+)"[^>]*value="([^"]*)"', _text(summary)))
+    assert hidden["confirmed"] == "1" and hidden["tariff"] == "maximum-500"
+    sent = browser.post(path, data=hidden)
     assert sent.status_code == 302 and sent.headers["Location"].endswith("/services/confirm")
     assert _points(app, person["account_id"])[0].tariff_code == "start-100"
     (text, *_) = sms("+79135550202")
