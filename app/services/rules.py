@@ -116,7 +116,7 @@ def _refusal(tenant: Tenant, rules: Rules, wish: Wish) -> Refusal | None:
     targets = allowed_targets(rules, wish.current.code if wish.current else "")
     if targets is not None and wish.target.code not in targets:
         return Refusal.MOVE
-    if (wish.today - wish.on_since).days < rules.min_stay_days:
+    if rules.min_stay_days and (wish.today - wish.on_since).days < rules.min_stay_days:
         return Refusal.MIN_STAY
     return None
 

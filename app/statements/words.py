@@ -149,7 +149,9 @@ def _daily_fee(tenant: Tenant, entry: LedgerEntry, day: date, facts: _Facts, loc
     for since, code in facts.tariffs.get(entry.account_id, []):
         tariff = tenant.tariffs.get(code)
         if since <= day and tariff is not None:
-            owed += daily_part(tariff.monthly_fee, day)
+            # The tenant-wide price of the day (a promotion counted); where a region has
+            # its own price the sum differs, and the words fall back to the day alone.
+            owed += daily_part(tenant.monthly_fee(tariff, None, day), day)
             if (name := tenant.text(tariff.name, locale)) not in names:
                 names.append(name)
     when = _date(day, locale)

@@ -46,8 +46,9 @@ def world(app, make_subscriber, tenant_client, monkeypatch, tmp_path):
     start_card_payment(browser, "300")  # left pending on the bank's page
     assert send(browser, tiny_png(), "receipt.png").status_code == 302
     assert add_passkey(browser, SoftAuthenticator(), name="owner-key").status_code == 200
-    make_subscriber(tenant="athome", password=PASSWORD, logins={"login": "neighbour"})
-    make_subscriber(tenant="tomtel", password=PASSWORD, logins={"account": "555000999"})
+    # Nothing of their own: not even a service point, whose id would open their own page.
+    make_subscriber(tenant="athome", password=PASSWORD, logins={"login": "neighbour"}, tariffs=())
+    make_subscriber(tenant="tomtel", password=PASSWORD, logins={"account": "555000999"}, tariffs=())
     return {"owner": owner, "browser": browser, "values": _values_in(app)}
 
 

@@ -148,3 +148,12 @@ def test_the_new_monthly_fee_counts_the_promotion_until_its_end(acme):
     assert quote(tenant, wish(tenant)).monthly_fee == 30000  # from 1 December: promo
     later = wish(tenant, today=date(2026, 12, 15))  # from 1 January: the full price
     assert quote(tenant, later).monthly_fee == 93050
+
+
+def test_without_a_minimum_stay_a_change_made_today_does_not_stop_the_next(acme):
+    # An immediate change without proration is billed from tomorrow: its period starts then.
+    tenant = tenant_with(acme, {"timing": ["immediately"]})
+    again = wish(
+        tenant, "fast", "basic", timing=ChangeTiming.IMMEDIATELY, on_since=date(2026, 12, 1)
+    )
+    assert quote(tenant, again).allowed
