@@ -5,8 +5,6 @@ daily run. Options (prepay, pause, turbo …) will live beside tariff changes he
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import sqlalchemy as sa
-
 import app.notify.service as notify
 from app.core import confirmation, verification
 from app.core.confirmation import CodeSent
@@ -177,13 +175,3 @@ def confirm(tenant: Tenant, subscriber: Subscriber, handle: str, typed: str):
     verification.use(challenge)
     timing = list(ChangeTiming)[timing_index]
     return outcome, order(tenant, subscriber, point_id, codes[tariff_index], timing)
-
-
-def point_count(tenant: Tenant, subscriber_id: int) -> int:
-    """How many service points the subscriber has."""
-    return db.session.scalar(
-        sa.select(sa.func.count(ServicePoint.id)).where(
-            ServicePoint.tenant == tenant.slug,
-            ServicePoint.account_id.in_([a.id for a in accounts_of(tenant, subscriber_id)]),
-        )
-    )
