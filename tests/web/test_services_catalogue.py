@@ -85,3 +85,63 @@ def test_a_region_with_its_own_list_shows_only_it(make_subscriber, client):
     _logged_in(make_subscriber, client, region="north", tariffs=("basic",))
     page = client.get("/services/").get_data(as_text=True)
     assert 'data-tariff="basic"' in page and 'data-tariff="fast"' not in page
+
+
+def _rules(app, monkeypatch, rules: dict):
+    from app.tenancy.schema import TariffChange
+
+    def config_of(acme):
+        catalogue = acme.config.catalogue.model_copy(
+            update={"tariff_change": TariffChange.model_validate(rules)}
+        )
+        return acme.config.model_copy(update={"catalogue": catalogue})
+
+    return _patch(app, monkeypatch, config_of)
+
+
+def _point_id(app, account_id: int) -> int:
+    import sqlalchemy as sa
+
+    from app.core.subscribers import ServicePoint
+    from app.extensions import db
+
+    with app.app_context():
+        return db.session.scalar(
+            sa.select(ServicePoint.id).where(ServicePoint.account_id == account_id)
+        )
+
+
+@pytest.mark.parametrize(
+    ("rules", "said"),
+    [
+        ({"moves": {"basic": []}}, "A change from the current tariff to this one is not possible."),
+        ({"min_stay_days": 100000 // 30}, "after a minimum stay on the current one"),
+    ],
+)
+def test_a_refusal_names_its_rule(app, monkeypatch, make_subscriber, client, rules, said):
+    _rules(app, monkeypatch, {"timing": ["next_day"], **rules})
+    person = _logged_in(make_subscriber, client, region="south", tariffs=("basic",))
+    path = f"/services/points/{_point_id(app, person['account_id'])}/tariff"
+    refused = client.form(path, {"tariff": "fast", "timing": "next_day"})
+    assert refused.status_code == 409
+    assert said in refused.get_data(as_text=True)
+
+
+def test_a_paid_change_shows_its_fee_before_it_is_ordered(
+    app, monkeypatch, make_subscriber, client
+):
+    _rules(app, monkeypatch, {"timing": ["next_day"], "fee": {"up": 100}})
+    person = _logged_in(make_subscriber, client, region="south", tariffs=("basic",))
+    path = f"/services/points/{_point_id(app, person['account_id'])}/tariff"
+    summary = client.form(path, {"tariff": "fast", "timing": "next_day"})
+    assert summary.status_code == 200
+    page = summary.get_data(as_text=True)
+    fee = page.split('data-testid="fee">')[1].split("</dd>")[0]
+    assert "100.00" in fee
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.services.models import TariffChange
+
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(TariffChange.id))) == 0
