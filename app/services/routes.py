@@ -42,7 +42,6 @@ def catalogue():
         options=g.tenant.config.catalogue.options,
         option_terms=option_terms,
         rules=rules_text(rules),
-        cancel_form=CancelForm(back="services"),
     )
 
 

@@ -270,3 +270,17 @@ def test_iphome_prorates_today_when_today_is_already_charged(app, make_subscribe
 
     (entry,) = entries
     assert entry.amount == -(daily_part(80000, today) - daily_part(50000, today))
+
+
+def test_nobody_else_cancels_a_pending_change(app, novotelecom, make_subscriber, tenant_client):
+    person, browser = novotelecom
+    _, second = _points(app, person["account_id"])
+    path = f"/services/points/{second.id}/tariff"
+    assert browser.form(path, {"tariff": "domashniy-500", "timing": "next_day"}).status_code == 302
+    (change,) = _changes(app, second.id)
+    make_subscriber(tenant="novotelecom", password=PASSWORD, logins={"contract": "7001009"})
+    neighbour = tenant_client("novotelecom.localhost")
+    assert neighbour.login("7001009", PASSWORD).status_code == 302
+    cancel = f"/services/changes/{change.id}/cancel"
+    assert neighbour.form(cancel, {"back": "services"}, page="/services/").status_code == 404
+    assert _changes(app, second.id)[0].status == ChangeStatus.PENDING
