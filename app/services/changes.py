@@ -97,6 +97,8 @@ def order(
     if point is None:
         raise LookupError(f"no service point {point_id} in tenant {tenant.slug}")
     account = lock_account(tenant.slug, point.account_id)
+    # Read again under the lock: another request may have changed it since.
+    db.session.refresh(point)
     terms = quote(tenant, wish(tenant, subscriber, account, point, to_code, timing, now))
     if not terms.allowed:
         return terms
