@@ -110,6 +110,14 @@ def pending_changes(tenant: Tenant, point_ids: list[int]) -> dict[int, TariffCha
     return {change.point_id: change for change in rows}
 
 
+def changes_by_id(tenant: Tenant, ids: list[int]) -> dict[int, TariffChange]:
+    """The tenant's tariff changes with these ids, in one query."""
+    if not ids:
+        return {}
+    rows = db.session.scalars(owned(TariffChange, tenant).where(TariffChange.id.in_(ids)))
+    return {change.id: change for change in rows}
+
+
 def preview(
     tenant: Tenant,
     subscriber: Subscriber,

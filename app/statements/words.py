@@ -2,7 +2,8 @@
 
 The ledger keeps machine references: `charge:<account id>:<YYYY-MM-DD>` (the daily run),
 `payment:<payment reference>` (an online payment), `promised:<hex>`, `promised-fee:<id>`
-and `promised-repay:<id>` (the promised payment), `demo:<account>:<n>` (demo seeding).
+and `promised-repay:<id>` (the promised payment), `tariff-fee:<id>` and
+`tariff-difference:<id>` (a tariff change), `demo:<account>:<n>` (demo seeding).
 The words are worked out each time an entry is shown, from its kind and that reference,
 in the page's language: stored entries are never rewritten, and a tariff's name or a
 translation fixed later reads right on old entries too. The statement page, its CSV and
@@ -24,6 +25,7 @@ from flask_babel import gettext as _
 
 import app.billing.service as billing
 import app.payments.service as payments
+import app.services.service as services
 from app.core.calendar import daily_part
 from app.core.ledger import EntryKind, LedgerEntry, kind_label
 from app.core.subscribers import ServicePoint
@@ -36,6 +38,7 @@ PAYMENT_REF = re.compile(r"^payment:(.+)$")
 PROMISED_REF = re.compile(r"^promised:[0-9a-f]+$")
 PROMISED_FEE_REF = re.compile(r"^promised-fee:(\d{1,18})$")
 PROMISED_REPAY_REF = re.compile(r"^promised-repay:(\d{1,18})$")
+TARIFF_REF = re.compile(r"^tariff-(fee|difference):(\d{1,18})$")
 DEMO_REF = re.compile(r"^demo:[^:]*:\d+$")
 # What demo seeding wrote in the description of the balance the history starts from.
 DEMO_OPENING = "opening"
@@ -72,6 +75,7 @@ class _Facts:
     promises_by_reference: dict[str, billing.PromisedPayment]
     promises_by_id: dict[int, billing.PromisedPayment]
     tariffs: dict[int, list[tuple[date, str]]]  # account id -> (active since, tariff code)
+    tariff_changes: dict[int, services.TariffChange]
 
     @classmethod
     def load(cls, tenant: Tenant, entries: Sequence[LedgerEntry]) -> "_Facts":
@@ -89,6 +93,9 @@ class _Facts:
             by_reference,
             by_id,
             _tariffs(tenant, charged),
+            services.changes_by_id(
+                tenant, [int(m[2]) for e in entries if (m := TARIFF_REF.match(e.reference))]
+            ),
         )
 
 
@@ -214,6 +221,22 @@ def _correction(tenant, entry: LedgerEntry, facts: _Facts, locale: str, zone: Zo
     return None if entry.description else _("Balance corrected by the provider")
 
 
+def _tariff_change(tenant, entry: LedgerEntry, facts: _Facts, locale: str, zone: ZoneInfo):
+    match = TARIFF_REF.match(entry.reference)
+    change = facts.tariff_changes.get(int(match[2])) if match else None
+    if change is None:
+        return None
+
+    def name(code: str) -> str:
+        tariff = tenant.tariffs.get(code)
+        return tenant.text(tariff.name, locale) if tariff else code
+
+    names = {"old": name(change.from_code), "new": name(change.to_code)}
+    if match[1] == "fee":
+        return _("Fee for changing the tariff: %(old)s → %(new)s", **names)
+    return _("Price difference for today: %(old)s → %(new)s", **names)
+
+
 _DESCRIBERS = {
     EntryKind.CHARGE: _charge,
     EntryKind.PROMISED_CREDIT: _promised_credit,
@@ -221,6 +244,7 @@ _DESCRIBERS = {
     EntryKind.TRANSFER: _transfer,
     EntryKind.REFUND: _refund,
     EntryKind.CORRECTION: _correction,
+    EntryKind.TARIFF_CHANGE: _tariff_change,
 }
 
 

@@ -270,6 +270,9 @@ def test_iphome_prorates_today_when_today_is_already_charged(app, make_subscribe
 
     (entry,) = entries
     assert entry.amount == -(daily_part(80000, today) - daily_part(50000, today))
+    statement = _text(browser.get("/statement"))
+    assert "Tariff change" in statement
+    assert "Price difference for today: Internet 100 → Internet 500" in statement
 
 
 def test_nobody_else_cancels_a_pending_change(app, novotelecom, make_subscriber, tenant_client):
