@@ -1,4 +1,4 @@
-"""Operator commands: flask tenants check|list, flask demo seed (billing: app/billing/cli.py)."""
+"""Operator commands: flask tenants check|list|schema, flask demo seed (billing: its own cli)."""
 
 import sys
 from datetime import datetime
@@ -61,6 +61,16 @@ def tenants_list() -> None:
                 where = f"region {site.region.code}" if site.region else "whole tenant"
                 pinned = f", locale {site.locale}" if site.locale else ""
                 click.echo(f"  {host}  ({where}{pinned})")
+
+
+@tenants_cli.command("schema")
+def tenants_schema() -> None:
+    """Print the Markdown reference of every tenant.yaml and demo.yaml key."""
+    from .demo.schema import DemoData
+    from .tenancy.reference import reference
+    from .tenancy.schema import TenantConfig
+
+    click.echo(reference(TenantConfig, DemoData), nl=False)
 
 
 @demo_cli.command("seed")

@@ -7,12 +7,11 @@ from wtforms.fields.choices import SelectChoice
 
 import app.recovery.service as recovery
 from app.tenancy.registry import Tenant
-from app.tenancy.resolve import region_url
 from app.tenancy.theming import text
 from app.web import login_session
 from app.web.redirects import same_site_path
 
-from . import bp, limits, service, sessions
+from . import bp, limits, service
 from .forms import CaptchaLoginForm, ChangePasswordForm, LoginForm
 
 
@@ -54,7 +53,7 @@ def login():
         )
         if subscriber_id is not None:
             user = service.start_session(g.tenant.slug, subscriber_id)
-            elsewhere = _region_elsewhere(user)
+            elsewhere = login_session.region_elsewhere(user, request.full_path.rstrip("?"))
             if elsewhere:
                 return redirect(elsewhere, 303)
             if elsewhere is None:
@@ -74,20 +73,6 @@ def login():
             )
         flash(_("The login or password is incorrect."), "error")
     return render_template("auth/login.html", form=form)
-
-
-def _region_elsewhere(user: service.SessionUser) -> str | bool | None:
-    """Where a subscriber of another region's host logs in: their region's host, built from
-    the tenant's configuration (False: no host serves it). None: they may log in here.
-
-    Only asked after the password matched, so it tells no more than a login would. A
-    region picked in the form is simply replaced by the subscriber's own.
-    """
-    own = sessions.own_region(user)
-    here = g.site.region
-    if own is None or here is None or here.code == own.code:
-        return None
-    return region_url(g.tenant, own, request.full_path.rstrip("?")) or False
 
 
 @bp.route("/logout", methods=["POST"])

@@ -1,7 +1,6 @@
 """The daily charging run and the promised payment (the ledger itself is app.core.ledger)."""
 
 from flask import Blueprint, Flask
-from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("billing", __name__, url_prefix="/promised-payment", template_folder="templates")
 PROMISED_ENDPOINT = "billing.promised_page"
@@ -22,8 +21,9 @@ def init_app(app: Flask) -> None:
 
 
 def _add_menu_item(app: Flask) -> None:
+    from app.tenancy.names import FeatureName
     from app.tenancy.theming import add_menu_item
 
-    add_menu_item(
-        app, PROMISED_ENDPOINT, _l("Promised payment"), order=25, visible=has_promised_payment
-    )
+    # «Отсрочка платежа», «Доверительный платёж»: each ISP's own word, read per request.
+    label = FeatureName("promised_payment")
+    add_menu_item(app, PROMISED_ENDPOINT, label, order=25, visible=has_promised_payment)

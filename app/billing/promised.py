@@ -23,6 +23,7 @@ from app.core.subscribers import (
     Contract,
     ServicePoint,
     Subscriber,
+    SubscriberKind,
     account_region,
     monthly_fee,
 )
@@ -37,6 +38,8 @@ from .models import PromisedPayment
 class Refusal(StrEnum):
     """Why a promised payment cannot be taken now, in the order they are checked."""
 
+    ORGANISATION = "organisation"  # the ISP lends to persons only
+    NEW_CONTRACT = "new_contract"  # within the first days after the contract was signed
     PAUSED = "paused"
     OPEN = "open"  # the previous one is not repaid yet
     USED_UP = "used_up"  # `times` already taken this month / in the window
@@ -57,6 +60,8 @@ class Offer:
     debt: int
     open: PromisedPayment | None
     refusal: Refusal | None
+    # The first local day a contract too new for a promise may have one.
+    possible_from: date | None = None
 
     @property
     def allowed(self) -> bool:
@@ -131,6 +136,24 @@ def _used(tenant: Tenant, account_id: int, since: datetime) -> int:
     )
 
 
+def _holder(tenant: Tenant, account_id: int) -> tuple[str, date]:
+    """The kind of subscriber holding the account and the day their contract was signed."""
+    return db.session.execute(
+        sa.select(Subscriber.kind, Contract.signed_on)
+        .join(Contract, Contract.subscriber_id == Subscriber.id)
+        .join(Account, Account.contract_id == Contract.id)
+        .where(Account.id == account_id, Account.tenant == tenant.slug)
+    ).one()
+
+
+def _holder_refusal(rule: Rule, kind: str, possible_from: date, today: date):
+    if kind == SubscriberKind.ORGANISATION and not rule.organisations:
+        return Refusal.ORGANISATION
+    if today < possible_from:
+        return Refusal.NEW_CONTRACT
+    return None
+
+
 def _refusal(rule: Rule, account: Account, amount: int, used: int, is_open: bool):
     if account.status == AccountStatus.PAUSED:
         return Refusal.PAUSED
@@ -160,6 +183,11 @@ def offer(tenant: Tenant, account: Account, now: datetime | None = None) -> Offe
     amount = rule.fixed_amount if rule.amount == "fixed" else _monthly_fee(tenant, account.id)
     current = open_promise(tenant, account.id)
     used = _used(tenant, account.id, _period_start(rule, today, zone, now))
+    kind, signed_on = _holder(tenant, account.id)
+    possible_from = signed_on + timedelta(days=rule.min_contract_days)
+    refusal = _holder_refusal(rule, kind, possible_from, today) or _refusal(
+        rule, account, amount, used, current is not None
+    )
     return Offer(
         rule=rule,
         amount=amount,
@@ -168,7 +196,8 @@ def offer(tenant: Tenant, account: Account, now: datetime | None = None) -> Offe
         used=used,
         debt=max(0, -account.balance),
         open=current,
-        refusal=_refusal(rule, account, amount, used, current is not None),
+        refusal=refusal,
+        possible_from=possible_from if refusal == Refusal.NEW_CONTRACT else None,
     )
 
 

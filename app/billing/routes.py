@@ -36,6 +36,18 @@ def refusal_text(offer: Offer) -> str:
     if offer.refusal == Refusal.USED_UP:
         return _used_up_text(rule)
     messages = {
+        Refusal.ORGANISATION: _(
+            "A promised payment is for persons only: it cannot be taken on an organisation's "
+            "account."
+        ),
+        Refusal.NEW_CONTRACT: ngettext(
+            "A promised payment is not possible in the first %(num)s day after the contract "
+            "is signed. It will be possible from %(date)s.",
+            "A promised payment is not possible in the first %(num)s days after the contract "
+            "is signed. It will be possible from %(date)s.",
+            rule.min_contract_days,
+            date=format_date(offer.possible_from, "long") if offer.possible_from else "",
+        ),
         Refusal.PAUSED: _("The account is paused, so there is no access to restore."),
         Refusal.NOT_NEGATIVE: _(
             "There is money on the balance: a promised payment is only possible when the "

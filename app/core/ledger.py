@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 from app.persistence import TenantScoped, UTCDateTime, utcnow
+from app.tenancy.names import FeatureName
 from app.tenancy.registry import Tenant
 
 from .scoped import get_owned, owned
@@ -36,20 +37,25 @@ KIND_NAMES = {
     EntryKind.PAYMENT: _l("Payment"),
     EntryKind.CHARGE: _l("Charge"),
     EntryKind.REFUND: _l("Refund"),
-    EntryKind.PROMISED_CREDIT: _l("Promised payment"),
-    EntryKind.PROMISED_REPAYMENT: _l("Promised payment repaid"),
+    # Named as the ISP calls its promised payment («Отсрочка платежа»), where it does.
+    EntryKind.PROMISED_CREDIT: FeatureName("promised_payment"),
+    EntryKind.PROMISED_REPAYMENT: FeatureName(
+        "promised_payment", _l("Promised payment repaid"), _l("%(name)s repaid")
+    ),
     EntryKind.TRANSFER: _l("Transfer"),
     EntryKind.CORRECTION: _l("Correction"),
     EntryKind.TARIFF_CHANGE: _l("Tariff change"),
 }
 
 
-def kind_label(kind: str) -> str:
-    """The translated name of an entry kind; a kind added later shows as its code."""
+def kind_label(kind: str, tenant: Tenant | None = None) -> str:
+    """The translated name of an entry kind, in the tenant's words where it has its own; a
+    kind added later shows as its code."""
     try:
-        return str(KIND_NAMES[EntryKind(kind)])
+        name = KIND_NAMES[EntryKind(kind)]
     except (ValueError, KeyError):
         return kind
+    return name.for_tenant(tenant) if isinstance(name, FeatureName) else str(name)
 
 
 class LedgerEntry(TenantScoped, db.Model):

@@ -19,6 +19,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
 from app.core.money import money
+from app.tenancy.names import feature_name
 from app.tenancy.registry import Tenant
 from app.tenancy.types import Text
 
@@ -186,9 +187,10 @@ def send_promised_code(
         tenant,
         phone,
         _(
-            "%(isp)s: code %(code)s confirms a promised payment of %(amount)s "
-            "to account %(account)s. Valid for %(minutes)s min. Do not tell it to anyone.",
+            "%(isp)s: code %(code)s confirms: %(name)s of %(amount)s to account "
+            "%(account)s. Valid for %(minutes)s min. Do not tell it to anyone.",
             isp=_isp(tenant),
+            name=feature_name(tenant, "promised_payment"),
             code=code,
             amount=money(amount),
             account=account,

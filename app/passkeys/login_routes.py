@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 
 import app.auth.service as auth
 from app.extensions import db
-from app.tenancy.resolve import region_url
 from app.web import login_session
 from app.web.redirects import same_site_path
 
@@ -48,16 +47,6 @@ def login_options():
     return options_answer(service.login_options(relying_party(), challenge))
 
 
-def _region_elsewhere(user: auth.SessionUser) -> str | bool | None:
-    """As the password login: a subscriber of another region's host logs in on their own
-    region's host (the URL; False: no host serves it; None: here is right)."""
-    own = g.tenant.region(user.region)
-    here = g.site.region
-    if own is None or here is None or here.code == own.code:
-        return None
-    return region_url(g.tenant, own, url_for("auth.login")) or False
-
-
 @bp.route("/login/verify", methods=["POST"])
 def login_verify():
     if (wait := limits.wait_seconds(g.tenant, _address())) is not None:
@@ -76,7 +65,7 @@ def login_verify():
     except service.Refused:
         return _refused()
     user = auth.start_session(g.tenant.slug, subscriber_id)
-    elsewhere = _region_elsewhere(user)
+    elsewhere = login_session.region_elsewhere(user, url_for("auth.login"))
     if elsewhere is False:
         return _refused(count=False)
     if elsewhere:

@@ -1,6 +1,7 @@
 """The pay page, the result page and the provider's notification endpoint."""
 
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -79,15 +80,35 @@ def suggestion_text(account, suggestion: service.Suggestion) -> str:
     return f"{status} {why}"
 
 
-def method_hints(methods) -> dict[str, str]:
-    """What each method costs and how soon the money arrives, shown under its choice."""
+def commission_text(commission, amount: int | None = None) -> str:
+    """The method's commission in words, and what it comes to on `amount` when given."""
+    if commission.free:
+        return _("No commission")
+    parts = []
+    if commission.percent:
+        parts.append(format_percent(commission.percent / 100, "#,##0.##%"))
+    if commission.fixed:
+        parts.append(money(commission.fixed))
+    rule = _("Commission %(rule)s", rule=" + ".join(parts) or money(commission.minimum))
+    if commission.minimum and parts:
+        rule = _("%(rule)s, at least %(minimum)s", rule=rule, minimum=money(commission.minimum))
+    if amount is None:
+        return rule
+    return _(
+        "%(rule)s: %(commission)s on %(amount)s, %(total)s in all",
+        rule=rule,
+        commission=money(commission.of(amount)),
+        amount=money(amount),
+        total=money(amount + commission.of(amount)),
+    )
+
+
+def method_hints(methods, amount: int | None = None) -> dict[str, str]:
+    """What each method costs (on `amount`, when known) and how soon the money arrives,
+    shown under its choice."""
     hints = {}
     for method in methods:
-        cost = (
-            _("Commission %(percent)s%%", percent=method.commission_percent)
-            if method.commission_percent
-            else _("No commission")
-        )
+        cost = commission_text(method.commission, amount)
         hints[method.code] = f"{cost}. {text(method.crediting)}".strip()
     return hints
 
@@ -158,12 +179,15 @@ def pay():
         db.session.commit()  # durable before the provider hears of it
         return go_to_provider(payment, new.method)
     offline = service.offline_methods(tenant, region)
+    payer = subscriber_of(tenant, current_user.subscriber_id)
     return render_template(
         "payments/pay.html",
+        # Bank transfer goes to the payer's region's account, wherever they opened the page.
+        requisites=tenant.requisites_for(tenant.region(payer.region)) if payer else None,
         form=form,
         accounts=accounts,
         suggestions={a.id: suggestion_text(a, suggestions[a.id]) for a in accounts},
-        hints=method_hints(methods),
+        hints=method_hints(methods, suggestions[accounts[0].id].amount if accounts else None),
         offline=offline,
         offline_hints=method_hints(offline),
         autopay=service.autopay_offered(tenant),

@@ -39,7 +39,10 @@ def _payment_or_404(entry_id: int) -> tuple[service.PaymentFacts, words.EntryWor
 def receipt(entry_id: int):
     """A payment's printable receipt."""
     facts, entry_words = _payment_or_404(entry_id)
-    return render_template("statements/receipt.html", facts=facts, words=entry_words)
+    requisites = service.requisites_of(g.tenant, facts.payer)
+    return render_template(
+        "statements/receipt.html", facts=facts, words=entry_words, requisites=requisites
+    )
 
 
 @bp.route("/receipt/<int:entry_id>.pdf")
@@ -47,15 +50,17 @@ def receipt(entry_id: int):
 def receipt_pdf(entry_id: int):
     """The same receipt as a PDF."""
     facts, entry_words = _payment_or_404(entry_id)
-    html = render_template("statements/receipt_pdf.html", facts=facts, words=entry_words)
+    requisites = service.requisites_of(g.tenant, facts.payer)
+    html = render_template(
+        "statements/receipt_pdf.html", facts=facts, words=entry_words, requisites=requisites
+    )
     return pdf_response(render_pdf(html), f"receipt-{facts.account_number}-{entry_id}.pdf")
 
 
 def _bank_receipt_context() -> tuple[dict, bool]:
     """Everything the ПД-4 page and PDF show, and whether the amount typed was acceptable."""
-    requisites = g.tenant.config.payments.requisites
     accounts = service.owned_accounts(g.tenant, current_user.subscriber_id)
-    if requisites is None or not accounts:
+    if not g.tenant.has_requisites or not accounts:
         abort(404)
     account = requested_account(accounts)
     formdata = MultiDict(request.args)
@@ -65,7 +70,8 @@ def _bank_receipt_context() -> tuple[dict, bool]:
     facts = service.bank_receipt_facts(
         g.tenant, current_user.subscriber_id, account.number, local_today()
     )
-    if facts is None:
+    requisites = service.requisites_of(g.tenant, facts.payer) if facts else None
+    if requisites is None:
         abort(404)
     limits = g.tenant.config.payments
     if "amount" not in request.args:

@@ -11,6 +11,7 @@ from app.core.ledger import EntryKind, LedgerEntry
 from app.core.subscribers import Account, Contract, Subscriber, accounts_of, subscriber_of
 from app.extensions import db
 from app.tenancy.registry import Tenant
+from app.tenancy.schema import Requisites
 
 from . import chart
 
@@ -63,6 +64,11 @@ def payment(tenant: Tenant, subscriber_id: int, entry_id: int) -> PaymentFacts |
         )
     ).one_or_none()
     return PaymentFacts(*row) if row is not None else None
+
+
+def requisites_of(tenant: Tenant, payer: Subscriber) -> Requisites | None:
+    """The bank details the payer's money goes to: their region's own, else the ISP's."""
+    return tenant.requisites_for(tenant.region(payer.region))
 
 
 @dataclass(frozen=True)

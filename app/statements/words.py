@@ -30,9 +30,11 @@ from app.core.calendar import daily_part
 from app.core.ledger import EntryKind, LedgerEntry, kind_label
 from app.core.subscribers import ServicePoint
 from app.extensions import db
+from app.tenancy.names import feature_name, has_own_name
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import PaymentKind as MethodKind
 
+PROMISED = "promised_payment"  # its name in tenant.yaml `names:`, where the ISP has its own
 CHARGE_REF = re.compile(r"^charge:(\d{1,18}):(\d{4}-\d{2}-\d{2})$")
 PAYMENT_REF = re.compile(r"^payment:(.+)$")
 PROMISED_REF = re.compile(r"^promised:[0-9a-f]+$")
@@ -114,7 +116,7 @@ def _tariffs(tenant: Tenant, account_ids: set[int]) -> dict[int, list[tuple[date
 
 
 def _words(tenant, entry: LedgerEntry, facts: _Facts, locale: str, zone: ZoneInfo) -> EntryWords:
-    kind = kind_label(entry.kind)
+    kind = kind_label(entry.kind, tenant)
     if DEMO_REF.match(entry.reference):
         return EntryWords(kind, _demo(tenant, entry, facts, locale, zone))
     if entry.kind == EntryKind.PAYMENT:
@@ -138,8 +140,13 @@ def _charge(tenant, entry: LedgerEntry, facts: _Facts, locale: str, zone: ZoneIn
     if match := PROMISED_FEE_REF.match(entry.reference):
         promise = facts.promises_by_id.get(int(match[1]))
         if promise is None:
+            if has_own_name(tenant, PROMISED):
+                return _("Fee for %(name)s", name=feature_name(tenant, PROMISED))
             return _("Fee for a promised payment")
         day = _date(_day(promise.taken_at, zone), locale)
+        if has_own_name(tenant, PROMISED):
+            name = feature_name(tenant, PROMISED)
+            return _("Fee for %(name)s taken on %(day)s", name=name, day=day)
         return _("Fee for the promised payment taken on %(day)s", day=day)
     return None
 
@@ -202,6 +209,8 @@ def _promised_repayment(tenant, entry: LedgerEntry, facts: _Facts, locale: str, 
     if promise is None:
         return "" if match else None
     day = _date(_day(promise.taken_at, zone), locale)
+    if has_own_name(tenant, PROMISED):
+        return _("%(name)s taken on %(day)s", name=feature_name(tenant, PROMISED), day=day)
     return _("The promised payment taken on %(day)s", day=day)
 
 

@@ -13,14 +13,18 @@ class Promo(Model):
     """A promotional monthly fee, charged up to and including the local date `until`."""
 
     monthly_fee: Kopecks
+    """The promotional monthly fee."""
     until: date
+    """The last local date the promotional fee is charged (YYYY-MM-DD)."""
 
 
 class Television(Model):
     """What the TV half of a mix (internet + TV) tariff brings."""
 
     channels: int = Field(gt=0)
+    """How many TV channels the tariff brings."""
     set_top_box: Text | None = None
+    """The set-top box in the ISP's words: included, for rent at a price, not needed."""
 
 
 class Tariff(Model):
@@ -32,8 +36,11 @@ class Tariff(Model):
     # business: offered to organisations only; persons neither see nor choose it.
     kind: Literal["internet", "mix", "business"] = "internet"
     connection_fee: Kopecks = 0
+    """One-off fee for connecting on this tariff; shown in the catalogue when set."""
     promo: Promo | None = None
+    """A promotional monthly fee until a date."""
     tv: Television | None = None
+    """What the TV half of a mix tariff brings."""
 
 
 class OptionKind(StrEnum):
@@ -79,26 +86,34 @@ class ChangeFee(Model):
     "up": a higher speed or a higher monthly price."""
 
     up: Kopecks = 0
+    """Fee for moving to a faster (or dearer) tariff."""
     down: Kopecks = 0
+    """Fee for moving to a slower (or cheaper) tariff."""
     by: Literal["speed", "price"] = "speed"
+    """What makes a move up: a higher speed or a higher monthly price in the region."""
 
 
 class TariffChange(Model):
     """The ISP's rules for a subscriber changing the tariff of a service point."""
 
     timing: tuple[ChangeTiming, ...] = Field(default=(ChangeTiming.NEXT_MONTH,), min_length=1)
-    # "any", or from-code -> the codes one may move to from it (a tariff not listed: none).
+    """When a change may take effect: immediately, next_day, next_month; several: the
+    subscriber chooses."""
     moves: Literal["any"] | dict[Code, tuple[Code, ...]] = "any"
+    """`any`, or from tariff code -> the codes one may move to (a tariff not listed: none)."""
     fee: ChangeFee = ChangeFee()
+    """One-off fee by direction, charged when the change takes effect."""
     min_stay_days: int = Field(default=0, ge=0, le=3660)
-    # For a change in force today: none (today stays at the old price) or daily_difference
-    # (today's part of the difference between the two monthly fees is charged or refunded
-    # at once; the days after are charged at the new price by the daily run).
+    """Days a point stays on a tariff before it may change again; 0: no minimum."""
     proration: Literal["none", "daily_difference"] = "none"
+    """For an immediate change: `none` (today stays at the old price) or `daily_difference`
+    (today's part of the difference is charged or refunded at once)."""
     confirm_by_sms: bool = False
+    """Ask for a one-time SMS code to the phone on record before the change."""
 
 
 class Catalogue(Model):
     tariffs: tuple[Tariff, ...] = Field(min_length=1)
     options: tuple[Option, ...] = ()
     tariff_change: TariffChange = TariffChange()
+    """How a subscriber changes the tariff of a service point."""

@@ -91,8 +91,24 @@ class YamlDocument:
         try:
             return model.model_validate(self.data)
         except ValidationError as exc:
-            problems = [self.problem(err["loc"], _message(err)) for err in exc.errors()]
+            errors = _without_echoes(exc.errors())
+            problems = [self.problem(err["loc"], _message(err)) for err in errors]
             raise TenantConfigError(problems) from exc
+
+
+def _without_echoes(errors: list) -> list:
+    """Drop «should have at least 1 item» on a list whose only item was itself refused: the
+    item's own error is the one to fix."""
+    located = [tuple(err["loc"]) for err in errors]
+    return [
+        err
+        for err in errors
+        if err["type"] != "too_short"
+        or not any(
+            len(loc) > len(err["loc"]) and loc[: len(err["loc"])] == tuple(err["loc"])
+            for loc in located
+        )
+    ]
 
 
 def _message(err: dict) -> str:

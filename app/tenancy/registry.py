@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .checks import tenant_problems
 from .loader import ConfigProblem, TenantConfigError, YamlDocument
-from .schema import Contacts, PaymentMethod, Region, Tariff, TenantConfig, Text
+from .schema import Contacts, PaymentMethod, Region, Requisites, Tariff, TenantConfig, Text
 
 SLUG = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
 DEV_SUFFIX = ".localhost"
@@ -64,6 +64,19 @@ class Tenant:
         if region and region.payment_methods is not None:
             return [m for m in methods if m.code in region.payment_methods]
         return list(methods)
+
+    def requisites_for(self, region: Region | None) -> Requisites | None:
+        """The bank details a payment for an account of this region goes to."""
+        if region and region.requisites is not None:
+            return region.requisites
+        return self.config.payments.requisites
+
+    @cached_property
+    def has_requisites(self) -> bool:
+        """Whether any region (or the tenant itself) can print a bank receipt."""
+        return self.config.payments.requisites is not None or any(
+            r.requisites is not None for r in self.config.regions
+        )
 
     def text(self, value: Text | None, locale: str) -> str:
         return value.get(locale, self.config.locales.default) if value else ""

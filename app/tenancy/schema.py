@@ -1,11 +1,22 @@
 """Typed, frozen description of a tenant, validated from its YAML."""
 
 import re
-from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_validator
 
+from .access_schema import (  # noqa: F401  (part of the schema's public names)
+    Delivery,
+    FindBy,
+    Identifier,
+    IdentifierKind,
+    Login,
+    LoginLimits,
+    Recovery,
+    RecoveryChannel,
+    RecoveryFlow,
+    RecoveryLimits,
+)
 from .catalogue_schema import (  # noqa: F401  (part of the schema's public names)
     Catalogue,
     ChangeFee,
@@ -21,6 +32,7 @@ from .catalogue_schema import (  # noqa: F401  (part of the schema's public name
 from .money_schema import (  # noqa: F401  (part of the schema's public names)
     CHOICE_KINDS,
     Billing,
+    Commission,
     LookupLimits,
     MethodChoice,
     PayeeKey,
@@ -36,6 +48,7 @@ from .types import (  # noqa: F401  (part of the schema's public names)
     Colour,
     Kopecks,
     Model,
+    Quoted,
     Rate,
     Text,
     TimeZoneName,
@@ -43,13 +56,21 @@ from .types import (  # noqa: F401  (part of the schema's public names)
 
 
 class Locales(Model):
+    """The languages the cabinet speaks; each needs a catalogue in translations/."""
+
     available: tuple[str, ...] = Field(min_length=1)
+    """Locale codes offered, e.g. [ru, en, hi]."""
     default: str
+    """The language when nothing else chooses one; one of `available`."""
 
 
 class Host(Model):
+    """A host name that serves the tenant (or a region of it)."""
+
     host: str
+    """A bare host name, no scheme, port or path."""
     locale: str | None = None
+    """Pin this host to one of the tenant's locales."""
 
     @field_validator("host")
     @classmethod
@@ -60,196 +81,145 @@ class Host(Model):
 
 
 class Phone(Model):
-    number: str
+    """A phone number subscribers may call."""
+
+    number: Quoted
+    """The number as shown, in quotes, e.g. "+7 812 240-24-24"."""
     label: Text | None = None
+    """What the line is for, e.g. «Contact centre»."""
     hours: Text | None = None
+    """When it answers."""
 
 
 class Contacts(Model):
+    """How subscribers reach the ISP."""
+
     phones: tuple[Phone, ...] = ()
+    """Phone lines, the main one first."""
     email: str | None = None
+    """Support e-mail address."""
     address: Text | None = None
+    """Office address."""
     chat_hours: Text | None = None
-    fax: str | None = None
-
-
-class IdentifierKind(StrEnum):
-    ACCOUNT = "account"
-    CONTRACT = "contract"
-    LOGIN = "login"
-    EMAIL = "email"
-    PHONE = "phone"
-    NICKNAME = "nickname"
-
-
-class Identifier(Model):
-    kind: IdentifierKind
-    label: Text
-    pattern: str | None = None
-
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"is not a valid regular expression: {exc}") from exc
-        return value
-
-
-class LoginLimits(Model):
-    """Failed logins from one address, counted per tenant. Sized for carrier-grade NAT,
-    where a whole building shares an address: past `per_address_captcha` the form asks for
-    the picture code, past `per_address` it answers «try again in N minutes»."""
-
-    per_address_captcha: Rate = "20 per 5 minutes"
-    per_address: Rate = "300 per 5 minutes"
-
-    @model_validator(mode="after")
-    def _captcha_first(self) -> "LoginLimits":
-        from limits import parse
-
-        captcha, hard = parse(self.per_address_captcha), parse(self.per_address)
-        # Fewer tries over a window at least as long: whoever reaches the refusal has
-        # been asked for the picture code first.
-        if captcha.amount >= hard.amount or captcha.get_expiry() < hard.get_expiry():
-            raise ValueError(
-                "per_address_captcha must allow fewer tries than per_address over a window "
-                "at least as long, so the picture code comes before the refusal"
-            )
-        return self
-
-
-class Login(Model):
-    identifiers: tuple[Identifier, ...] = Field(min_length=1)
-    field_label: Text
-    hint: Text | None = None
-    choose_region: bool = False
-    limits: LoginLimits = LoginLimits()
-
-
-class RecoveryChannel(StrEnum):
-    SMS = "sms"
-    EMAIL = "email"
-    PHONE_CALL = "phone_call"
-    OFFICE = "office"
-
-
-class FindBy(StrEnum):
-    """What a subscriber types to name their account in a recovery flow."""
-
-    SURNAME = "surname"
-    FIRST_NAME = "first_name"
-    CONTRACT_OR_ACCOUNT = "contract_or_account"
-    CONTRACT = "contract"
-    ACCOUNT = "account"
-    PHONE = "phone"
-    EMAIL = "email"
-    LOGIN = "login"
-    IDENTIFIER = "identifier"
-    REGION = "region"
-
-
-class Delivery(StrEnum):
-    """What a recovery flow sends, and where: a code, a link or a temporary password."""
-
-    SMS_CODE = "sms_code"
-    EMAIL_LINK = "email_link"
-    SMS_TEMPORARY_PASSWORD = "sms_temporary_password"
-    EMAIL_TEMPORARY_PASSWORD = "email_temporary_password"
-
-
-class RecoveryFlow(Model):
-    code: Code
-    title: Text
-    find_by: tuple[FindBy, ...] = Field(min_length=1)
-    # For find_by: identifier, the kinds the subscriber may pick from.
-    identifiers: tuple[IdentifierKind, ...] = ()
-    # Several deliveries: the subscriber picks one they still have.
-    deliver: tuple[Delivery, ...] = Field(min_length=1)
-    captcha: bool = False
-    requires_opt_in: bool = False
-    tell_login: bool = False
-
-
-class RecoveryLimits(Model):
-    """Sending limits; exceeding them is answered with «try again in N minutes»."""
-
-    account: Rate = "3 per hour"
-    destination: Rate = "5 per hour"
-    address: Rate = "20 per hour"
-    tenant: Rate = "2000 per hour"
-
-
-class Recovery(Model):
-    flows: tuple[RecoveryFlow, ...] = ()
-    channels: tuple[RecoveryChannel, ...] = ()
-    note: Text | None = None
-    code_minutes: int = Field(default=10, gt=0, le=60)
-    link_minutes: int = Field(default=60, gt=0, le=24 * 60)
-    # How long a temporary password sent by SMS or e-mail can be used (once) to log in.
-    temporary_password_minutes: int = Field(default=60, gt=0, le=24 * 60)
-    max_guesses: int = Field(default=5, gt=0, le=10)
-    log_in_after_reset: bool = False
-    limits: RecoveryLimits = RecoveryLimits()
+    """When the online chat answers."""
+    fax: Quoted | None = None
+    """Fax number, in quotes."""
 
 
 class Region(Model):
+    """A region of the ISP with its own hosts, timezone and, where they differ, overrides."""
+
     code: Code
+    """Identifies the region, also in its development host `<code>.<slug>.localhost`."""
     name: Text
+    """The region's name shown to subscribers."""
     hosts: tuple[Host, ...] = ()
+    """Host names serving this region."""
     timezone: TimeZoneName
+    """The region's timezone."""
     contacts: Contacts | None = None
+    """The region's contacts; the tenant's when unset."""
     tariffs: tuple[Code, ...] | None = None
-    # Monthly fees that differ in this region: tariff code -> fee.
+    """Codes of the tariffs offered here; all when unset."""
     prices: dict[Code, Kopecks] = {}
+    """Monthly fees that differ in this region, tariff code -> roubles; a promotion still wins."""
     payment_methods: tuple[Code, ...] | None = None
+    """Codes of the payment methods offered here; all when unset."""
+    requisites: Requisites | None = None
+    """The region's own bank details; the tenant's `payments.requisites` when unset."""
 
 
 class Colours(Model):
+    """Brand colours (#rrggbb); text pairs must reach WCAG AA contrast."""
+
     primary: Colour
+    """Buttons, links and the header."""
     on_primary: Colour
+    """Text on primary."""
     accent: Colour
+    """Highlights such as the login button."""
     on_accent: Colour
+    """Text on accent."""
     background: Colour = "#ffffff"
+    """The page background."""
     surface: Colour = "#f4f6f8"
+    """Cards and panels."""
     text: Colour = "#1b1f24"
+    """Body text."""
     muted: Colour = "#56606b"
+    """Secondary text."""
     danger: Colour = "#b3261e"
+    """Errors."""
 
 
 class Branding(Model):
+    """The cabinet's look."""
+
     colours: Colours
+    """Brand colours."""
     logo: str
+    """A file in the tenant's static/ folder."""
     favicon: str | None = None
+    """A file in the tenant's static/ folder."""
     menu: Literal["left", "top"] = "top"
+    """Where the cabinet menu sits."""
     button_shape: Literal["rounded", "pill", "square"] = "rounded"
+    """The shape of buttons."""
 
 
 class Mail(Model):
     """Who the ISP's e-mails come from."""
 
     sender_name: Text
+    """The From name."""
     sender_address: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    """The From address."""
+
+
+class Names(Model):
+    """What the ISP calls features every cabinet shares; unset: the portal's own words."""
+
+    promised_payment: Text | None = None
+    """The promised payment, e.g. «Отсрочка платежа»: menu, page title, dashboard,
+    statement, SMS."""
+    recover_link: Text | None = None
+    """The login page's link to password recovery, e.g. «Напомнить логин и пароль»."""
 
 
 class TenantConfig(Model):
     """Everything the portal knows of one ISP, as written in its tenant.yaml."""
 
     name: Text
+    """The ISP's name shown to subscribers."""
     legal_name: str
+    """The ISP's legal name, on receipts."""
     locales: Locales
+    """The languages the cabinet speaks."""
     timezone: TimeZoneName
+    """The tenant's timezone (a region may have its own), e.g. Europe/Moscow."""
     phone_region: str = "RU"
+    """Country whose numbering phone numbers without a +code are read in."""
     currency: Literal["RUB"] = "RUB"
+    """The currency of every amount."""
     hosts: tuple[Host, ...] = ()
+    """Host names serving the whole tenant."""
     regions: tuple[Region, ...] = ()
+    """Regions, each with its hosts, timezone and overrides."""
     branding: Branding
+    """The cabinet's look."""
     login: Login
+    """The login page."""
     recovery: Recovery = Recovery()
+    """Password and login recovery."""
     contacts: Contacts = Contacts()
+    """How subscribers reach the ISP."""
     catalogue: Catalogue
+    """Tariffs and options."""
     payments: Payments = Payments()
+    """Payment methods, limits and bank details."""
     billing: Billing = Billing()
+    """Charging and the promised payment."""
     mail: Mail | None = None
+    """Who the ISP's e-mails come from."""
+    names: Names = Names()
+    """The ISP's own names for shared features."""

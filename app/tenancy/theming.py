@@ -11,6 +11,7 @@ from flask_babel import format_datetime
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, TemplateNotFound
 
 from .locale import current_locale
+from .names import feature_name
 
 OVERRIDE_SEPARATOR = "::"
 
@@ -87,6 +88,11 @@ def brand_css(colours) -> str:
     return ";".join(f"--{name.replace('_', '-')}:{getattr(colours, name)}" for name in pairs)
 
 
+def tenant_feature_name(key: str) -> str:
+    """The request's ISP's name of a shared feature (tenant.yaml `names:`), in templates."""
+    return feature_name(g.get("tenant"), key)
+
+
 def _context() -> dict:
     tenant = g.get("tenant")
     if tenant is None:
@@ -108,3 +114,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(text)
     app.add_template_global(locale_name)
     app.add_template_global(brand_css)
+    app.add_template_global(tenant_feature_name, "feature_name")

@@ -8,7 +8,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel, m
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # A string under a field is its description: `flask tenants schema` prints it.
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 def _kopecks(value: object) -> int:
@@ -25,6 +26,21 @@ def _kopecks(value: object) -> int:
 
 
 Kopecks = Annotated[int, BeforeValidator(_kopecks)]
+
+
+def _quoted(value: object) -> object:
+    # YAML reads 044525225 as an octal or decimal integer and 40702810… as an int: the
+    # leading zeros are gone before any check could see them, so only quotes keep them.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError(
+            'is a number to YAML: write it in quotes, e.g. "044525225", '
+            "or its leading zeros are lost"
+        )
+    return value
+
+
+# Numbers that are really strings of digits: INN, BIC, bank accounts, contract numbers.
+Quoted = Annotated[str, BeforeValidator(_quoted)]
 HEX_COLOUR = r"^#[0-9a-fA-F]{6}$"
 Colour = Annotated[str, Field(pattern=HEX_COLOUR)]
 Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,39}$")]

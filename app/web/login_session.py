@@ -11,6 +11,7 @@ from flask import g, request, session
 from flask_login import current_user, login_user, logout_user
 
 from app.core import devices
+from app.tenancy.resolve import region_url
 
 # The recovery challenge this browser is proving (recovery's pages, and a temporary
 # password typed at login).
@@ -21,6 +22,20 @@ def hold_reset(handle: str, flow: str, temporary: bool = False) -> None:
     """Remember which recovery challenge this browser works on; temporary: it came from a
     temporary password at login, so the cabinet sends it on to setting a new password."""
     session[RESET_KEY] = {"handle": handle, "flow": flow, "temporary": temporary}
+
+
+def region_elsewhere(user, path: str) -> str | bool | None:
+    """Where a subscriber of another region's host logs in: `path` on their region's host,
+    built from the tenant's configuration (False: no host serves it). None: here is right.
+
+    Asked only after the subscriber proved who they are, so it tells no more than a login
+    would. A region picked in the login form is simply replaced by the subscriber's own.
+    """
+    own = g.tenant.region(user.region)
+    here = g.site.region
+    if own is None or here is None or here.code == own.code:
+        return None
+    return region_url(g.tenant, own, path) or False
 
 
 def begin(user, picked: str | None = None, method: str = "password") -> None:

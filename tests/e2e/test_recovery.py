@@ -69,9 +69,12 @@ def open_login(page: Page, portal, slug: str) -> None:
     in_english(page)
 
 
-def forgot_password(page: Page, flow: str | None = None) -> None:
-    """On the login page: «Forgot your password?», then the flow when several are offered."""
-    page.get_by_role("link", name="Forgot your password?", exact=True).click()
+def forgot_password(
+    page: Page, flow: str | None = None, link: str = "Forgot your password?"
+) -> None:
+    """On the login page: «Forgot your password?» (or the ISP's own words for it), then the
+    flow when several are offered."""
+    page.get_by_role("link", name=link, exact=True).click()
     if flow:
         expect(page.get_by_role("heading", level=1)).to_have_text("Password recovery")
         page.get_by_role("link", name=flow, exact=True).click()
@@ -121,7 +124,9 @@ def test_athome_by_name_and_contract_with_emailed_link(
     who = demo.login("athome")
     person = who.person
     open_login(page, portal, "athome")
-    forgot_password(page, flow="By name and contract number")
+    forgot_password(
+        page, flow="By name and contract number", link="Remind me of my login and password"
+    )
     page.get_by_label("Surname", exact=True).fill(person.surname)
     page.get_by_label("First name", exact=True).fill(person.first_name)
     page.get_by_label("Contract or account number", exact=True).fill(person.contract)

@@ -215,7 +215,7 @@ def test_the_page_explains_the_rule_in_plain_words(app, tenant_client, subscribe
     assert "free of charge" in rule_block
     assert "up to 2 times in any 30 days" in rule_block
     assert "₽500.00" in rule_block  # the debt limit
-    assert "Take a promised payment of ₽300.00" in page
+    assert "Take Payment deferral: ₽300.00" in page  # Электронный город's own name for it
 
 
 def test_taking_it_restores_access_and_a_second_one_is_refused(app, tenant_client, subscriber):

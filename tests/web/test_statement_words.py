@@ -122,6 +122,7 @@ def history(app, make_subscriber, tenant_client):
 
 
 # What each language's page says, newest first; {…} are the ISP's and the calendar's words.
+# Томтел calls its promised payment «Доверительный платёж» (tenant.yaml `names:`).
 EXPECTED = {
     "ru": [
         ("Платёж", "Электронные кошельки: ЮMoney (Яндекс.Деньги)"),
@@ -129,9 +130,9 @@ EXPECTED = {
         ("Возврат", "Деньги возвращены плательщику"),
         ("Перенос средств", "Платёж перенесён сюда с другого счёта"),
         ("Корректировка", "Баланс исправлен оператором"),
-        ("Погашение обещанного платежа", "Обещанный платёж от {taken}"),
-        ("Списание", "Плата за обещанный платёж от {taken}"),
-        ("Обещанный платёж", "Автоматическое погашение {due}"),
+        ("Доверительный платёж: погашение", "Доверительный платёж от {taken}"),
+        ("Списание", "Плата за «Доверительный платёж» от {taken}"),
+        ("Доверительный платёж", "Автоматическое погашение {due}"),
         ("Списание", "Оптимум 300, плата за {charged}"),
     ],
     "en": [
@@ -140,9 +141,9 @@ EXPECTED = {
         ("Refund", "Money returned to the payer"),
         ("Transfer", "A payment moved here from another account"),
         ("Correction", "Balance corrected by the provider"),
-        ("Promised payment repaid", "The promised payment taken on {taken}"),
-        ("Charge", "Fee for the promised payment taken on {taken}"),
-        ("Promised payment", "Repaid automatically on {due}"),
+        ("Trust payment repaid", "Trust payment taken on {taken}"),
+        ("Charge", "Fee for Trust payment taken on {taken}"),
+        ("Trust payment", "Repaid automatically on {due}"),
         ("Charge", "Optimum 300, the fee for {charged}"),
     ],
     "hi": [
@@ -151,9 +152,9 @@ EXPECTED = {
         ("रिफ़ंड", "पैसे भुगतानकर्ता को लौटाए गए"),
         ("राशि ट्रांसफ़र", "एक भुगतान दूसरे खाते से यहाँ लाया गया"),
         ("सुधार", "प्रदाता ने बैलेंस ठीक किया"),
-        ("प्रॉमिस्ड पेमेंट चुकाया गया", "{taken} को लिया गया प्रॉमिस्ड पेमेंट"),
-        ("शुल्क कटौती", "{taken} को लिए गए प्रॉमिस्ड पेमेंट का शुल्क"),
-        ("प्रॉमिस्ड पेमेंट", "अपने-आप चुकौती की तारीख: {due}"),
+        ("विश्वास भुगतान चुकाया गया", "{taken} को लिया गया विश्वास भुगतान"),
+        ("शुल्क कटौती", "{taken} को लिए गए विश्वास भुगतान का शुल्क"),
+        ("विश्वास भुगतान", "अपने-आप चुकौती की तारीख: {due}"),
         ("शुल्क कटौती", "ऑप्टिमम 300, {charged} का शुल्क"),
     ],
 }
