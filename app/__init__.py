@@ -54,14 +54,17 @@ def _register_features(app: Flask) -> None:
         auth,
         billing,
         notify,
+        options,
         passkeys,
         payments,
+        provisioning,
         recovery,
         sandbox,
         security,
         services,
         statements,
         transfers,
+        usage,
     )
 
     for feature in (
@@ -74,8 +77,11 @@ def _register_features(app: Flask) -> None:
         security,
         transfers,
         statements,
+        options,
         payments,
         passkeys,
+        provisioning,
+        usage,
         sandbox,
     ):
         feature.init_app(app)

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 import app.auth.service as auth_service
 import app.recovery.service as recovery_service
+import app.usage.service as usage_service
 from app.core import ledger
 from app.core.calendar import daily_part
 from app.core.identifiers import normalise_phone
@@ -67,6 +68,8 @@ def seed_tenant(tenant: Tenant, data: DemoData, today: date, profile: str) -> in
         else:
             # A database seeded before the mark existed learns which account is shared.
             existing.shared_demo = person.shared_demo
+        # Days since the last seed get traffic too, so the «Traffic» page is never empty.
+        usage_service.seed_demo(tenant, person.account, today)
     return created
 
 

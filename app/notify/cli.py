@@ -2,7 +2,6 @@
 flask notify deliver: the deliverer of the message queue."""
 
 import logging
-import time
 from contextlib import suppress
 
 import click
@@ -10,7 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.core.identifiers import e164
-from app.extensions import db
+from app.core.outbox import run_every
 from app.tenancy import registry_of
 
 from .delivery import sms_outbox
@@ -55,15 +54,7 @@ notify_cli = AppGroup("notify", help="The outgoing e-mail and SMS queue.")
 )
 def notify_deliver(every: float | None) -> None:
     """Send the queued messages that are due, retrying failed ones with growing pauses."""
-    while True:
-        if every is None:
-            click.echo(f"{deliver()} message(s) sent.")
-            return
-        try:
-            sent = deliver()
-        except Exception:  # e.g. the database restarting: the deliverer keeps going
-            db.session.rollback()
-            log.exception("delivery pass failed; trying again in %s s", every)
-            sent = 0
-        if sent == 0:
-            time.sleep(every)
+    if every is None:
+        click.echo(f"{deliver()} message(s) sent.")
+        return
+    run_every(deliver, every, log)

@@ -5,6 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core import outbox
 from app.extensions import db
 from app.persistence import TenantScoped, UTCDateTime, utcnow
 
@@ -22,8 +23,8 @@ class SmsMessage(TenantScoped, db.Model):
 
 
 class Status:
-    PENDING = "pending"  # waiting for its (next) try
-    SENDING = "sending"  # claimed by one deliverer
+    PENDING = outbox.PENDING  # waiting for its (next) try
+    SENDING = outbox.SENDING  # claimed by one deliverer
     SENT = "sent"
     FAILED = "failed"  # given up: every try failed, or it was too late to be of use
 

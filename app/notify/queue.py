@@ -5,23 +5,23 @@ Nothing here talks to SMTP or an SMS gateway inside a request. `queue_email` and
 nothing); once the response is closed, the same process tries this request's messages,
 and `flask notify deliver` retries what failed with a growing pause, then gives up.
 
-Two deliverers never send one message twice: a message is claimed with a conditional
-UPDATE (pending -> sending) that only one of them can win, and on PostgreSQL the
-candidates are read with FOR UPDATE SKIP LOCKED so the deliverers do not queue up
-behind each other's locks.
+Two deliverers never send one message twice: claiming is app/core/outbox.py's, shared with
+every other outbox.
 """
 
 import logging
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import Flask, current_app, has_request_context
+from flask import Flask, current_app
 
+from app.core import outbox
 from app.core.identifiers import e164
 from app.extensions import db
 from app.persistence import utcnow
 from app.tenancy import registry_of
 from app.tenancy.registry import Tenant
+from app.web.after_response import deliver_after_response, remember
 
 from .delivery import MAX_SMS_CHARS, mask_email, send_email, send_sms
 from .mail import compose, sender
@@ -32,8 +32,7 @@ log = logging.getLogger("app.notify")
 
 # The pause after the 1st, 2nd and 3rd failed try; after the 4th the message is given up.
 RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30))
-# A claim this old belongs to a deliverer that died mid-send: the message is tried again.
-STALE_CLAIM = timedelta(minutes=10)
+STALE_CLAIM = outbox.STALE_CLAIM
 BATCH = 50
 REQUEST_KEY = "notify_queued"
 
@@ -83,43 +82,13 @@ def _queue(tenant, channel, recipient, body, subject, html, valid_for) -> Queued
     )
     db.session.add(message)
     db.session.flush()
-    if has_request_context():
-        # The database session lives as long as the request: it carries the ids to the
-        # hook that sends them once the response is closed.
-        db.session.info.setdefault(REQUEST_KEY, []).append(message.id)
+    remember(REQUEST_KEY, message.id)
     return message
-
-
-def _due(now):
-    return sa.or_(
-        sa.and_(QueuedMessage.status == Status.PENDING, QueuedMessage.next_attempt_at <= now),
-        sa.and_(
-            QueuedMessage.status == Status.SENDING, QueuedMessage.claimed_at <= now - STALE_CLAIM
-        ),
-    )
 
 
 def claim(limit: int = BATCH, ids: list[int] | None = None) -> list[int]:
     """Mark up to limit due messages as this deliverer's and commit; their ids."""
-    now = utcnow()
-    candidates = sa.select(QueuedMessage.id).where(_due(now))
-    if ids is not None:
-        candidates = candidates.where(QueuedMessage.id.in_(ids))
-    candidates = candidates.order_by(QueuedMessage.id).limit(limit)
-    # Rendered only on PostgreSQL (and other servers that know it); SQLite relies on the
-    # conditional UPDATE below, which only one writer can win as writes are serialised.
-    found = db.session.scalars(candidates.with_for_update(skip_locked=True)).all()
-    claimed = []
-    for message_id in found:
-        won = db.session.execute(
-            sa.update(QueuedMessage)
-            .where(QueuedMessage.id == message_id, _due(now))
-            .values(status=Status.SENDING, claimed_at=now)
-        )
-        if won.rowcount == 1:
-            claimed.append(message_id)
-    db.session.commit()
-    return claimed
+    return outbox.claim(QueuedMessage, utcnow(), limit, ids)
 
 
 def deliver(limit: int = BATCH, ids: list[int] | None = None) -> int:
@@ -151,10 +120,10 @@ def _try(message: QueuedMessage) -> bool:
             send_sms(tenant, message.recipient, message.body)
     except Exception as exc:  # any provider's failure: the next message must still go out
         reason = f"{type(exc).__name__}: {exc}"[:300]
-        if message.attempts > len(RETRY_DELAYS):
+        pause = outbox.pause_after(message.attempts, RETRY_DELAYS)
+        if pause is None:
             _give_up(message, reason, where)
             return False
-        pause = RETRY_DELAYS[message.attempts - 1]
         message.status = Status.PENDING
         message.next_attempt_at = now + pause
         message.last_error = reason
@@ -192,26 +161,6 @@ def _masked(message: QueuedMessage) -> str:
     return mask_phone(message.recipient)
 
 
-def _after_response(response):
-    """Send this request's messages in this process once its response is closed."""
-    ids = db.session.info.pop(REQUEST_KEY, None)
-    if ids:
-        app = current_app._get_current_object()
-        response.call_on_close(lambda: _deliver_now(app, ids))
-    return response
-
-
-def _deliver_now(app: Flask, ids: list[int]) -> None:
-    # The request is over and its transaction committed (or rolled back: then there is
-    # nothing to claim). A failure here is the worker's to retry, never the requester's.
-    with app.app_context():
-        try:
-            deliver(ids=ids)
-        except Exception:
-            db.session.rollback()
-            log.exception("delivering a request's messages failed; the worker will retry")
-
-
 def init_app(app: Flask) -> None:
     """Deliver each request's messages right after its response."""
-    app.after_request(_after_response)
+    deliver_after_response(app, REQUEST_KEY, lambda ids: deliver(ids=ids), log)

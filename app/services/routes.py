@@ -7,6 +7,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+import app.options.service as options
 from app.core.subscribers import subscriber_of
 from app.core.verification import Outcome
 from app.extensions import db
@@ -42,6 +43,8 @@ def catalogue():
         options=g.tenant.config.catalogue.options,
         option_terms=option_terms,
         rules=rules_text(rules),
+        # The option engine switches them on «My services»; this page only lists them.
+        switchable=bool(options.catalogue(g.tenant)),
     )
 
 

@@ -12,9 +12,10 @@ from app.core.ledger import LedgerEntry
 from app.core.subscribers import Account, Contract
 from app.extensions import db
 from app.persistence import UTCDateTime
+from app.web.chart import ChartShape
+from app.web.chart import shape as draw
 
 DAYS = 90
-WIDTH, HEIGHT, PAD = 360, 120, 6
 
 
 @dataclass(frozen=True)
@@ -110,28 +111,6 @@ def _closing(balance: int, newest_first: list, ends: list) -> list[int]:
     return closing[::-1]
 
 
-@dataclass(frozen=True)
-class ChartShape:
-    """SVG geometry of a series in a WIDTH x HEIGHT box: the line, the area, the zero line."""
-
-    line: str
-    area: str
-    zero_y: float | None
-
-
 def shape(series: BalanceSeries) -> ChartShape:
     """Scale the balances into the box, zero always included so debt shows below it."""
-    values = series.balances
-    low, high = min(min(values), 0), max(max(values), 0)
-    span = high - low or 1
-    step = (WIDTH - 2 * PAD) / max(len(values) - 1, 1)
-
-    def y(value: int) -> float:
-        return round(HEIGHT - PAD - (value - low) * (HEIGHT - 2 * PAD) / span, 1)
-
-    points = [(round(PAD + n * step, 1), y(v)) for n, v in enumerate(values)]
-    line = "M" + " L".join(f"{x},{py}" for x, py in points)
-    base = y(0)
-    area = f"{line} L{points[-1][0]},{base} L{points[0][0]},{base} Z"
-    # Below zero is debt: mark where zero is so the dip reads as one.
-    return ChartShape(line, area, base if low < 0 else None)
+    return draw(series.balances)

@@ -2,7 +2,8 @@
 
 The ledger keeps machine references: `charge:<account id>:<YYYY-MM-DD>` (the daily run),
 `payment:<payment reference>` (an online payment), `promised:<hex>`, `promised-fee:<id>`
-and `promised-repay:<id>` (the promised payment), `tariff-fee:<id>` and
+and `promised-repay:<id>` (the promised payment), `option:<id>`, `option-day:<id>:<date>` and
+`option-refund:<id>` (options, worded by app.options), `tariff-fee:<id>` and
 `tariff-difference:<id>` (a tariff change), `demo:<account>:<n>` (demo seeding).
 The words are worked out each time an entry is shown, from its kind and that reference,
 in the page's language: stored entries are never rewritten, and a tariff's name or a
@@ -24,6 +25,7 @@ from babel.dates import format_date
 from flask_babel import gettext as _
 
 import app.billing.service as billing
+import app.options.service as options
 import app.payments.service as payments
 import app.services.service as services
 from app.core.calendar import daily_part
@@ -60,7 +62,7 @@ def describe(
     tenant: Tenant, entries: Sequence[LedgerEntry], locale: str, zone: str
 ) -> dict[int, EntryWords]:
     """The words of each entry, by entry id; a handful of queries whatever the number."""
-    facts = _Facts.load(tenant, entries)
+    facts = _Facts.load(tenant, entries, locale)
     return {entry.id: _words(tenant, entry, facts, locale, ZoneInfo(zone)) for entry in entries}
 
 
@@ -78,9 +80,10 @@ class _Facts:
     promises_by_id: dict[int, billing.PromisedPayment]
     tariffs: dict[int, list[tuple[date, str]]]  # account id -> (active since, tariff code)
     tariff_changes: dict[int, services.TariffChange]
+    option_words: dict[str, str]  # reference -> «Турбокнопка», «Антивирус, за 5 марта» …
 
     @classmethod
-    def load(cls, tenant: Tenant, entries: Sequence[LedgerEntry]) -> "_Facts":
+    def load(cls, tenant: Tenant, entries: Sequence[LedgerEntry], locale: str) -> "_Facts":
         payment_refs = [m[1] for e in entries if (m := PAYMENT_REF.match(e.reference))]
         promise_refs = [e.reference for e in entries if PROMISED_REF.match(e.reference)]
         promise_ids = [
@@ -98,6 +101,7 @@ class _Facts:
             services.changes_by_id(
                 tenant, [int(m[2]) for e in entries if (m := TARIFF_REF.match(e.reference))]
             ),
+            options.entry_words(tenant, [e.reference for e in entries], locale),
         )
 
 
@@ -121,6 +125,8 @@ def _words(tenant, entry: LedgerEntry, facts: _Facts, locale: str, zone: ZoneInf
         return EntryWords(kind, _demo(tenant, entry, facts, locale, zone))
     if entry.kind == EntryKind.PAYMENT:
         return _payment(tenant, entry, kind, facts, locale)
+    if entry.reference in facts.option_words:
+        return EntryWords(kind, facts.option_words[entry.reference])
     describer = _DESCRIBERS.get(entry.kind)
     text = describer(tenant, entry, facts, locale, zone) if describer else None
     return EntryWords(kind, text if text is not None else entry.description or "")

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from .option_schema import OptionKind, OptionRules
 from .types import Code, Kopecks, Model, Text
 
 
@@ -43,20 +44,12 @@ class Tariff(Model):
     """What the TV half of a mix tariff brings."""
 
 
-class OptionKind(StrEnum):
-    PREPAY = "prepay"
-    PAUSE = "pause"
-    TURBO = "turbo"
-    BLOCK = "block"
-    ADDON = "addon"
-
-
 class PrepayPeriod(Model):
     months: int = Field(gt=0, le=36)
     discount_percent: int = Field(ge=0, le=100)
 
 
-class Option(Model):
+class Option(OptionRules):
     code: Code
     kind: OptionKind
     name: Text

@@ -22,7 +22,6 @@ from .catalogue_schema import (  # noqa: F401  (part of the schema's public name
     ChangeFee,
     ChangeTiming,
     Option,
-    OptionKind,
     PrepayPeriod,
     Promo,
     Tariff,
@@ -42,6 +41,8 @@ from .money_schema import (  # noqa: F401  (part of the schema's public names)
     PromisedPayment,
     Requisites,
 )
+from .network_schema import Provisioning
+from .option_schema import OptionDetail, OptionKind, OptionRules  # noqa: F401
 from .types import (  # noqa: F401  (part of the schema's public names)
     HEX_COLOUR,
     Code,
@@ -223,3 +224,6 @@ class TenantConfig(Model):
     """Who the ISP's e-mails come from."""
     names: Names = Names()
     """The ISP's own names for shared features."""
+    provisioning: Provisioning | None = None
+    """Service changes to the ISP's network, usage records back; absent: changes are kept
+    as not sent and usage cannot be imported."""

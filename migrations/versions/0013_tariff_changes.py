@@ -1,7 +1,7 @@
 """tariff_change and tariff_period: ordered tariff changes and each point's tariff history
 
 Revision ID: 0013
-Revises: 0012
+Revises: 0016
 Create Date: 2026-12-02 20:40:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0013'
-down_revision = '0012'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

@@ -87,6 +87,12 @@ def test_tenant_pages_pass_axe_and_fit_the_screen(slug, device, demo, portal, op
     portal.expect_dashboard(page)
     audit.check(page, f"{slug} dashboard")
 
+    # The demo seed gives every demo point two months of traffic: chart and table show.
+    portal.open(page, slug, "/usage/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(portal.t(page, "Traffic"))
+    expect(page.get_by_role("table")).to_be_visible()
+    audit.check(page, f"{slug} traffic")
+
     portal.open(page, slug, "/password")
     expect(page.get_by_role("heading", level=1)).to_have_text(portal.t(page, "Change password"))
     if who.person.shared_demo:

@@ -1,7 +1,8 @@
 """Every route that changes state refuses a request without this browser's CSRF token.
 
 The routes come from app.url_map, so a new form is covered the day it is added. A view
-exempted from CSRF must be one that checks a signature instead (the bank's notification).
+exempted from CSRF must be one that checks a signature or a token instead (the bank's
+notification, the ISP's usage import).
 """
 
 import json
@@ -72,8 +73,11 @@ def test_another_browsers_token_is_refused(app, tenant_client, subscriber):
     assert database_state(app) == before
 
 
-def test_exempt_views_are_the_signed_notification_only(app):
-    assert csrf._exempt_views == {"app.payments.routes.notify"}
+def test_exempt_views_are_the_server_to_server_ones_only(app):
+    assert csrf._exempt_views == {
+        "app.payments.routes.notify",
+        "app.usage.import_routes.import_usage",
+    }
     assert not csrf._exempt_blueprints
 
 
@@ -86,4 +90,17 @@ def test_the_exempt_notification_refuses_an_unsigned_body(app, tenant_client, su
             f"/payments/notify/{provider}", data=body, content_type="application/json"
         )
         assert 400 <= response.status_code < 500, provider
+    assert database_state(app) == before
+
+
+def test_the_exempt_usage_import_refuses_a_browser(app, tenant_client, subscriber, monkeypatch):
+    monkeypatch.setenv("ATHOME_USAGE_TOKEN", "the-isps-token")
+    before = database_state(app)
+    browser = tenant_client("athome.localhost")
+    body = json.dumps([{"point": 1, "date": "2026-01-01", "bytes_in": 1, "bytes_out": 1}])
+    for headers in ({}, {"Authorization": "Bearer guessed"}, {"Cookie": "session=x"}):
+        response = browser.post(
+            "/usage/import", data=body, content_type="application/json", headers=headers
+        )
+        assert response.status_code == 401
     assert database_state(app) == before

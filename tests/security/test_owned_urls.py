@@ -10,6 +10,7 @@ import pytest
 
 from tests.conftest import CSRF_INPUT
 from tests.passkey_authenticator import SoftAuthenticator
+from tests.web.options_steps import switch_on
 from tests.web.passkey_steps import add_passkey
 from tests.web.test_payments_card import start_card_payment
 from tests.web.test_payments_support import pay_with_card
@@ -28,8 +29,9 @@ NOT_FOUND_OR_AWAY = {302, 303, 403, 404}
 
 @pytest.fixture
 def world(app, make_subscriber, tenant_client, monkeypatch, tmp_path):
-    """An athome subscriber with a paid and a pending card payment, a statement and a
-    transfer request and a passkey; a second athome subscriber and a tomtel one with nothing."""
+    """An athome subscriber with a paid and a pending card payment, a statement, a
+    transfer request, a passkey and the Turbo button on; a second athome subscriber and a
+    tomtel one with nothing."""
     monkeypatch.setitem(app.config, "PORTAL_UPLOADS_DIR", str(tmp_path / "uploads"))
     owner = make_subscriber(
         tenant="athome",
@@ -46,6 +48,7 @@ def world(app, make_subscriber, tenant_client, monkeypatch, tmp_path):
     start_card_payment(browser, "300")  # left pending on the bank's page
     assert send(browser, tiny_png(), "receipt.png").status_code == 302
     assert add_passkey(browser, SoftAuthenticator(), name="owner-key").status_code == 200
+    assert switch_on(browser, "turbo", owner["account"])[1].status_code == 302
     # Nothing of their own: not even a service point, whose id would open their own page.
     make_subscriber(tenant="athome", password=PASSWORD, logins={"login": "neighbour"}, tariffs=())
     make_subscriber(tenant="tomtel", password=PASSWORD, logins={"account": "555000999"}, tariffs=())
@@ -87,6 +90,7 @@ def test_owned_routes_are_found(app):
         "/transfers/<int:number>",
         "/payments/result/<reference>",
         "/passkeys/<int:passkey_id>/remove",
+        "/my-services/activations/<int:activation_id>/stop",
     } <= endpoints
 
 

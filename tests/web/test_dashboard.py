@@ -90,6 +90,7 @@ def test_menu_shows_only_built_sections(client, make_subscriber):
     assert links == [
         "/",
         "/services/",
+        "/my-services",
         "/statement",
         "/recover/contacts",
         "/security/",

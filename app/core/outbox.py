@@ -1,0 +1,67 @@
+"""What every outbox shares: rows written in a transaction, claimed by one deliverer, retried.
+
+A row is pending until a deliverer claims it with a conditional UPDATE (pending -> sending)
+that only one deliverer can win; on PostgreSQL the candidates are read with FOR UPDATE SKIP
+LOCKED so two deliverers do not queue up behind each other's locks. SQLite renders no lock
+and relies on the conditional UPDATE alone, as its writes are serialised. A claim older than
+STALE_CLAIM belongs to a deliverer that died mid-send: the row is due again.
+"""
+
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from logging import Logger
+
+import sqlalchemy as sa
+
+from app.extensions import db
+
+PENDING = "pending"  # waiting for its (next) try
+SENDING = "sending"  # claimed by one deliverer
+STALE_CLAIM = timedelta(minutes=10)
+
+
+def due(model, now: datetime) -> sa.ColumnElement[bool]:
+    """Rows of model that a deliverer may claim now."""
+    return sa.or_(
+        sa.and_(model.status == PENDING, model.next_attempt_at <= now),
+        sa.and_(model.status == SENDING, model.claimed_at <= now - STALE_CLAIM),
+    )
+
+
+def claim(model, now: datetime, limit: int, ids: Sequence[int] | None = None) -> list[int]:
+    """Mark up to limit due rows (only ids, when given) as this deliverer's and commit."""
+    candidates = sa.select(model.id).where(due(model, now))
+    if ids is not None:
+        candidates = candidates.where(model.id.in_(ids))
+    candidates = candidates.order_by(model.id).limit(limit)
+    found = db.session.scalars(candidates.with_for_update(skip_locked=True)).all()
+    claimed = []
+    for row_id in found:
+        won = db.session.execute(
+            sa.update(model)
+            .where(model.id == row_id, due(model, now))
+            .values(status=SENDING, claimed_at=now)
+        )
+        if won.rowcount == 1:
+            claimed.append(row_id)
+    db.session.commit()
+    return claimed
+
+
+def pause_after(attempts: int, delays: Sequence[timedelta]) -> timedelta | None:
+    """The pause before the next try after `attempts` failed ones; None: give up."""
+    return delays[attempts - 1] if attempts <= len(delays) else None
+
+
+def run_every(one_pass: Callable[[], int], every: float, log: Logger) -> None:
+    """Run one_pass for ever, sleeping `every` seconds whenever it found nothing to do."""
+    while True:
+        try:
+            done = one_pass()
+        except Exception:  # e.g. the database restarting: the deliverer keeps going
+            db.session.rollback()
+            log.exception("delivery pass failed; trying again in %s s", every)
+            done = 0
+        if done == 0:
+            time.sleep(every)

@@ -1,0 +1,180 @@
+"""The «My services» pages: the list, an option's page, its confirmation, the history."""
+
+from flask import abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.core.subscribers import accounts_of
+from app.persistence import utcnow
+from app.tenancy.locale import current_locale
+
+from . import bp, service
+from .forms import ActionForm, OptionForm
+from .messages import refusal_text
+from .rules import Refusal, Request
+
+FIELDS = {
+    "pause": ("start", "days"),
+    "turbo": (),
+    "block": ("start", "start_time", "hours"),
+    "addon": (),
+    "order": ("comment",),
+}
+
+
+def _accounts():
+    return accounts_of(g.tenant, current_user.subscriber_id)
+
+
+def _ids() -> list[int]:
+    return [account.id for account in _accounts()]
+
+
+@bp.route("", methods=["GET"])
+@login_required
+def my_services():
+    accounts = _accounts()
+    ids = [a.id for a in accounts]
+    now = utcnow()
+    running = service.activations(g.tenant, ids, open_only=True)
+    return render_template(
+        "options/list.html",
+        options=service.catalogue(g.tenant),
+        accounts=accounts,
+        running=running,
+        on_codes={row.code for row in running if row.status == service.Status.ACTIVE},
+        speeds={a.id: service.speed_now(g.tenant, a, now) for a in accounts},
+        decisions=service.decisions(g.tenant, ids, now),
+        action=ActionForm(),
+    )
+
+
+@bp.route("/history", methods=["GET"])
+@login_required
+def history():
+    accounts = _accounts()
+    rows = service.activations(g.tenant, [a.id for a in accounts])
+    numbers = {a.id: a.number for a in accounts}
+    return render_template("options/history.html", rows=rows, numbers=numbers)
+
+
+def _option(code: str):
+    option = service.option_of(g.tenant, code)
+    if option is None:
+        abort(404)
+    return option
+
+
+def _form(option) -> OptionForm:
+    form = OptionForm()
+    form.account.choices = [(a.number, a.number) for a in _accounts()]
+    return form
+
+
+def _asked(form: OptionForm) -> Request:
+    return Request(
+        start=form.start.data,
+        start_time=form.start_time.data,
+        days=form.days.data,
+        hours=form.hours.data,
+        mac=form.mac.data,
+        comment=form.comment.data,
+    )
+
+
+def _page(option, form, status: int = 200, refusal: Refusal | None = None):
+    fields = FIELDS[option.kind] + (("mac",) if option.detail == "device" else ())
+    reason = refusal_text(refusal) if refusal else None
+    html = render_template(
+        "options/option.html", option=option, form=form, fields=fields, reason=reason
+    )
+    return html, status
+
+
+@bp.route("/<code>", methods=["GET"])
+@login_required
+def option_page(code: str):
+    option = _option(code)
+    return _page(option, _form(option))
+
+
+def _checked(option):
+    """The form and the quote for it, or the page that answers instead."""
+    form = _form(option)
+    if not form.validate_on_submit():
+        return form, None, _page(option, form, status=400)
+    account = next(a for a in _accounts() if a.number == form.account.data)
+    terms = service.quote(g.tenant, account, option.code, _asked(form), utcnow())
+    if terms.refusal is not None:
+        return form, None, _page(option, form, status=409, refusal=terms.refusal)
+    return form, (account, terms), None
+
+
+@bp.route("/<code>", methods=["POST"])
+@login_required
+def option_quote(code: str):
+    option = _option(code)
+    form, found, answer = _checked(option)
+    if answer is not None:
+        return answer
+    account, terms = found
+    return render_template(
+        "options/confirm.html", option=option, form=form, terms=terms, account=account
+    )
+
+
+@bp.route("/<code>/confirm", methods=["POST"])
+@login_required
+def option_confirm(code: str):
+    option = _option(code)
+    form, found, answer = _checked(option)
+    if answer is not None:
+        return answer
+    account, _terms = found
+    result = service.activate(g.tenant, account.id, option.code, _asked(form), utcnow())
+    if isinstance(result, Refusal):
+        return _page(option, form, status=409, refusal=result)
+    flash(_done_text(option, result), "info")
+    return redirect(url_for("options.my_services"))
+
+
+def _done_text(option, row) -> str:
+    name = g.tenant.text(option.name, current_locale())
+    if row.status == service.Status.REQUESTED:
+        return _(
+            "«%(option)s»: the request is sent; we will tell you here when it is decided.",
+            option=name,
+        )
+    if row.status == service.Status.SCHEDULED:
+        return _("«%(option)s» is scheduled.", option=name)
+    return _("«%(option)s» is on.", option=name)
+
+
+def _acted(result):
+    if result is None:
+        abort(404)
+    if isinstance(result, Refusal):
+        flash(refusal_text(result), "error")
+    return redirect(url_for("options.my_services"))
+
+
+@bp.route("/activations/<int:activation_id>/stop", methods=["POST"])
+@login_required
+def stop(activation_id: int):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    row = service.stop(g.tenant, activation_id, _ids(), utcnow())
+    if row is not None:
+        flash(_("Done: the service is off."), "info")
+    return _acted(row)
+
+
+@bp.route("/activations/<int:activation_id>/change-ip", methods=["POST"])
+@login_required
+def change_ip(activation_id: int):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    row = service.change_address(g.tenant, activation_id, _ids(), utcnow())
+    if row is not None and not isinstance(row, Refusal):
+        flash(_("Your new IP address is %(ip)s.", ip=row.params.get("ip")), "info")
+    return _acted(row)

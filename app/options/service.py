@@ -1,0 +1,143 @@
+"""The options' one face to the rest of the portal: offers, switching, history, words, jobs."""
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+
+from app.core.ledger import EntryKind, lock_account, post_entry
+from app.core.scoped import get_owned, owned
+from app.core.subscribers import Account
+from app.extensions import db
+from app.tenancy.registry import Tenant
+from app.tenancy.schema import Option, OptionKind
+
+from . import engine, jobs, rules
+from .models import OPEN, Activation, Status
+from .rules import Quote, Refusal, Request, option_of, zone_of  # noqa: F401  (the face)
+
+activate = engine.activate
+stop = engine.stop
+change_address = engine.change_address
+run_due = jobs.run_due
+charge_day = jobs.charge_day
+REFERENCE = re.compile(r"^option(?:-day|-refund)?:(\d{1,18})(?::(\d{4}-\d{2}-\d{2}))?$")
+NOTICE_DAYS = 14
+
+
+def catalogue(tenant: Tenant) -> list[Option]:
+    """The options of the ISP that can be switched on here, in catalogue order."""
+    return [o for o in tenant.config.catalogue.options if o.kind in rules.KINDS]
+
+
+def quote(tenant: Tenant, account: Account, code: str, asked: Request, now: datetime) -> Quote:
+    """What switching the option on would mean now, or the rule that stops it."""
+    return rules.quote(tenant, account, option_of(tenant, code), asked, now)
+
+
+def activations(tenant: Tenant, account_ids: list[int], open_only: bool = False):
+    """The accounts' options, newest first (only requested, scheduled and active ones if asked)."""
+    if not account_ids:
+        return []
+    query = owned(Activation, tenant).where(Activation.account_id.in_(account_ids))
+    if open_only:
+        query = query.where(Activation.status.in_(OPEN))
+    return list(db.session.scalars(query.order_by(Activation.created_at.desc(), Activation.id)))
+
+
+def activation_of(tenant: Tenant, account_ids: list[int], activation_id: int):
+    """One of these accounts' activations, or None."""
+    row = get_owned(Activation, tenant, activation_id)
+    return row if row is not None and row.account_id in account_ids else None
+
+
+def decisions(tenant: Tenant, account_ids: list[int], now: datetime) -> list[Activation]:
+    """Requests staff approved or refused in the last fortnight, for the cabinet's notice."""
+    if not account_ids:
+        return []
+    since = now - timedelta(days=NOTICE_DAYS)
+    query = owned(Activation, tenant).where(
+        Activation.account_id.in_(account_ids), Activation.decided_at >= since
+    )
+    return list(db.session.scalars(query.order_by(Activation.decided_at.desc())))
+
+
+@dataclass(frozen=True)
+class SpeedNow:
+    """The account's speed now: its tariff's, or a boost's until `until`."""
+
+    mbps: int | None
+    until: datetime | None = None
+
+    @property
+    def boosted(self) -> bool:
+        return self.until is not None
+
+
+def speed_now(tenant: Tenant, account: Account, now: datetime) -> SpeedNow:
+    """The speed the account has now and, during a boost, when the boost ends."""
+    for row in rules.open_of(tenant, account.id, kind=OptionKind.TURBO):
+        if row.status == Status.ACTIVE and row.ends_at and row.ends_at > now:
+            return SpeedNow(row.params.get("speed_mbps"), row.ends_at)
+    return SpeedNow(engine.tariff_speed(tenant, account))
+
+
+def review(tenant: Tenant, activation_id: int, approve: bool, reason: str, now: datetime):
+    """Staff decide a request: approved it starts (or waits for its date), refused it ends
+    with the reason shown to the subscriber. None when there is no such open request."""
+    row = get_owned(Activation, tenant, activation_id)
+    if row is None or row.status != Status.REQUESTED:
+        return None
+    account = lock_account(tenant.slug, row.account_id)
+    db.session.refresh(row)
+    if row.status != Status.REQUESTED:
+        return None
+    row.decided_at, row.decided_reason = now, (reason or "").strip()[:300] or None
+    if not approve:
+        row.status = Status.REFUSED
+    elif row.kind == OptionKind.ORDER:
+        row.status = Status.ACTIVE
+        if row.price > 0:
+            ref = engine.fee_reference(row.id)
+            post_entry(tenant.slug, row.account_id, -row.price, EntryKind.CHARGE, ref)
+    elif row.starts_at <= now:
+        # Decided after the wished start: the pause keeps its length from now.
+        if row.ends_at is not None:
+            row.ends_at += now - row.starts_at
+        row.starts_at = now
+        engine.begin(tenant, row, account, now)
+    else:
+        row.status = Status.SCHEDULED
+    db.session.flush()
+    return row
+
+
+def entry_words(tenant: Tenant, references: list[str], locale: str) -> dict[str, str]:
+    """The statement's words for option entries, by reference: the option's name in the
+    subscriber's language and what the money was for."""
+    parsed = {ref: m for ref in references if (m := REFERENCE.match(ref))}
+    ids = {int(m[1]) for m in parsed.values()}
+    rows = {}
+    if ids:
+        found = db.session.scalars(owned(Activation, tenant).where(Activation.id.in_(ids)))
+        rows = {row.id: row for row in found}
+    words = {}
+    for ref, match in parsed.items():
+        row = rows.get(int(match[1]))
+        option = option_of(tenant, row.code) if row else None
+        name = tenant.text(option.name, locale) if option else (row.code if row else "")
+        words[ref] = _words_for(ref, name, row, match[2], locale)
+    return words
+
+
+def _words_for(ref: str, name: str, row, day: str | None, locale: str) -> str:
+    if ref.startswith("option-refund:"):
+        return _("%(option)s: cancelled, the money returned", option=name)
+    if day is None:
+        return name
+    when = format_date(date.fromisoformat(day), "long")
+    if row is not None and row.kind == OptionKind.PAUSE:
+        return _("%(option)s, the fee for %(day)s", option=name, day=when)
+    return _("%(option)s, the part for %(day)s", option=name, day=when)

@@ -1,0 +1,79 @@
+"""The rules of options (pause, turbo, block, add-on, order) as the YAML parameterises them."""
+
+import ipaddress
+from enum import StrEnum
+
+from pydantic import Field, model_validator
+
+from .types import Model
+
+
+class OptionKind(StrEnum):
+    PREPAY = "prepay"
+    PAUSE = "pause"
+    TURBO = "turbo"
+    BLOCK = "block"
+    ADDON = "addon"
+    ORDER = "order"  # a one-off request staff carry out: equipment, a technician's visit
+
+
+class OptionDetail(StrEnum):
+    """What an add-on needs besides on/off: an address from a pool, a device's MAC, a TV group."""
+
+    FIXED_IP = "fixed_ip"
+    DEVICE = "device"
+    TV = "tv"
+    CHANNEL = "channel"
+
+
+# The parameters each kind cannot do without.
+NEEDED = {
+    OptionKind.PAUSE: ("max_days",),
+    OptionKind.TURBO: ("speed_mbps", "duration_minutes"),
+    OptionKind.BLOCK: ("min_hours", "max_hours"),
+}
+
+
+class OptionRules(Model):
+    """Limits of an option beyond its name and fees; each kind reads the ones it needs."""
+
+    # Pause: the shortest pause, the days a calendar year allows in all, the days between
+    # the end of one pause and the start of the next.
+    min_days: int | None = Field(default=None, gt=0)
+    yearly_days: int | None = Field(default=None, gt=0)
+    min_gap_days: int | None = Field(default=None, ge=0)
+    # Block: the longest block; pause and block: how far ahead a start may be scheduled.
+    max_hours: int | None = Field(default=None, gt=0)
+    start_within_days: int = Field(default=30, ge=0, le=366)
+    # Turbo: minutes after a boost ends before the next may start.
+    cooldown_minutes: int = Field(default=0, ge=0)
+    # Whether it may be switched on (and paid for) while the account is blocked for debt.
+    allow_when_blocked: bool = False
+    detail: OptionDetail | None = None
+    # Fixed IP: the network («192.0.2.0/28») whose addresses are handed out.
+    ip_pool: str | None = None
+
+    @model_validator(mode="after")
+    def _kind_needs(self):
+        needed = NEEDED.get(getattr(self, "kind", None), ())
+        missing = [name for name in needed if getattr(self, name) is None]
+        if missing:
+            raise ValueError(f"a {self.kind} option needs {', '.join(missing)}")
+        if self.min_days and getattr(self, "max_days", None) and self.min_days > self.max_days:
+            raise ValueError("min_days is above max_days")
+        if getattr(self, "min_hours", None) and self.max_hours and self.min_hours > self.max_hours:
+            raise ValueError("min_hours is above max_hours")
+        if self.detail == OptionDetail.FIXED_IP:
+            _check_pool(self.ip_pool)
+        return self
+
+
+def _check_pool(pool: str | None) -> None:
+    if pool is None:
+        raise ValueError("a fixed_ip add-on needs ip_pool, e.g. 192.0.2.0/28")
+    try:
+        network = ipaddress.ip_network(pool)
+    except ValueError as exc:
+        raise ValueError(f"ip_pool {pool!r} is not a network: {exc}") from exc
+    if network.num_addresses < 2:
+        raise ValueError("ip_pool needs at least two addresses, so an address can be changed")
