@@ -5,10 +5,11 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import app.billing.service as billing
+import app.services.service as services
 from app.core.calendar import days_in_month
-from app.core.subscribers import Account, AccountStatus, accounts_of
+from app.core.subscribers import Account, AccountStatus, account_region, accounts_of
 from app.tenancy.registry import Tenant
-from app.tenancy.schema import Tariff
+from app.tenancy.schema import Region, Tariff
 
 
 def days_left(
@@ -42,10 +43,11 @@ class PointView:
     address: str
     tariff_code: str
     tariff: Tariff | None
-
-    @property
-    def monthly_fee(self) -> int:
-        return self.tariff.monthly_fee if self.tariff else 0
+    # Today's price in the holder's region (a promotion while it lasts); 0 for a tariff
+    # no longer offered.
+    monthly_fee: int = 0
+    # A tariff change waiting to take effect: «from <date> the tariff becomes X».
+    pending: services.TariffChange | None = None
 
 
 @dataclass(frozen=True)
@@ -91,15 +93,27 @@ def account_overview(
         account_id: Repayment(p.amount, p.due_at.astimezone(local).date())
         for account_id, p in promises.items()
     }
-    return [_view(tenant, a, repayments.get(a.id), today) for a in accounts]
+    region = account_region(tenant, accounts[0].id) if accounts else None
+    pending = services.pending_changes(tenant, [p.id for a in accounts for p in a.service_points])
+    return [_view(tenant, a, repayments.get(a.id), today, region, pending) for a in accounts]
 
 
-def _view(tenant: Tenant, account: Account, repayment: Repayment | None, today: date):
+def _point(tenant: Tenant, point, region: Region | None, today: date, pending) -> PointView:
+    tariff = tenant.tariffs.get(point.tariff_code)
+    fee = tenant.monthly_fee(tariff, region, today) if tariff else 0
+    return PointView(point.address, point.tariff_code, tariff, fee, pending.get(point.id))
+
+
+def _view(
+    tenant: Tenant,
+    account: Account,
+    repayment: Repayment | None,
+    today: date,
+    region: Region | None,
+    pending: dict,
+):
     """One account as the dashboard shows it."""
-    points = [
-        PointView(p.address, p.tariff_code, tenant.tariffs.get(p.tariff_code))
-        for p in account.service_points
-    ]
+    points = [_point(tenant, p, region, today, pending) for p in account.service_points]
     charged = account.status != AccountStatus.PAUSED
     monthly = sum(p.monthly_fee for p in points) if charged else 0
     month_days = days_in_month(today)

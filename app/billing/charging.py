@@ -16,10 +16,12 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+import app.services.service as services
 from app.core.calendar import LocalDates, daily_part
 from app.core.ledger import EntryKind, LedgerEntry
 from app.core.signals import daily_run
 from app.core.subscribers import Account, AccountStatus, Contract, ServicePoint, Subscriber
+from app.core.tariffs import tariff_on_day
 from app.extensions import db
 from app.persistence import UTCDateTime, utcnow
 from app.tenancy.registry import Tenant
@@ -41,6 +43,7 @@ class RunReport:
     kopecks: int = 0
     suspended: int = 0
     repaid: int = 0
+    tariffs_changed: int = 0
     jobs: list[str] = field(default_factory=list)  # what each daily job reports
     job_errors: list[str] = field(default_factory=list)
     unknown_tariffs: set[str] = field(default_factory=set)
@@ -62,6 +65,9 @@ def run_tenant(
     dates = LocalDates(tenant, now, day)
     report = RunReport(tenant.slug, dates.all())
     report.repaid = promised.repay_due(tenant, dates, now)
+    db.session.commit()
+    # Before the charges: a change from today is charged at its new price today.
+    report.tariffs_changed = services.apply_due(tenant, dates, now)
     db.session.commit()
     report.unknown_tariffs = _unknown_tariffs(tenant)
     groups = _regions_by_date(tenant, dates)
@@ -120,10 +126,29 @@ def _lock_batch(tenant: str, after: int, size: int) -> list[int]:
     return list(db.session.scalars(query))
 
 
+def _daily_parts(tenant: Tenant, day: date, code: sa.ColumnElement) -> sa.ColumnElement:
+    """One point's daily part on a day: its tariff of that day at the price of that day in
+    the holder's region (a region's own price, a promotion until its last day)."""
+    parts = {
+        c: daily_part(tenant.monthly_fee(t, None, day), day) for c, t in tenant.tariffs.items()
+    }
+    regional = [
+        (
+            sa.and_(Subscriber.region == region.code, code == tariff_code),
+            daily_part(tenant.monthly_fee(tenant.tariffs[tariff_code], region, day), day),
+        )
+        for region in tenant.config.regions
+        for tariff_code in region.prices
+        if tariff_code in tenant.tariffs
+    ]
+    by_code = sa.case(parts, value=code, else_=0)
+    return sa.case(*regional, else_=by_code) if regional else by_code
+
+
 def _charges(tenant: Tenant, first: int, last: int, day: date, regions, now: datetime):
     """SELECT of one charge row per active account first..last: its points' daily parts."""
-    parts = {code: daily_part(t.monthly_fee, day) for code, t in tenant.tariffs.items()}
-    amount = sa.func.sum(sa.case(parts, value=ServicePoint.tariff_code, else_=0))
+    period, on_day, code = tariff_on_day(day)
+    amount = sa.func.sum(_daily_parts(tenant, day, code))
     reference = sa.literal("charge:") + sa.cast(Account.id, sa.String) + f":{day.isoformat()}"
     charges = (
         sa.select(
@@ -136,6 +161,8 @@ def _charges(tenant: Tenant, first: int, last: int, day: date, regions, now: dat
             sa.literal(now, UTCDateTime),
         )
         .join(ServicePoint, ServicePoint.account_id == Account.id)
+        # The tariff the point was on that day; without a change ever, its current one.
+        .outerjoin(period, on_day)
         .where(Account.tenant == tenant.slug, Account.id.between(first, last))
         # The same range on the points: the planner walks their account_id index instead
         # of scanning every point of the tenant for each batch.
@@ -144,10 +171,11 @@ def _charges(tenant: Tenant, first: int, last: int, day: date, regions, now: dat
         .group_by(Account.id)
         .having(amount > 0)
     )
-    if regions is None:
+    if regions is None and not any(r.prices for r in tenant.config.regions):
         return charges
     charges = charges.join(Contract, Contract.id == Account.contract_id)
-    return charges.join(Subscriber, Subscriber.id == Contract.subscriber_id).where(regions)
+    charges = charges.join(Subscriber, Subscriber.id == Contract.subscriber_id)
+    return charges if regions is None else charges.where(regions)
 
 
 def _insert_charges(tenant: Tenant, first, last, day: date, regions, now: datetime):

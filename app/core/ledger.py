@@ -30,6 +30,7 @@ class EntryKind(StrEnum):
     PROMISED_REPAYMENT = "promised_repayment"
     TRANSFER = "transfer"
     CORRECTION = "correction"
+    TARIFF_CHANGE = "tariff_change"
 
 
 KIND_NAMES = {
@@ -43,6 +44,7 @@ KIND_NAMES = {
     ),
     EntryKind.TRANSFER: _l("Transfer"),
     EntryKind.CORRECTION: _l("Correction"),
+    EntryKind.TARIFF_CHANGE: _l("Tariff change"),
 }
 
 

@@ -7,6 +7,7 @@ even by its primary key.
 from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import (
@@ -163,10 +164,27 @@ def tenant_account(tenant: Tenant, account_id: int, with_points: bool = False) -
     return db.session.scalar(query)
 
 
-def monthly_fee(tenant: Tenant, points: list[ServicePoint]) -> int:
-    """What the points' tariffs cost a month together; a tariff no longer offered costs 0."""
+def monthly_fee(
+    tenant: Tenant,
+    points: list[ServicePoint],
+    region: Region | None = None,
+    day: date | None = None,
+) -> int:
+    """What the points' tariffs cost a month together on a local date (today by default),
+    at the prices of the region (by default the one of the points' account holder), a
+    promotion counted until it ends; a tariff no longer offered costs 0."""
+    if not points:
+        return 0
+    if region is None:
+        region = account_region(tenant, points[0].account_id)
+    if day is None:
+        day = datetime.now(ZoneInfo(tenant.timezone(region))).date()
     tariffs = tenant.tariffs
-    return sum(tariffs[p.tariff_code].monthly_fee for p in points if p.tariff_code in tariffs)
+    return sum(
+        tenant.monthly_fee(tariffs[p.tariff_code], region, day)
+        for p in points
+        if p.tariff_code in tariffs
+    )
 
 
 def account_region(tenant: Tenant, account_id: int) -> Region | None:

@@ -128,7 +128,10 @@ def _create(tenant: Tenant, person: DemoSubscriber, today: date, profile: str) -
         auth_service.add_identifier(tenant, subscriber.id, kind, value)
     if person.recovery:
         recovery_service.switch_on(tenant, subscriber, person.recovery)
-    monthly = sum(tenant.tariffs[p.tariff].monthly_fee for p in person.points)
+    region = tenant.region(person.region)
+    monthly = sum(
+        tenant.monthly_fee(tenant.tariffs[p.tariff], region, today) for p in person.points
+    )
     _history(tenant, person, account.id, start, today, monthly)
     db.session.flush()
 

@@ -200,6 +200,26 @@ def send_promised_code(
     )
 
 
+def send_tariff_code(
+    tenant: Tenant, phone: str, code: str, tariff: str, address: str, minutes: int
+) -> None:
+    """SMS with the code that confirms a change of tariff."""
+    queue_sms(
+        tenant,
+        phone,
+        _(
+            "%(isp)s: code %(code)s confirms changing the tariff at %(address)s to "
+            "«%(tariff)s». Valid for %(minutes)s min. Do not tell it to anyone.",
+            isp=_isp(tenant),
+            code=code,
+            tariff=tariff,
+            address=address,
+            minutes=minutes,
+        ),
+        valid_for=timedelta(minutes=minutes),
+    )
+
+
 @dataclass(frozen=True)
 class PaymentReceipt:
     """What the e-mail receipt of a credited payment tells."""

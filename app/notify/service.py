@@ -13,6 +13,7 @@ from .messages import (
     send_promised_code,
     send_reset_code,
     send_reset_link,
+    send_tariff_code,
     send_temporary_password,
     send_transfer_received,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "send_promised_code",
     "send_reset_code",
     "send_reset_link",
+    "send_tariff_code",
     "send_temporary_password",
     "send_transfer_received",
     "sms_outbox",

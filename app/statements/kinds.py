@@ -7,7 +7,7 @@ from app.core.ledger import EntryKind
 # Filter value -> the entry kinds it shows; "all" (no filter) shows every kind.
 KIND_GROUPS: dict[str, tuple[EntryKind, ...]] = {
     "payments": (EntryKind.PAYMENT,),
-    "charges": (EntryKind.CHARGE,),
+    "charges": (EntryKind.CHARGE, EntryKind.TARIFF_CHANGE),
     "promised": (EntryKind.PROMISED_CREDIT, EntryKind.PROMISED_REPAYMENT),
     "refunds": (EntryKind.REFUND, EntryKind.CORRECTION),
     "transfers": (EntryKind.TRANSFER,),

@@ -3,7 +3,8 @@
 The ledger keeps machine references: `charge:<account id>:<YYYY-MM-DD>` (the daily run),
 `payment:<payment reference>` (an online payment), `promised:<hex>`, `promised-fee:<id>`
 and `promised-repay:<id>` (the promised payment), `option:<id>`, `option-day:<id>:<date>` and
-`option-refund:<id>` (options, worded by app.options), `demo:<account>:<n>` (demo seeding).
+`option-refund:<id>` (options, worded by app.options), `tariff-fee:<id>` and
+`tariff-difference:<id>` (a tariff change), `demo:<account>:<n>` (demo seeding).
 The words are worked out each time an entry is shown, from its kind and that reference,
 in the page's language: stored entries are never rewritten, and a tariff's name or a
 translation fixed later reads right on old entries too. The statement page, its CSV and
@@ -26,6 +27,7 @@ from flask_babel import gettext as _
 import app.billing.service as billing
 import app.options.service as options
 import app.payments.service as payments
+import app.services.service as services
 from app.core.calendar import daily_part
 from app.core.ledger import EntryKind, LedgerEntry, kind_label
 from app.core.subscribers import ServicePoint
@@ -40,6 +42,7 @@ PAYMENT_REF = re.compile(r"^payment:(.+)$")
 PROMISED_REF = re.compile(r"^promised:[0-9a-f]+$")
 PROMISED_FEE_REF = re.compile(r"^promised-fee:(\d{1,18})$")
 PROMISED_REPAY_REF = re.compile(r"^promised-repay:(\d{1,18})$")
+TARIFF_REF = re.compile(r"^tariff-(fee|difference):(\d{1,18})$")
 DEMO_REF = re.compile(r"^demo:[^:]*:\d+$")
 # What demo seeding wrote in the description of the balance the history starts from.
 DEMO_OPENING = "opening"
@@ -76,6 +79,7 @@ class _Facts:
     promises_by_reference: dict[str, billing.PromisedPayment]
     promises_by_id: dict[int, billing.PromisedPayment]
     tariffs: dict[int, list[tuple[date, str]]]  # account id -> (active since, tariff code)
+    tariff_changes: dict[int, services.TariffChange]
     option_words: dict[str, str]  # reference -> «Турбокнопка», «Антивирус, за 5 марта» …
 
     @classmethod
@@ -94,6 +98,9 @@ class _Facts:
             by_reference,
             by_id,
             _tariffs(tenant, charged),
+            services.changes_by_id(
+                tenant, [int(m[2]) for e in entries if (m := TARIFF_REF.match(e.reference))]
+            ),
             options.entry_words(tenant, [e.reference for e in entries], locale),
         )
 
@@ -162,7 +169,9 @@ def _daily_fee(tenant: Tenant, entry: LedgerEntry, day: date, facts: _Facts, loc
     for since, code in facts.tariffs.get(entry.account_id, []):
         tariff = tenant.tariffs.get(code)
         if since <= day and tariff is not None:
-            owed += daily_part(tariff.monthly_fee, day)
+            # The tenant-wide price of the day (a promotion counted); where a region has
+            # its own price the sum differs, and the words fall back to the day alone.
+            owed += daily_part(tenant.monthly_fee(tariff, None, day), day)
             if (name := tenant.text(tariff.name, locale)) not in names:
                 names.append(name)
     when = _date(day, locale)
@@ -227,6 +236,22 @@ def _correction(tenant, entry: LedgerEntry, facts: _Facts, locale: str, zone: Zo
     return None if entry.description else _("Balance corrected by the provider")
 
 
+def _tariff_change(tenant, entry: LedgerEntry, facts: _Facts, locale: str, zone: ZoneInfo):
+    match = TARIFF_REF.match(entry.reference)
+    change = facts.tariff_changes.get(int(match[2])) if match else None
+    if change is None:
+        return None
+
+    def name(code: str) -> str:
+        tariff = tenant.tariffs.get(code)
+        return tenant.text(tariff.name, locale) if tariff else code
+
+    names = {"old": name(change.from_code), "new": name(change.to_code)}
+    if match[1] == "fee":
+        return _("Fee for changing the tariff: %(old)s → %(new)s", **names)
+    return _("Price difference for today: %(old)s → %(new)s", **names)
+
+
 _DESCRIBERS = {
     EntryKind.CHARGE: _charge,
     EntryKind.PROMISED_CREDIT: _promised_credit,
@@ -234,6 +259,7 @@ _DESCRIBERS = {
     EntryKind.TRANSFER: _transfer,
     EntryKind.REFUND: _refund,
     EntryKind.CORRECTION: _correction,
+    EntryKind.TARIFF_CHANGE: _tariff_change,
 }
 
 

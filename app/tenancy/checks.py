@@ -82,10 +82,28 @@ def _reference_problems(config: TenantConfig) -> Iterator[Problem]:
                 if code not in known:
                     what = "tariff" if field == "tariffs" else "payment method"
                     yield ("regions", r, field, i), f"refers to undefined {what} {code!r}"
+    yield from _catalogue_problems(config, set(tariffs))
     if config.login.choose_region and not config.regions:
         yield ("login", "choose_region"), "is set but the tenant defines no regions"
     yield from _recovery_problems(config)
     yield from _money_problems(config)
+
+
+def _catalogue_problems(config: TenantConfig, tariffs: set[str]) -> Iterator[Problem]:
+    for r, region in enumerate(config.regions):
+        for code in region.prices:
+            if code not in tariffs:
+                yield ("regions", r, "prices", code), f"refers to undefined tariff {code!r}"
+    change = config.catalogue.tariff_change
+    path = ("catalogue", "tariff_change")
+    yield from _duplicates((*path, "timing"), list(change.timing))
+    if isinstance(change.moves, dict):
+        for source, targets in change.moves.items():
+            if source not in tariffs:
+                yield (*path, "moves", source), f"refers to undefined tariff {source!r}"
+            for i, code in enumerate(targets):
+                if code not in tariffs:
+                    yield (*path, "moves", source, i), f"refers to undefined tariff {code!r}"
 
 
 def _money_problems(config: TenantConfig) -> Iterator[Problem]:

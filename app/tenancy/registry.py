@@ -3,6 +3,7 @@
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
@@ -44,6 +45,19 @@ class Tenant:
         if region and region.tariffs is not None:
             return [self.tariffs[code] for code in region.tariffs]
         return list(self.config.catalogue.tariffs)
+
+    def list_price(self, tariff: Tariff, region: Region | None) -> int:
+        """The tariff's monthly fee in the region, without any promotion."""
+        if region is not None and tariff.code in region.prices:
+            return region.prices[tariff.code]
+        return tariff.monthly_fee
+
+    def monthly_fee(self, tariff: Tariff, region: Region | None, day: date) -> int:
+        """What the tariff costs a month in the region on a local date: the promotional fee
+        up to and including its last day, else the region's price, else the tariff's."""
+        if tariff.promo is not None and day <= tariff.promo.until:
+            return tariff.promo.monthly_fee
+        return self.list_price(tariff, region)
 
     def payment_methods_for(self, region: Region | None) -> list[PaymentMethod]:
         methods = self.config.payments.methods

@@ -17,6 +17,17 @@ from .access_schema import (  # noqa: F401  (part of the schema's public names)
     RecoveryFlow,
     RecoveryLimits,
 )
+from .catalogue_schema import (  # noqa: F401  (part of the schema's public names)
+    Catalogue,
+    ChangeFee,
+    ChangeTiming,
+    Option,
+    PrepayPeriod,
+    Promo,
+    Tariff,
+    TariffChange,
+    Television,
+)
 from .money_schema import (  # noqa: F401  (part of the schema's public names)
     CHOICE_KINDS,
     Billing,
@@ -96,42 +107,6 @@ class Contacts(Model):
     """Fax number, in quotes."""
 
 
-class Tariff(Model):
-    code: Code
-    name: Text
-    speed_mbps: int = Field(gt=0)
-    monthly_fee: Kopecks
-    description: Text | None = None
-    kind: Literal["internet", "mix", "business"] = "internet"
-
-
-class PrepayPeriod(Model):
-    months: int = Field(gt=0, le=36)
-    discount_percent: int = Field(ge=0, le=100)
-
-
-class Option(OptionRules):
-    code: Code
-    kind: OptionKind
-    name: Text
-    description: Text | None = None
-    monthly_fee: Kopecks = 0
-    one_off_fee: Kopecks = 0
-    daily_fee: Kopecks = 0
-    max_days: int | None = Field(default=None, gt=0)
-    free_days: int | None = Field(default=None, ge=0)
-    min_hours: int | None = Field(default=None, gt=0)
-    speed_mbps: int | None = Field(default=None, gt=0)
-    duration_minutes: int | None = Field(default=None, gt=0)
-    periods: tuple[PrepayPeriod, ...] = ()
-    needs_review: bool = False
-
-
-class Catalogue(Model):
-    tariffs: tuple[Tariff, ...] = Field(min_length=1)
-    options: tuple[Option, ...] = ()
-
-
 class Region(Model):
     """A region of the ISP with its own hosts, timezone and, where they differ, overrides."""
 
@@ -146,6 +121,9 @@ class Region(Model):
     contacts: Contacts | None = None
     """The region's contacts; the tenant's when unset."""
     tariffs: tuple[Code, ...] | None = None
+    """Codes of the tariffs offered here; all when unset."""
+    prices: dict[Code, Kopecks] = {}
+    """Monthly fees that differ in this region, tariff code -> roubles; a promotion still wins."""
     payment_methods: tuple[Code, ...] | None = None
     """Codes of the payment methods offered here; all when unset."""
     requisites: Requisites | None = None

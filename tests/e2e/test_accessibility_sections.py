@@ -42,3 +42,24 @@ def test_recovery_pages_pass_axe(slug, demo, portal, open_page):
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         audit.check(page, f"{slug} recovery {flow.code}")
     audit.assert_clean()
+
+
+def test_tariff_change_form_passes_axe_with_its_errors(slug, demo, portal, open_page):
+    who = demo.login(slug)
+    page = open_page("phone")
+    portal.open(page, slug, "/login")
+    portal.log_in(page, who)
+    portal.expect_dashboard(page)
+    portal.open(page, slug, "/services/")
+    change = portal.t(page, "Change the tariff at %(address)s") % {
+        "address": who.person.points[0].address
+    }
+    page.get_by_role("link", name=change).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(portal.t(page, "Change the tariff"))
+    audit = Audit()
+    audit.check(page, f"{slug} tariff change")
+    # Sent without a choice: the page with its messages.
+    page.get_by_role("button", name=portal.t(page, "Change the tariff")).click()
+    expect(page.get_by_text(portal.t(page, "Please choose a tariff."))).to_be_visible()
+    audit.check(page, f"{slug} tariff change, nothing chosen")
+    audit.assert_clean()

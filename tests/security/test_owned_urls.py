@@ -49,8 +49,9 @@ def world(app, make_subscriber, tenant_client, monkeypatch, tmp_path):
     assert send(browser, tiny_png(), "receipt.png").status_code == 302
     assert add_passkey(browser, SoftAuthenticator(), name="owner-key").status_code == 200
     assert switch_on(browser, "turbo", owner["account"])[1].status_code == 302
-    make_subscriber(tenant="athome", password=PASSWORD, logins={"login": "neighbour"})
-    make_subscriber(tenant="tomtel", password=PASSWORD, logins={"account": "555000999"})
+    # Nothing of their own: not even a service point, whose id would open their own page.
+    make_subscriber(tenant="athome", password=PASSWORD, logins={"login": "neighbour"}, tariffs=())
+    make_subscriber(tenant="tomtel", password=PASSWORD, logins={"account": "555000999"}, tariffs=())
     return {"owner": owner, "browser": browser, "values": _values_in(app)}
 
 

@@ -144,7 +144,7 @@ def test_a_credit_must_be_at_least_a_kopeck_and_reaching_the_threshold_unblocks(
     facts = make_subscriber(tenant="athome", balance=-1, status="blocked", logins={})
     with app.app_context():
         athome = app.extensions["tenancy"].tenants["athome"]  # suspends below 0
-        with pytest.raises(ValueError, match="^a credit must be a positive number of kopecks$"):
+        with pytest.raises(ValueError, match=r"^a credit must be a positive number of kopecks$"):
             credit(athome, facts["account_id"], 0, EntryKind.PAYMENT, "nothing")
         entry = credit(athome, facts["account_id"], 1, EntryKind.PAYMENT, "one-kopeck")
         db.session.commit()
@@ -154,7 +154,7 @@ def test_a_credit_must_be_at_least_a_kopeck_and_reaching_the_threshold_unblocks(
 
 
 def test_refusals_name_their_reason(account):
-    with pytest.raises(TypeError, match="^ledger amounts are integer kopecks$"):
+    with pytest.raises(TypeError, match=r"^ledger amounts are integer kopecks$"):
         post_entry("acme", account, True, EntryKind.PAYMENT, "bool")
-    with pytest.raises(LookupError, match=f"^no account {account} in tenant tomtel$"):
+    with pytest.raises(LookupError, match=rf"^no account {account} in tenant tomtel$"):
         post_entry("tomtel", account, 100, EntryKind.PAYMENT, "cross")

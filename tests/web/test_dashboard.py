@@ -89,6 +89,7 @@ def test_menu_shows_only_built_sections(client, make_subscriber):
     links = re.findall(r'href="([^"]+)"', menu)
     assert links == [
         "/",
+        "/services/",
         "/my-services",
         "/statement",
         "/recover/contacts",

@@ -2,6 +2,7 @@
 
 import re
 import shutil
+import statistics
 import subprocess
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -222,17 +223,17 @@ def cursor_at(entry_id: int) -> history.Cursor:
 
 
 def walk(selection, cursor, pages: int):
-    """Follow «Older» for up to `pages` pages: the ids seen, the last page, the slowest time."""
-    seen, slowest = [], 0.0
+    """Follow «Older» for up to `pages` pages: the ids seen, the last page, the median time."""
+    seen, times = [], []
     for _ in range(pages):
         started = time.perf_counter()
         result = history.page(selection, older_than=cursor)
-        slowest = max(slowest, time.perf_counter() - started)
+        times.append(time.perf_counter() - started)
         seen += [e.id for e in result.entries]
         cursor = result.older
         if cursor is None:
             break
-    return seen, result, slowest
+    return seen, result, statistics.median(times)
 
 
 def test_paging_100_000_entries_by_key_is_fast_and_exact(app, make_subscriber, tenant_client):
@@ -241,23 +242,29 @@ def test_paging_100_000_entries_by_key_is_fast_and_exact(app, make_subscriber, t
     selection = history.Selection(
         facts["account_id"], today() - timedelta(days=30), today(), "Asia/Krasnoyarsk"
     )
-    slowest = 0.0
+    medians = []
     with app.app_context():
         # The first pages, pages deep in the middle and the last pages, each walked by
         # «Older» cursors, must be exactly the next rows of the newest-first order.
         for begin, pages in ((0, 200), (60_000, 200), (95_000, 101)):
             cursor = None if begin == 0 else cursor_at(ids[begin - 1])
             seen, result, seconds = walk(selection, cursor, pages)
-            slowest = max(slowest, seconds)
+            medians.append(seconds)
             assert seen == ids[begin : begin + 50 * pages]
         assert result.older is None and len(seen) == 5_000  # the very end, nothing skipped
         back = history.page(selection, newer_than=history.Cursor.parse(result.newer.token()))
         started = time.perf_counter()
         sums = history.totals(selection)
         totals_time = time.perf_counter() - started
-    timing = f"slowest page {slowest * 1000:.1f} ms, totals {totals_time * 1000:.1f} ms"
+    first, middle, last = (m * 1000 for m in medians)
+    timing = f"median page {first:.1f} / {middle:.1f} / {last:.1f} ms"
+    timing += f", totals {totals_time * 1000:.1f} ms"
     print(f"\n100,000 entries: {timing}")
-    assert slowest < 0.2
+    # By key, a page deep in the table costs what the first one does (OFFSET would read the
+    # 95,000 rows before it, dozens of times slower). Medians, against the same run's first
+    # pages: a busy machine slows every page alike and one scheduler pause moves no median.
+    assert max(middle, last) < 3 * first + 5, timing
+    assert first < 200, timing
     assert [e.id for e in back.entries] == ids[-100:-50]
     assert sums.count == 100_000 and sums.credits == 10_000 * 50000
 

@@ -1,7 +1,7 @@
 """option_activation: the history of options switched on, asked for, ended or refused
 
-Revision ID: 0016
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-02 21:00:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0016'
-down_revision = "0014"
+revision = '0014'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,22 @@
+"""Services: the catalogue of tariffs and options, and changing a service point's tariff."""
+
+from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
+
+bp = Blueprint(
+    "services",
+    __name__,
+    url_prefix="/services",
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
+
+
+def init_app(app: Flask) -> None:
+    from app.tenancy.theming import add_menu_item
+
+    from . import models, routes  # noqa: F401  (tables and views register on import)
+
+    app.register_blueprint(bp)
+    add_menu_item(app, "services.catalogue", _l("Tariffs and services"), order=15)
