@@ -1,6 +1,7 @@
 """Recovery security: expiry, single use, guess limits, rate limits, no account enumeration."""
 
 import re
+import statistics
 import time
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -176,10 +177,17 @@ def test_timing_does_not_tell_accounts_apart(app, tenant_client, athome, sms, mo
         ask(client, contract)
         return time.monotonic() - started
 
-    real = [timed(tenant_client("athome.localhost"), athome["contract"]) for _ in range(2)]
-    fake = [timed(tenant_client("athome.localhost"), f"NO-{n}") for n in range(2)]
+    # One untimed round first (templates compile, caches fill), then the two kinds taken in
+    # turn, so whatever else the machine does slows both alike; medians, so one pause of
+    # the scheduler decides nothing.
+    timed(tenant_client("athome.localhost"), athome["contract"])
+    timed(tenant_client("athome.localhost"), "NO-0")
+    real, fake = [], []
+    for n in range(1, 6):
+        real.append(timed(tenant_client("athome.localhost"), athome["contract"]))
+        fake.append(timed(tenant_client("athome.localhost"), f"NO-{n}"))
     assert min(real + fake) >= 0.25
-    assert abs(sum(real) / 2 - sum(fake) / 2) < 0.1
+    assert abs(statistics.median(real) - statistics.median(fake)) < 0.1, (real, fake)
 
 
 def test_other_tenants_accounts_are_not_found(tenant_client, make_subscriber, sms):
