@@ -1,13 +1,15 @@
 """What a subscriber's accounts look like today: balance, tariffs, days the money lasts."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import app.billing.service as billing
+import app.options.service as options
 import app.services.service as services
 from app.core.calendar import days_in_month
 from app.core.subscribers import Account, AccountStatus, account_region, accounts_of
+from app.persistence import utcnow
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import Region, Tariff
 
@@ -71,6 +73,8 @@ class AccountView:
     # For an account blocked for debt where the ISP has promised payments: what one would
     # be now, or why it cannot be taken (billing's rules, not repeated here).
     promised: billing.Offer | None = None
+    # The account's active pause (until when; «resume now») and running boost, if any.
+    standing: options.Standing = field(default_factory=options.Standing)
 
     @property
     def monthly_total(self) -> int:
@@ -95,7 +99,11 @@ def account_overview(
     }
     region = account_region(tenant, accounts[0].id) if accounts else None
     pending = services.pending_changes(tenant, [p.id for a in accounts for p in a.service_points])
-    return [_view(tenant, a, repayments.get(a.id), today, region, pending) for a in accounts]
+    standing = options.standing(tenant, [account.id for account in accounts], utcnow())
+    return [
+        _view(tenant, a, repayments.get(a.id), today, region, pending, standing.get(a.id))
+        for a in accounts
+    ]
 
 
 def _point(tenant: Tenant, point, region: Region | None, today: date, pending) -> PointView:
@@ -111,6 +119,7 @@ def _view(
     today: date,
     region: Region | None,
     pending: dict,
+    standing: options.Standing | None = None,
 ):
     """One account as the dashboard shows it."""
     points = [_point(tenant, p, region, today, pending) for p in account.service_points]
@@ -133,4 +142,5 @@ def _view(
         days_left=left,
         repayment=repayment,
         promised=offer,
+        standing=standing or options.Standing(),
     )

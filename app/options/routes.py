@@ -1,12 +1,13 @@
 """The «My services» pages: the list, an option's page, its confirmation, the history."""
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core.subscribers import accounts_of
 from app.persistence import utcnow
 from app.tenancy.locale import current_locale
+from app.web.redirects import same_site_path
 
 from . import bp, service
 from .forms import ActionForm, OptionForm
@@ -155,7 +156,8 @@ def _acted(result):
         abort(404)
     if isinstance(result, Refusal):
         flash(refusal_text(result), "error")
-    return redirect(url_for("options.my_services"))
+    # Back where the button was (the dashboard's «Resume now»), else the services list.
+    return redirect(same_site_path(request.form.get("next")) or url_for("options.my_services"))
 
 
 @bp.route("/activations/<int:activation_id>/stop", methods=["POST"])

@@ -47,6 +47,31 @@ def activations(tenant: Tenant, account_ids: list[int], open_only: bool = False)
     return list(db.session.scalars(query.order_by(Activation.created_at.desc(), Activation.id)))
 
 
+@dataclass(frozen=True)
+class Standing:
+    """What an account's open options mean on its dashboard: a pause, a running boost."""
+
+    pause: Activation | None = None
+    boost: Activation | None = None
+
+
+def standing(tenant: Tenant, account_ids: list[int], now: datetime) -> dict[int, Standing]:
+    """Per account id: its active pause (until when, «resume now») and its running boost.
+
+    One query for all the accounts: the dashboard asks on every visit.
+    """
+    found: dict[int, dict[str, Activation]] = {}
+    for row in activations(tenant, account_ids, open_only=True):
+        if row.status != Status.ACTIVE or (row.ends_at is not None and row.ends_at <= now):
+            continue
+        if row.kind in (OptionKind.PAUSE, OptionKind.TURBO):
+            found.setdefault(row.account_id, {}).setdefault(row.kind, row)
+    return {
+        account_id: Standing(kinds.get(OptionKind.PAUSE), kinds.get(OptionKind.TURBO))
+        for account_id, kinds in found.items()
+    }
+
+
 def activation_of(tenant: Tenant, account_ids: list[int], activation_id: int):
     """One of these accounts' activations, or None."""
     row = get_owned(Activation, tenant, activation_id)

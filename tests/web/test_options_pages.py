@@ -163,3 +163,39 @@ def test_a_device_needs_a_real_mac_address(app, make_subscriber, tenant_client):
     _, done = switch_on(browser, "extra-device", facts["account"], mac="00-1a-2b-3c-4d-5e")
     assert done.status_code == 302
     assert "00:1A:2B:3C:4D:5E" in browser.get("/my-services").get_data(as_text=True)
+
+
+def test_the_dashboard_says_until_when_a_pause_runs_and_resumes_it(
+    app, make_subscriber, tenant_client
+):
+    browser, facts = cabinet(make_subscriber, tenant_client, "athome")
+    assert 'data-testid="paused"' not in browser.get("/").get_data(as_text=True)
+    switch_on(browser, "otpusk", facts["account"], days="10")
+    (row,) = activations(app)
+    dashboard = browser.get("/").get_data(as_text=True)
+    assert 'data-testid="paused"' in dashboard and "Paused until" in dashboard
+    assert f'action="/my-services/activations/{row.id}/stop"' in dashboard
+    resumed = browser.form(
+        f"/my-services/activations/{row.id}/stop", {"next": "/"}, page="/", follow_redirects=True
+    )
+    assert resumed.request.path == "/"
+    assert stored(app, Account, facts["account_id"]).status == AccountStatus.ACTIVE
+    assert 'data-testid="paused"' not in resumed.get_data(as_text=True)
+
+
+def test_the_dashboard_shows_the_boosted_speed_and_its_end(app, make_subscriber, tenant_client):
+    browser, facts = cabinet(make_subscriber, tenant_client, "athome", balance=50_000)
+    assert 'data-testid="boost"' not in browser.get("/").get_data(as_text=True)
+    switch_on(browser, "turbo", facts["account"])
+    dashboard = browser.get("/").get_data(as_text=True)
+    assert re.search(r'data-testid="boost">Turbo: 100 Mbit/s until [^<]+\.<', dashboard), dashboard
+
+
+def test_a_redirect_after_an_action_stays_on_the_site(app, make_subscriber, tenant_client):
+    browser, facts = cabinet(make_subscriber, tenant_client, "athome")
+    switch_on(browser, "otpusk", facts["account"], days="10")
+    (row,) = activations(app)
+    done = browser.form(
+        f"/my-services/activations/{row.id}/stop", {"next": "//evil.example/"}, page="/"
+    )
+    assert done.headers["Location"] == "/my-services"
