@@ -77,7 +77,7 @@ def test_region_price_promotion_connection_fee_and_tv(acme_priced, make_subscrib
 def test_the_dashboard_shows_the_region_price(acme_priced, make_subscriber, client):
     _logged_in(make_subscriber, client, region="south", tariffs=("fast",), balance=45000)
     page = client.get("/").get_data(as_text=True)
-    row = page.split('<table class="points">')[1].split("</table>")[0]
+    row = page.split('<table class="points stack">')[1].split("</table>")[0]
     assert "450.00" in row and "930.50" not in row
 
 
