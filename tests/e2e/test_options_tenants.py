@@ -144,9 +144,12 @@ def test_netbynet_voluntary_block_approved_by_staff(device, demo, portal, open_p
     audit.assert_clean()
 
 
-def test_netbynet_voluntary_block_refused_with_a_reason(demo, portal, page):
+@pytest.mark.parametrize("device", DEVICES)
+def test_netbynet_voluntary_block_refused_with_a_reason(device, demo, portal, open_page):
+    page = open_page(device)
     audit = Audit()
-    name, activation = netbynet_request(demo, portal, page, audit, "netbynet refused")
+    where = f"netbynet {device} refused"
+    name, activation = netbynet_request(demo, portal, page, audit, where)
     reason = "Договор оформлен менее месяца назад."
     review(demo, activation, "--refuse", reason)
 
@@ -157,7 +160,7 @@ def test_netbynet_voluntary_block_refused_with_a_reason(demo, portal, page):
     )
     expect(decision).to_contain_text(reason)
     expect(page.locator('[data-option="voluntary-block"] .option-running')).to_have_count(0)
-    audit.check(page, "netbynet refused notice")
+    audit.check(page, f"{where} notice")
     open_dashboard(page, portal)
     expect(page.get_by_test_id("paused")).to_have_count(0)
     audit.assert_clean()
