@@ -60,6 +60,9 @@ def test_tariff_change_form_passes_axe_with_its_errors(slug, demo, portal, open_
     audit.check(page, f"{slug} tariff change")
     # Sent without a choice: the page with its messages.
     page.get_by_role("button", name=portal.t(page, "Change the tariff")).click()
-    expect(page.get_by_text(portal.t(page, "Please choose a tariff."))).to_be_visible()
+    # The message by the field, and the error summary's link to it.
+    message = portal.t(page, "Please choose a tariff.")
+    expect(page.get_by_text(message, exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name=message)).to_be_visible()
     audit.check(page, f"{slug} tariff change, nothing chosen")
     audit.assert_clean()
