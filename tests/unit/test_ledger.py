@@ -158,3 +158,8 @@ def test_refusals_name_their_reason(account):
         post_entry("acme", account, True, EntryKind.PAYMENT, "bool")
     with pytest.raises(LookupError, match=rf"^no account {account} in tenant tomtel$"):
         post_entry("tomtel", account, 100, EntryKind.PAYMENT, "cross")
+
+
+def test_an_entry_posted_without_words_has_none(account):
+    entry = post_entry("acme", account, 100, EntryKind.PAYMENT, "no-words")
+    assert entry.description == ""
