@@ -163,3 +163,14 @@ def test_refusals_name_their_reason(account):
 def test_an_entry_posted_without_words_has_none(account):
     entry = post_entry("acme", account, 100, EntryKind.PAYMENT, "no-words")
     assert entry.description == ""
+
+
+def test_a_kind_is_named_in_the_tenants_words_outside_a_request(app):
+    from flask_babel import force_locale
+
+    from app.core.ledger import kind_label
+
+    tenants = app.extensions["tenancy"].tenants
+    with app.app_context(), force_locale("en"):
+        assert kind_label(EntryKind.PROMISED_CREDIT, tenants["tomtel"]) == "Trust payment"
+        assert kind_label(EntryKind.PROMISED_CREDIT, tenants["athome"]) == "Promised payment"
