@@ -2,6 +2,7 @@
 
 import ipaddress
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import Field, model_validator
 
@@ -31,6 +32,7 @@ NEEDED = {
     OptionKind.PAUSE: ("max_days",),
     OptionKind.TURBO: ("speed_mbps", "duration_minutes"),
     OptionKind.BLOCK: ("min_hours", "max_hours"),
+    OptionKind.PREPAY: ("periods",),
 }
 
 
@@ -52,11 +54,17 @@ class OptionRules(Model):
     detail: OptionDetail | None = None
     # Fixed IP: the network («192.0.2.0/28») whose addresses are handed out.
     ip_pool: str | None = None
+    # Prepay: what an early end gives back (the unused whole days at the discounted daily
+    # price, or nothing), whether the subscriber may end it, whether it may take the
+    # balance below zero.
+    refund: Literal["unused_days", "none"] = "unused_days"
+    cancellable: bool = False
+    allow_debt: bool = False
 
     @model_validator(mode="after")
     def _kind_needs(self):
         needed = NEEDED.get(getattr(self, "kind", None), ())
-        missing = [name for name in needed if getattr(self, name) is None]
+        missing = [name for name in needed if getattr(self, name) in (None, ())]
         if missing:
             raise ValueError(f"a {self.kind} option needs {', '.join(missing)}")
         if self.min_days and getattr(self, "max_days", None) and self.min_days > self.max_days:
