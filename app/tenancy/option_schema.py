@@ -54,12 +54,13 @@ class OptionRules(Model):
     detail: OptionDetail | None = None
     # Fixed IP: the network («192.0.2.0/28») whose addresses are handed out.
     ip_pool: str | None = None
-    # Prepay: what an early end gives back (the unused whole days at the discounted daily
-    # price, or nothing), whether the subscriber may end it, whether it may take the
-    # balance below zero.
     refund: Literal["unused_days", "none"] = "unused_days"
+    """Prepay ended early (a tariff change): `unused_days` gives back the discounted daily
+    price times the whole unused days, `none` gives nothing back."""
     cancellable: bool = False
+    """Prepay: whether the subscriber may end it on «My services» (refunded by `refund`)."""
     allow_debt: bool = False
+    """Prepay: whether it may be bought with a balance that does not cover its price."""
 
     @model_validator(mode="after")
     def _kind_needs(self):
