@@ -40,6 +40,18 @@ def days_left(
     return days
 
 
+def with_prepaid(days: int | None, today: date, prepaid: tuple[date, date] | None):
+    """Days left when a prepay covers the local dates first..last: the money pays the days
+    before it, the prepay its own, and what money is left goes on after it."""
+    if days is None or prepaid is None or prepaid[1] < today:
+        return days
+    first, last = prepaid
+    before = max((first - today).days, 0)
+    if days < before:
+        return days  # the money runs out before the prepaid days begin
+    return days + (last - max(first, today)).days + 1
+
+
 @dataclass(frozen=True)
 class PointView:
     address: str
@@ -129,6 +141,8 @@ def _view(
     repaid_in = max((repayment.due_on - today).days, 0) if repayment else None
     owed = repayment.amount if repayment else 0
     left = days_left(account.balance, monthly, month_days, owed, repaid_in)
+    if standing is not None and charged:
+        left = with_prepaid(left, today, standing.prepaid)
     blocked = account.status == AccountStatus.BLOCKED
     # Only a blocked account asks: the offer costs a few queries, the dashboard runs often.
     offer = billing.offer(tenant, account) if blocked and billing.rule_of(tenant) else None

@@ -16,6 +16,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+import app.options.service as options
 import app.services.service as services
 from app.core.calendar import LocalDates, daily_part
 from app.core.ledger import EntryKind, LedgerEntry
@@ -168,6 +169,8 @@ def _charges(tenant: Tenant, first: int, last: int, day: date, regions, now: dat
         # of scanning every point of the tenant for each batch.
         .where(ServicePoint.account_id.between(first, last))
         .where(Account.status == AccountStatus.ACTIVE, ServicePoint.active_since <= day)
+        # A day a prepay covers was paid for with it.
+        .where(Account.id.not_in(options.prepaid_accounts(tenant, day)))
         .group_by(Account.id)
         .having(amount > 0)
     )

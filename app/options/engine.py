@@ -14,7 +14,7 @@ from app.extensions import db
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import OptionKind
 
-from . import rules
+from . import prepay, rules
 from .models import Activation, Status
 from .rules import Quote, Refusal, Request
 
@@ -72,7 +72,7 @@ def activate(tenant: Tenant, account_id: int, code: str, asked: Request, now: da
     )
     db.session.add(row)
     db.session.flush()
-    if option.kind in (OptionKind.TURBO, OptionKind.BLOCK) and row.price > 0:
+    if option.kind in (OptionKind.TURBO, OptionKind.BLOCK, OptionKind.PREPAY) and row.price > 0:
         post_entry(tenant.slug, account.id, -row.price, EntryKind.CHARGE, fee_reference(row.id))
     if row.status == Status.ACTIVE:
         begin(tenant, row, account, now)
@@ -148,6 +148,8 @@ def stop(tenant: Tenant, activation_id: int, account_ids: list[int], now: dateti
         return None
     account = lock_account(tenant.slug, row.account_id)
     db.session.refresh(row)
+    if row.kind == OptionKind.PREPAY:
+        return prepay.stop(tenant, row, now)
     if row.status == Status.ACTIVE:
         finish(tenant, row, account, now)
     elif row.status in (Status.SCHEDULED, Status.REQUESTED):

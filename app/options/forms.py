@@ -16,6 +16,13 @@ def _sensible_date(form, field) -> None:
         raise ValidationError(_l("Please enter a date in the coming days."))
 
 
+def _whole_or_none(value):
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
 class OptionForm(FlaskForm):
     account = SelectField(
         _l("Account"), choices=[], validate_choice=True, validators=[DataRequired()]
@@ -43,6 +50,8 @@ class OptionForm(FlaskForm):
             "Six pairs of characters, e.g. 00:1A:2B:3C:4D:5E: it is on the device's label."
         ),
     )
+    # A prepay's period; the choices are the option's, the rules refuse any other number.
+    months = SelectField(_l("Period"), choices=[], coerce=_whole_or_none, validate_choice=False)
     comment = TextAreaField(
         _l("What you need and when it suits you"), validators=[Optional(), Length(max=500)]
     )

@@ -13,13 +13,13 @@ import sqlalchemy as sa
 from app.core.calendar import daily_part, local_midnight
 from app.core.ledger import EntryKind, LedgerEntry, lock_account, post_entry
 from app.core.scoped import get_owned, owned
-from app.core.signals import daily_run
+from app.core.signals import daily_run, service_changed
 from app.core.subscribers import Account, AccountStatus
 from app.extensions import db
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import OptionKind
 
-from . import engine, rules
+from . import engine, prepay, rules
 from .models import Activation, Status
 
 TIMED = (OptionKind.PAUSE, OptionKind.TURBO, OptionKind.BLOCK)
@@ -104,5 +104,7 @@ def _on_daily_run(tenant: Tenant, local_date: date) -> str:
 
 
 def subscribe() -> None:
-    """Post option fees after each tenant's daily billing run."""
+    """Post option fees after each tenant's daily billing run; end a prepay when the
+    account's tariff changes (in the change's transaction)."""
     daily_run.connect(_on_daily_run)
+    service_changed.connect(prepay.on_tariff_changed, weak=False)

@@ -30,6 +30,16 @@ def refusal_text(refusal: Refusal) -> str:
             price=money(values["price"]),
             balance=money(values["balance"]),
         )
+    if rule == "prepay_open":
+        return _(
+            "A prepaid period already covers these days: it runs until %(day)s.",
+            day=format_date(values["until"], "long"),
+        )
+    if rule == "period":
+        return _(
+            "Please choose one of the periods offered: %(months)s months.",
+            months=", ".join(str(m) for m in values["months"]),
+        )
     if rule in ("turbo_on", "cooldown"):
         until = format_time(values["until"], "short")
         if rule == "turbo_on":
@@ -88,4 +98,9 @@ _PLAIN = {
     ),
     "mac_taken": lambda: _("A device with this MAC address is already registered."),
     "pool_empty": lambda: _("No free address is left right now. Please call us."),
+    "not_active": lambda: _("The account is not active: a prepaid period needs an active account."),
+    "nothing_to_prepay": lambda: _("The account has no tariff to pay for in advance."),
+    "prepay_fixed": lambda: _(
+        "A prepaid period cannot be cancelled: it ends with a tariff change."
+    ),
 }

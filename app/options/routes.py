@@ -1,6 +1,9 @@
 """The «My services» pages: the list, an option's page, its confirmation, the history."""
 
+from datetime import date
+
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -20,6 +23,7 @@ FIELDS = {
     "block": ("start", "start_time", "hours"),
     "addon": (),
     "order": ("comment",),
+    "prepay": ("months",),
 }
 
 
@@ -69,7 +73,19 @@ def _option(code: str):
 def _form(option) -> OptionForm:
     form = OptionForm()
     form.account.choices = [(a.number, a.number) for a in _accounts()]
+    form.months.choices = [
+        (p.months, _months_label(p.months, p.discount_percent)) for p in option.periods
+    ]
     return form
+
+
+def _months_label(months: int, discount: int) -> str:
+    return ngettext(
+        "%(num)s month: %(discount)s %% off",
+        "%(num)s months: %(discount)s %% off",
+        months,
+        discount=discount,
+    )
 
 
 def _asked(form: OptionForm) -> Request:
@@ -80,6 +96,7 @@ def _asked(form: OptionForm) -> Request:
         hours=form.hours.data,
         mac=form.mac.data,
         comment=form.comment.data,
+        months=form.months.data,
     )
 
 
@@ -146,6 +163,13 @@ def _done_text(option, row) -> str:
             "«%(option)s»: the request is sent; we will tell you here when it is decided.",
             option=name,
         )
+    if row.kind == "prepay":
+        return _(
+            "«%(option)s» is paid: the days from %(first)s to %(last)s are covered.",
+            option=name,
+            first=format_date(date.fromisoformat(row.params["first_day"]), "long"),
+            last=format_date(date.fromisoformat(row.params["last_day"]), "long"),
+        )
     if row.status == service.Status.SCHEDULED:
         return _("«%(option)s» is scheduled.", option=name)
     return _("«%(option)s» is on.", option=name)
@@ -180,3 +204,9 @@ def change_ip(activation_id: int):
     if row is not None and not isinstance(row, Refusal):
         flash(_("Your new IP address is %(ip)s.", ip=row.params.get("ip")), "info")
     return _acted(row)
+
+
+@bp.app_template_filter("isodate")
+def isodate(value) -> str:
+    """An ISO date (as a prepay keeps its days) in the page's language, long form."""
+    return format_date(date.fromisoformat(value), "long") if value else ""

@@ -20,7 +20,7 @@ from app.tenancy.schema import Option, OptionDetail, OptionKind
 from .models import OPEN, Activation, Status
 
 MAC = re.compile(r"^[0-9a-f]{2}([:-]?)[0-9a-f]{2}(?:\1[0-9a-f]{2}){4}$", re.IGNORECASE)
-KINDS = (OptionKind.PAUSE, OptionKind.TURBO, OptionKind.BLOCK, OptionKind.ADDON, OptionKind.ORDER)
+KINDS = tuple(OptionKind)  # every kind the YAML knows runs here
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class Request:
     hours: int | None = None
     mac: str | None = None
     comment: str | None = None
+    months: int | None = None
 
 
 @dataclass(frozen=True)
@@ -118,13 +119,7 @@ def _start_refusal(option: Option, start: date, today: date) -> Refusal | None:
 def quote(tenant: Tenant, account: Account, option: Option, asked: Request, now: datetime):
     """The Quote of an option for this account now; its refusal names the rule that stops it."""
     zone = zone_of(tenant, account.id, now)
-    build = {
-        OptionKind.PAUSE: _pause,
-        OptionKind.TURBO: _turbo,
-        OptionKind.BLOCK: _block,
-        OptionKind.ADDON: _addon,
-        OptionKind.ORDER: _order,
-    }[option.kind]
+    build = BUILDERS[option.kind]
     made = build(tenant, account, option, asked, now, zone)
     refusal = _status_refusal(option, account) or made.refusal
     return replace(made, refusal=refusal)
@@ -289,3 +284,13 @@ def free_address(tenant: Tenant, option: Option, besides: str | None = None) -> 
 def _order(tenant, account, option: Option, asked: Request, now, zone) -> Quote:
     params = {"comment": (asked.comment or "").strip()[:500], "starts_now": False}
     return Quote(option, account.id, now, None, option.one_off_fee, params, zone)
+
+
+# Each kind's quote; app.options.prepay adds its own when the engine loads it.
+BUILDERS = {
+    OptionKind.PAUSE: _pause,
+    OptionKind.TURBO: _turbo,
+    OptionKind.BLOCK: _block,
+    OptionKind.ADDON: _addon,
+    OptionKind.ORDER: _order,
+}

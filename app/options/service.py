@@ -14,7 +14,7 @@ from app.extensions import db
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import Option, OptionKind
 
-from . import engine, jobs, rules
+from . import engine, jobs, prepay, rules
 from .models import OPEN, Activation, Status
 from .rules import Quote, Refusal, Request, option_of, zone_of  # noqa: F401  (the face)
 
@@ -23,8 +23,14 @@ stop = engine.stop
 change_address = engine.change_address
 run_due = jobs.run_due
 charge_day = jobs.charge_day
-REFERENCE = re.compile(r"^option(?:-day|-refund)?:(\d{1,18})(?::(\d{4}-\d{2}-\d{2}))?$")
+REFERENCE = re.compile(r"^option(?:-day|-refund|-unused)?:(\d{1,18})(?::(\d{4}-\d{2}-\d{2}))?$")
 NOTICE_DAYS = 14
+
+
+def prepaid_accounts(tenant: Tenant, day: date):
+    """SELECT of the account ids a prepay covers on the local date: the daily run leaves
+    their tariff charge out (add-ons' own daily parts are not covered)."""
+    return prepay.covered_accounts(tenant, day, tenant.config.timezone)
 
 
 def catalogue(tenant: Tenant) -> list[Option]:
@@ -53,10 +59,21 @@ class Standing:
 
     pause: Activation | None = None
     boost: Activation | None = None
+    # The prepay running or bought for later; its days are covered.
+    prepay: Activation | None = None
+
+    @property
+    def prepaid(self) -> tuple[date, date] | None:
+        """The first and the last local date the prepay covers."""
+        if self.prepay is None:
+            return None
+        params = self.prepay.params
+        return date.fromisoformat(params["first_day"]), date.fromisoformat(params["last_day"])
 
 
 def standing(tenant: Tenant, account_ids: list[int], now: datetime) -> dict[int, Standing]:
-    """Per account id: its active pause (until when, «resume now») and its running boost.
+    """Per account id: its active pause (until when, «resume now»), its running boost and
+    the prepay that covers days from now on.
 
     One query for all the accounts: the dashboard asks on every visit.
     """
@@ -64,10 +81,12 @@ def standing(tenant: Tenant, account_ids: list[int], now: datetime) -> dict[int,
     for row in activations(tenant, account_ids, open_only=True):
         if row.status != Status.ACTIVE or (row.ends_at is not None and row.ends_at <= now):
             continue
-        if row.kind in (OptionKind.PAUSE, OptionKind.TURBO):
+        if row.kind in (OptionKind.PAUSE, OptionKind.TURBO, OptionKind.PREPAY):
             found.setdefault(row.account_id, {}).setdefault(row.kind, row)
     return {
-        account_id: Standing(kinds.get(OptionKind.PAUSE), kinds.get(OptionKind.TURBO))
+        account_id: Standing(
+            kinds.get(OptionKind.PAUSE), kinds.get(OptionKind.TURBO), kinds.get(OptionKind.PREPAY)
+        )
         for account_id, kinds in found.items()
     }
 
@@ -158,6 +177,8 @@ def entry_words(tenant: Tenant, references: list[str], locale: str) -> dict[str,
 
 
 def _words_for(ref: str, name: str, row, day: str | None, locale: str) -> str:
+    if row is not None and row.kind == OptionKind.PREPAY:
+        return prepay.entry_words(ref, name, row)
     if ref.startswith("option-refund:"):
         return _("%(option)s: cancelled, the money returned", option=name)
     if day is None:

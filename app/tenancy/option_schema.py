@@ -2,6 +2,7 @@
 
 import ipaddress
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import Field, model_validator
 
@@ -31,6 +32,7 @@ NEEDED = {
     OptionKind.PAUSE: ("max_days",),
     OptionKind.TURBO: ("speed_mbps", "duration_minutes"),
     OptionKind.BLOCK: ("min_hours", "max_hours"),
+    OptionKind.PREPAY: ("periods",),
 }
 
 
@@ -52,11 +54,18 @@ class OptionRules(Model):
     detail: OptionDetail | None = None
     # Fixed IP: the network («192.0.2.0/28») whose addresses are handed out.
     ip_pool: str | None = None
+    refund: Literal["unused_days", "none"] = "unused_days"
+    """Prepay ended early (a tariff change): `unused_days` gives back the discounted daily
+    price times the whole unused days, `none` gives nothing back."""
+    cancellable: bool = False
+    """Prepay: whether the subscriber may end it on «My services» (refunded by `refund`)."""
+    allow_debt: bool = False
+    """Prepay: whether it may be bought with a balance that does not cover its price."""
 
     @model_validator(mode="after")
     def _kind_needs(self):
         needed = NEEDED.get(getattr(self, "kind", None), ())
-        missing = [name for name in needed if getattr(self, name) is None]
+        missing = [name for name in needed if getattr(self, name) in (None, ())]
         if missing:
             raise ValueError(f"a {self.kind} option needs {', '.join(missing)}")
         if self.min_days and getattr(self, "max_days", None) and self.min_days > self.max_days:
