@@ -49,6 +49,18 @@ def claim(model, now: datetime, limit: int, ids: Sequence[int] | None = None) ->
     return claimed
 
 
+def deliver_claimed(model, claimed: Sequence[int], attempt: Callable[[object], bool]) -> int:
+    """Try each claimed row (attempt says whether it went out), one commit each; how many did.
+
+    Every tenant's rows: a deliverer works for the whole portal.
+    """
+    done = 0
+    for row_id in claimed:
+        done += attempt(db.session.scalar(sa.select(model).where(model.id == row_id)))
+        db.session.commit()
+    return done
+
+
 def pause_after(attempts: int, delays: Sequence[timedelta]) -> timedelta | None:
     """The pause before the next try after `attempts` failed ones; None: give up."""
     return delays[attempts - 1] if attempts <= len(delays) else None

@@ -12,7 +12,6 @@ every other outbox.
 import logging
 from datetime import timedelta
 
-import sqlalchemy as sa
 from flask import Flask, current_app
 
 from app.core import outbox
@@ -93,13 +92,7 @@ def claim(limit: int = BATCH, ids: list[int] | None = None) -> list[int]:
 
 def deliver(limit: int = BATCH, ids: list[int] | None = None) -> int:
     """Claim and try due messages (only ids, when given), one commit each; how many were sent."""
-    sent = 0
-    for message_id in claim(limit, ids):
-        # Every tenant's messages: the deliverer works for the whole portal.
-        message = db.session.scalar(sa.select(QueuedMessage).where(QueuedMessage.id == message_id))
-        sent += _try(message)
-        db.session.commit()
-    return sent
+    return outbox.deliver_claimed(QueuedMessage, claim(limit, ids), _try)
 
 
 def _try(message: QueuedMessage) -> bool:

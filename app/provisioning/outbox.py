@@ -10,7 +10,6 @@ import logging
 import uuid
 from datetime import timedelta
 
-import sqlalchemy as sa
 from flask import Flask, current_app
 
 from app.core import outbox
@@ -77,13 +76,7 @@ def claim(limit: int = BATCH, ids: list[int] | None = None) -> list[int]:
 
 def deliver(limit: int = BATCH, ids: list[int] | None = None) -> int:
     """Claim and post due events (only ids, when given), one commit each; how many arrived."""
-    delivered = 0
-    for row_id in claim(limit, ids):
-        # Every tenant's events: the deliverer works for the whole portal.
-        row = db.session.scalar(sa.select(ProvisioningEvent).where(ProvisioningEvent.id == row_id))
-        delivered += _try(row)
-        db.session.commit()
-    return delivered
+    return outbox.deliver_claimed(ProvisioningEvent, claim(limit, ids), _try)
 
 
 def _try(row: ProvisioningEvent) -> bool:
