@@ -20,7 +20,9 @@ def dashboard():
     zone = g.tenant.timezone(g.region)
     today = datetime.now(ZoneInfo(zone)).date()
     # The session loader already found the subscriber within this tenant: no second query.
-    accounts = service.account_overview(g.tenant, current_user.subscriber_id, today, zone)
+    accounts = service.account_overview(
+        g.tenant, current_user.subscriber_id, current_user.region, today, zone
+    )
     updated = {a.number: a.balance_updated_at for a in accounts}
     charts = statements.balance_charts(g.tenant, current_user.subscriber_id, updated, today, zone)
     refusals = {

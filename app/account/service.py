@@ -8,7 +8,7 @@ import app.billing.service as billing
 import app.options.service as options
 import app.services.service as services
 from app.core.calendar import days_in_month
-from app.core.subscribers import Account, AccountStatus, account_region, accounts_of
+from app.core.subscribers import Account, AccountStatus, accounts_of
 from app.persistence import utcnow
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import Region, Tariff
@@ -61,7 +61,7 @@ class PointView:
     # no longer offered.
     monthly_fee: int = 0
     # A tariff change waiting to take effect: «from <date> the tariff becomes X».
-    pending: services.TariffChange | None = None
+    pending: services.Pending | None = None
 
 
 @dataclass(frozen=True)
@@ -94,12 +94,17 @@ class AccountView:
 
 
 def account_overview(
-    tenant: Tenant, subscriber_id: int, today: date, zone: str | None = None
+    tenant: Tenant,
+    subscriber_id: int,
+    region_code: str | None,
+    today: date,
+    zone: str | None = None,
 ) -> list[AccountView]:
     """Every account of a subscriber with its service points, in contract order.
 
-    `today` is the local date in `zone` (the region's timezone; the tenant's by default),
-    which a promised payment's write-off date is also read in.
+    `region_code` is the subscriber's own region as on record (its prices apply); `today`
+    is the local date in `zone` (the region's timezone; the tenant's by default), which a
+    promised payment's write-off date is also read in.
     """
     accounts = accounts_of(tenant, subscriber_id, with_points=True)
     # One more query only where the ISP has promised payments at all.
@@ -109,7 +114,7 @@ def account_overview(
         account_id: Repayment(p.amount, p.due_at.astimezone(local).date())
         for account_id, p in promises.items()
     }
-    region = account_region(tenant, accounts[0].id) if accounts else None
+    region = tenant.region(region_code)
     pending = services.pending_changes(tenant, [p.id for a in accounts for p in a.service_points])
     standing = options.standing(tenant, [account.id for account in accounts], utcnow())
     return [

@@ -2,6 +2,7 @@
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from babel.numbers import format_currency
 from flask_babel import get_locale
@@ -31,6 +32,9 @@ def clamp(amount: int, low: int, high: int) -> int:
     return min(max(amount, low), high)
 
 
+# Every page shows a few amounts, the same ones again and again; Babel's formatting is
+# the dearest part of them.
+@lru_cache(maxsize=4096)
 def format_money(kopecks: int, locale: str) -> str:
     """Kopecks as roubles in a language's currency format: «1 234,56 ₽», «₽1,234.56»."""
     # CLDR writes the rouble as "RUB" outside Russian; subscribers know it as ₽ everywhere.

@@ -4,6 +4,9 @@ daily run. Options (prepay, pause, turbo …) will live beside tariff changes he
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
+
+import sqlalchemy as sa
 
 import app.notify.service as notify
 from app.core import confirmation, verification
@@ -44,13 +47,23 @@ FLOW_PREFIX = "tariff:"
 
 
 @dataclass(frozen=True)
+class Pending:
+    """A tariff change waiting for its date, as the pages show it: «from <date> the tariff
+    becomes X» and its Cancel button."""
+
+    id: int
+    to_code: str
+    effective_on: date
+
+
+@dataclass(frozen=True)
 class PointChoice:
     """One of the subscriber's service points, as the services page lists it."""
 
     point: ServicePoint
     account: Account
     tariff: Tariff | None
-    pending: TariffChange | None
+    pending: Pending | None
 
 
 @dataclass(frozen=True)
@@ -98,16 +111,26 @@ def point_of(tenant: Tenant, subscriber_id: int, point_id: int) -> PointChoice |
     return None
 
 
-def pending_changes(tenant: Tenant, point_ids: list[int]) -> dict[int, TariffChange]:
-    """The pending change of each of these points that has one, in one query."""
-    if not point_ids:
-        return {}
-    rows = db.session.scalars(
-        owned(TariffChange, tenant).where(
-            TariffChange.point_id.in_(point_ids), TariffChange.status == ChangeStatus.PENDING
-        )
+@cache
+def _pending_query() -> sa.Select:
+    table = TariffChange.__table__
+    return sa.select(table.c.point_id, table.c.id, table.c.to_code, table.c.effective_on).where(
+        table.c.tenant == sa.bindparam("tenant"),
+        table.c.point_id.in_(sa.bindparam("point_ids", expanding=True)),
+        table.c.status == ChangeStatus.PENDING.value,
     )
-    return {change.point_id: change for change in rows}
+
+
+def pending_changes(tenant: Tenant, point_ids: list[int]) -> dict[int, Pending]:
+    """The pending change of each of these points that has one, in one light query (plain
+    rows, a statement built once: the dashboard asks on every visit); no query where the
+    ISP offers immediate changes only, as those never wait."""
+    # An ISP that stops offering scheduled changes should first let the waiting ones take
+    # effect: the billing run still applies them, these pages no longer list them.
+    if not point_ids or rules_of(tenant).timing == (ChangeTiming.IMMEDIATELY,):
+        return {}
+    rows = db.session.execute(_pending_query(), {"tenant": tenant.slug, "point_ids": point_ids})
+    return {point_id: Pending(id_, to_code, on) for point_id, id_, to_code, on in rows}
 
 
 def changes_by_id(tenant: Tenant, ids: list[int]) -> dict[int, TariffChange]:

@@ -86,9 +86,11 @@ def bank_receipt_facts(
 ) -> BankReceiptFacts | None:
     """The payer, their address and the amount worth suggesting: the debt or a month's fee."""
     payer = subscriber_of(tenant, subscriber_id)
-    views = account_service.account_overview(tenant, subscriber_id, today)
+    if payer is None:
+        return None
+    views = account_service.account_overview(tenant, subscriber_id, payer.region, today)
     view = next((v for v in views if v.number == account_number), None)
-    if payer is None or view is None:
+    if view is None:
         return None
     suggested = -view.balance if view.balance < 0 else view.monthly_total
     address = view.points[0].address if view.points else ""

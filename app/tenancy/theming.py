@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from babel import Locale
-from flask import Flask, current_app, g, has_request_context, url_for
+from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask.templating import Environment
 from flask_babel import format_datetime
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, TemplateNotFound
@@ -64,6 +64,35 @@ def add_menu_item(app: Flask, endpoint: str, label, order: int, visible: Callabl
     items.sort(key=lambda item: item.order)
 
 
+@dataclass(frozen=True)
+class MenuLink:
+    endpoint: str
+    url: str
+    label: str
+
+
+def menu_links() -> tuple[MenuLink, ...]:
+    """The cabinet menu of the request's tenant in its language, built once per tenant,
+    language and mount point: every page shows it, and building it costs a URL and a
+    translation per item."""
+    tenant = g.tenant
+    # Per application, and checked against the tenant object: an app whose tenants are
+    # loaded again (or a test's own app) never sees another's menu. Bounded: slugs and
+    # languages come from config, the mount point from the server.
+    built = current_app.extensions.setdefault("menu_links", {})
+    key = (tenant.slug, current_locale(), request.script_root)
+    found = built.get(key)
+    if found is None or found[0] is not tenant:
+        items = current_app.extensions.get("menu", [])
+        links = tuple(
+            MenuLink(m.endpoint, url_for(m.endpoint), str(m.label))
+            for m in items
+            if m.visible(tenant)
+        )
+        found = built[key] = (tenant, links)
+    return found[1]
+
+
 def local_datetime(moment, fmt: str = "medium") -> str:
     """An aware datetime shown in the region's timezone and the current language."""
     return format_datetime(moment, fmt)
@@ -101,7 +130,7 @@ def _context() -> dict:
         "tenant": tenant,
         "region": g.get("region"),
         "brand": tenant.config.branding,
-        "menu": [m for m in current_app.extensions.get("menu", []) if m.visible(tenant)],
+        "menu": menu_links(),
         "current_locale": current_locale(),
         "logo_url": url_for("tenant_static", filename=tenant.config.branding.logo),
     }

@@ -1,6 +1,7 @@
 """A server-drawn SVG chart's geometry: a series of numbers as a line and the area under it."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 WIDTH, HEIGHT, PAD = 360, 120, 6
 
@@ -17,6 +18,12 @@ class ChartShape:
 def shape(values: list[int], high: int | None = None) -> ChartShape:
     """Scale the values into the box, zero always included so a dip below it shows; high:
     the top of the scale (to draw several series on one), else the largest value."""
+    # The dashboard draws the same balances on every visit until the next charge.
+    return _shape(tuple(values), high)
+
+
+@lru_cache(maxsize=1024)
+def _shape(values: tuple[int, ...], high: int | None) -> ChartShape:
     low = min(min(values), 0)
     high = max(max(values), 0) if high is None else high
     span = high - low or 1

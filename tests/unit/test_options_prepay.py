@@ -273,7 +273,7 @@ def test_the_dashboard_shows_the_prepaid_days(acme, account, monkeypatch):
     db.session.commit()
     monkeypatch.setattr("app.account.service.utcnow", lambda: NOW)
     subscriber_id = db.session.get(Account, acct.id).contract.subscriber_id
-    (view,) = account_overview(acme, subscriber_id, date(2026, 3, 10))
+    (view,) = account_overview(acme, subscriber_id, None, date(2026, 3, 10))
     # 600 roubles left last 31 days of March, of which 22 are before the prepay.
     assert view.standing.prepaid == (date(2026, 4, 1), date(2026, 6, 30))
     assert view.days_left == 31 + 91
