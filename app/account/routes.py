@@ -7,6 +7,7 @@ from flask import g, render_template
 from flask_login import current_user, login_required
 
 import app.billing.service as billing
+import app.options.service as options
 import app.statements.service as statements
 
 from . import bp, service
@@ -36,4 +37,5 @@ def dashboard():
         accounts=accounts,
         charts=charts,
         refusals=refusals,
+        quick_options=options.catalogue(g.tenant),
     )

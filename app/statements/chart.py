@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -74,10 +74,7 @@ def balance_series(
     """
     if not last_days:
         return {}
-    windows = {
-        number: [last - timedelta(days=n) for n in range(days - 1, -1, -1)]
-        for number, last in last_days.items()
-    }
+    windows = {number: _window(last, days, zone) for number, last in last_days.items()}
     earliest = local_midnight(min(last_days.values()) - timedelta(days=days - 2), zone)
     entries: dict[str, list] = {}
     balances: dict[str, int] = {}
@@ -88,14 +85,20 @@ def balance_series(
         if created_at is not None:
             bucket.append((created_at, amount))
     series = {}
-    local = ZoneInfo(zone)
-    for number, day_list in windows.items():
+    for number, (day_list, ends) in windows.items():
         if number in balances:
-            ends = [local_midnight(day + timedelta(days=1), local) for day in day_list]
-            series[number] = BalanceSeries(
-                day_list, _closing(balances[number], entries[number], ends)
-            )
+            closing = _closing(balances[number], entries[number], ends)
+            series[number] = BalanceSeries(list(day_list), closing)
     return series
+
+
+@lru_cache(maxsize=256)
+def _window(last: date, days: int, zone: str) -> tuple[tuple[date, ...], tuple]:
+    """The window's local days, oldest first, and the UTC moment each of them ends: the
+    same for every dashboard of a region on a day."""
+    day_list = tuple(last - timedelta(days=n) for n in range(days - 1, -1, -1))
+    local = ZoneInfo(zone)
+    return day_list, tuple(local_midnight(day + timedelta(days=1), local) for day in day_list)
 
 
 def _closing(balance: int, newest_first: list, ends: list) -> list[int]:

@@ -28,8 +28,8 @@ def rule(app, slug):
 def cabinet(tenant_client, make_subscriber):
     """Log in, on the tenant's host, as a new subscriber with this balance and status."""
 
-    def make(slug: str, balance: int, status: str = "active"):
-        logins = LOGINS[slug]
+    def make(slug: str, balance: int, status: str = "active", logins: dict | None = None):
+        logins = logins or LOGINS[slug]
         facts = make_subscriber(
             tenant=slug, password=PASSWORD, balance=balance, status=status, logins=logins
         )
@@ -112,3 +112,64 @@ def test_blocked_account_where_the_isp_has_no_promised_payment(app, cabinet):
     assert "Access is suspended because of the debt." in way_out(page)
     assert "promised" not in way_out(page).lower()
     assert top_up_links(page) == [f"/payments?account={facts['account']}"]
+
+
+def quick_options(page: str) -> dict[str, str]:
+    """The dashboard's options at a glance: code -> 'on' / 'off', as the classes mark them."""
+    found = re.findall(r'class="quick-option quick-option-(on|off)" data-option="([^"]+)"', page)
+    return {code: state for state, code in found}
+
+
+def switched_on(app, account_id: int, code: str, ends_at=None, status="active"):
+    from app.options.models import Activation
+    from app.persistence import utcnow
+
+    with app.app_context():
+        tenant = app.extensions["tenancy"].tenants["athome"]
+        option = next(o for o in tenant.config.catalogue.options if o.code == code)
+        db.session.add(
+            Activation(
+                tenant="athome",
+                account_id=account_id,
+                code=code,
+                kind=option.kind,
+                status=status,
+                starts_at=utcnow(),
+                ends_at=ends_at,
+            )
+        )
+        db.session.commit()
+
+
+def test_dashboard_shows_each_option_on_or_off_and_leads_to_its_page(app, cabinet):
+    from datetime import timedelta
+
+    from app.options.service import catalogue
+    from app.persistence import utcnow
+
+    client, facts = cabinet("athome", 50000)
+    with app.app_context():
+        codes = [o.code for o in catalogue(app.extensions["tenancy"].tenants["athome"])]
+    assert quick_options(text(client.get("/"))) == dict.fromkeys(codes, "off")
+
+    switched_on(app, facts["account_id"], "antivirus")
+    # A boost whose end has passed is off, though the options run has not ended it yet;
+    # a request still waiting for staff is not on either.
+    switched_on(app, facts["account_id"], "turbo", ends_at=utcnow() - timedelta(minutes=1))
+    switched_on(app, facts["account_id"], "otpusk", status="requested")
+    page = text(client.get("/"))
+    states = quick_options(page)
+    assert states["antivirus"] == "on"
+    assert states["turbo"] == "off" and states["otpusk"] == "off"
+    assert '<a href="/my-services/antivirus">' in page
+    on = re.search(r'data-option="antivirus">(.*?)</li>', page).group(1)
+    assert '<span class="quick-option-state">On</span>' in on
+    assert client.get("/my-services/antivirus").status_code == 200
+
+
+def test_another_subscribers_option_is_not_on_here(app, cabinet):
+    first, facts = cabinet("athome", 50000)
+    second, _ = cabinet("athome", 50000, logins={"login": "petrov_spb"})
+    switched_on(app, facts["account_id"], "antivirus")
+    assert quick_options(text(first.get("/")))["antivirus"] == "on"
+    assert quick_options(text(second.get("/")))["antivirus"] == "off"
