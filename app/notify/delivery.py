@@ -24,7 +24,14 @@ RETRY_PAUSE = 0.2  # seconds: long enough for a restarting relay, short for a wa
 
 
 class DeliveryError(Exception):
-    """The message could not be delivered; str() is for logs, not for subscribers."""
+    """The message could not be delivered; str() is for logs, not for subscribers.
+
+    `permanent` when trying the same message again later cannot help.
+    """
+
+    def __init__(self, text: str, permanent: bool = False):
+        super().__init__(text)
+        self.permanent = permanent
 
 
 def send_email(tenant: Tenant, to: str, subject: str, text: str, html: str | None = None) -> None:
@@ -42,7 +49,8 @@ def send_email(tenant: Tenant, to: str, subject: str, text: str, html: str | Non
             log.warning("mail not sent: %s attempt=%d/%d %s", where, attempt, attempts, why)
             if not retry:
                 raise DeliveryError(
-                    f"mail {where} failed after {attempt} attempt(s): {why}"
+                    f"mail {where} failed after {attempt} attempt(s): {why}",
+                    permanent=_refused_for_good(exc),
                 ) from exc
             _pause()
         else:
@@ -81,6 +89,15 @@ def _transient(exc: Exception) -> bool:
     if isinstance(exc, smtplib.SMTPException | ssl.SSLError):
         return False  # e.g. STARTTLS or AUTH not offered: a configuration problem
     return isinstance(exc, OSError)
+
+
+def _refused_for_good(exc: Exception) -> bool:
+    # The server refused this recipient or this very message with a 5xx: the same message
+    # fails the same way tomorrow. Bad credentials, a refused sender or a TLS problem are
+    # the operator's to fix, after which a later try succeeds: those stay retried.
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in exc.recipients.values())
+    return isinstance(exc, smtplib.SMTPDataError) and exc.smtp_code >= 500
 
 
 def send_sms(tenant: Tenant, phone: str, text: str) -> None:

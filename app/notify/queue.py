@@ -114,7 +114,8 @@ def _try(message: QueuedMessage) -> bool:
     except Exception as exc:  # any provider's failure: the next message must still go out
         reason = f"{type(exc).__name__}: {exc}"[:300]
         pause = outbox.pause_after(message.attempts, RETRY_DELAYS)
-        if pause is None:
+        # A message refused for good (or one no provider can send) is not tried again.
+        if pause is None or isinstance(exc, ValueError) or getattr(exc, "permanent", False):
             _give_up(message, reason, where)
             return False
         message.status = Status.PENDING

@@ -225,3 +225,60 @@ def test_the_deliver_command(app, tenant, sms):
     assert result.exit_code == 0, result.output
     assert "1 message(s) sent." in result.output
     assert sms(PHONE) == ["Код: 333333"]
+
+
+class RefusingServer:
+    """An SMTP server that refuses one mailbox for good (550) and another for now (450)."""
+
+    def __init__(self):
+        self.received = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("gone@"):
+            return "550 5.1.1 no such mailbox"
+        if address.startswith("full@"):
+            return "452 4.2.2 mailbox full, try later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.received.append(envelope.rcpt_tos)
+        return "250 OK"
+
+
+@pytest.fixture
+def refusing_smtp(app, monkeypatch):
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = RefusingServer()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
+    monkeypatch.setitem(app.config, "SMTP_PORT", port)
+    monkeypatch.setitem(app.config, "SMTP_SECURITY", "none")
+    monkeypatch.setitem(app.config, "SMTP_USERNAME", "")
+    monkeypatch.setitem(app.config, "SMTP_RETRIES", 0)
+    yield handler
+    controller.stop()
+
+
+def test_a_mailbox_refused_for_good_is_not_tried_again(app, tenant, refusing_smtp, clock):
+    with app.app_context():
+        queue_email(tenant, "gone@example.ru", "Код", "Ваш код: 123456")
+        queue_email(tenant, "full@example.ru", "Код", "Ваш код: 654321")
+        db.session.commit()
+        assert queue.deliver() == 0
+    gone, full = queued(app)
+    assert (gone.status, gone.attempts, gone.body) == (Status.FAILED, 1, "")
+    assert "550" in gone.last_error
+    # «Try later» is tried later.
+    assert (full.status, full.attempts) == (Status.PENDING, 1)
+    assert "452" in full.last_error
+    with app.app_context():
+        clock(seconds=queue.RETRY_DELAYS[0].total_seconds())
+        assert queue.deliver() == 0
+    gone, full = queued(app)
+    assert (gone.attempts, full.attempts) == (1, 2)
