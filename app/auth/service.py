@@ -1,6 +1,7 @@
 """Who may log in: finding a subscriber by any login, checking passwords, their sessions."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 
 import sqlalchemy as sa
@@ -35,6 +36,8 @@ class SessionUser(UserMixin):
     shared_demo: bool = False  # a public demo account: see refuse_if_shared_demo
     session_id: int | None = None  # this browser's LoginSession, once begun
     token: str = ""
+    # When this browser's session began: a login proves the password (or a passkey) then.
+    signed_in_at: datetime | None = None
 
     def get_id(self) -> str:
         return self.token
@@ -126,7 +129,9 @@ def load_session_user(tenant_slug: str, token: str) -> SessionUser | None:
     if devices.expired(record, now):
         raise SessionExpired()
     devices.touch(record, now)
-    return session_user(subscriber, credential, record.id, token)
+    user = session_user(subscriber, credential, record.id, token)
+    user.signed_in_at = record.created_at
+    return user
 
 
 def session_user(

@@ -109,28 +109,45 @@ def send_temporary_password(tenant: Tenant, channel: str, to: str, password: str
     )
 
 
-def send_password_changed(tenant: Tenant, channel: str, to: str) -> None:
-    """Notice on the other channel, so an owner learns of a reset they did not make."""
+def _security_notice(tenant: Tenant, channel: str, to: str, sms: str, subject: str, template: str):
+    # Sent to a contact on record, so an owner learns of a change they did not make; the
+    # ISP's first phone is the one to call.
     phones = tenant.config.contacts.phones
     help_phone = phones[0].number if phones else ""
     if channel == "sms":
-        queue_sms(
-            tenant,
-            to,
-            _(
-                "%(isp)s: the password of your personal account was changed. "
-                "If it was not you, call %(phone)s.",
-                isp=_isp(tenant),
-                phone=help_phone,
-            ),
-        )
+        queue_sms(tenant, to, sms % {"isp": _isp(tenant), "phone": help_phone})
         return
-    _email(
+    _email(tenant, to, subject % {"isp": _isp(tenant)}, template, help_phone=help_phone)
+
+
+def send_password_changed(tenant: Tenant, channel: str, to: str) -> None:
+    """Notice on the other channel, so an owner learns of a reset they did not make."""
+    _security_notice(
         tenant,
+        channel,
         to,
-        _("%(isp)s: your password was changed", isp=_isp(tenant)),
+        _(
+            "%(isp)s: the password of your personal account was changed. "
+            "If it was not you, call %(phone)s."
+        ),
+        _("%(isp)s: your password was changed"),
         "password_changed",
-        help_phone=help_phone,
+    )
+
+
+def send_passkey_added(tenant: Tenant, channel: str, to: str) -> None:
+    """Notice that a passkey now opens the account: whoever holds it logs in without the
+    password, so an owner who did not add it must hear at once."""
+    _security_notice(
+        tenant,
+        channel,
+        to,
+        _(
+            "%(isp)s: a passkey was added to your personal account. "
+            "If it was not you, call %(phone)s."
+        ),
+        _("%(isp)s: a passkey was added to your account"),
+        "passkey_added",
     )
 
 

@@ -484,3 +484,72 @@ def test_a_production_host_expects_https_on_that_host(app, make_subscriber, tena
         log_in_with(hindi, key, origin="https://lk.acme.test", rp_id="lk.acme.test").status_code
         == 400
     )
+
+
+def age_the_login(app, subscriber_id: int, minutes: int) -> None:
+    """Move the subscriber's sessions' start back: the login proved the password that long ago."""
+    from app.core.devices import LoginSession
+
+    with app.app_context():
+        db.session.execute(
+            sa.update(LoginSession)
+            .where(LoginSession.subscriber_id == subscriber_id)
+            .values(created_at=utcnow() - timedelta(minutes=minutes))
+        )
+        db.session.commit()
+
+
+def test_adding_a_passkey_long_after_the_login_needs_the_password_again(app, owner):
+    facts, browser = owner
+    age_the_login(app, facts["id"], minutes=11)
+    page = browser.get("/passkeys/").get_data(as_text=True)
+    assert 'data-testid="passkey-confirm"' in page and "data-passkey-register" not in page
+    token = CSRF_INPUT.search(page).group(1)
+    # A stolen session cookie alone: the ceremony is refused at both of its steps.
+    refused = post_json(browser, "/passkeys/register/options", {}, token)
+    assert refused.status_code == 403
+    assert "type your password again" in refused.get_json()["error"]
+    verify = post_json(browser, "/passkeys/register/verify", {"credential": {}}, token)
+    assert verify.status_code == 403
+
+    wrong = browser.post(
+        "/passkeys/confirm",
+        data={"csrf_token": token, "password": "not-it", "next": "/security/"},
+    )
+    assert wrong.status_code == 302 and wrong.headers["Location"] == "/security/"
+    assert "The password is incorrect." in browser.get("/security/").get_data(as_text=True)
+    assert post_json(browser, "/passkeys/register/options", {}, token).status_code == 403
+
+    right = browser.post("/passkeys/confirm", data={"csrf_token": token, "password": PASSWORD})
+    assert right.status_code == 302
+    assert add_passkey(browser, SoftAuthenticator()).status_code == 200
+    assert len(passkeys(app)) == 1
+
+
+def test_a_password_proof_lasts_ten_minutes(app, owner, monkeypatch):
+    from app.passkeys import routes
+
+    facts, browser = owner
+    age_the_login(app, facts["id"], minutes=30)
+    page = browser.get("/passkeys/").get_data(as_text=True)
+    token = CSRF_INPUT.search(page).group(1)
+    browser.post("/passkeys/confirm", data={"csrf_token": token, "password": PASSWORD})
+    assert "data-passkey-register" in browser.get("/passkeys/").get_data(as_text=True)
+    later = utcnow() + timedelta(minutes=11)
+    monkeypatch.setattr(routes, "utcnow", lambda: later)
+    assert 'data-testid="passkey-confirm"' in browser.get("/passkeys/").get_data(as_text=True)
+    assert post_json(browser, "/passkeys/register/options", {}, token).status_code == 403
+
+
+def test_the_owner_hears_of_a_new_passkey(app, make_subscriber, tenant_client, mailbox, sms):
+    by_mail = make_subscriber(password=PASSWORD, email="owner@example.ru")
+    by_phone = make_subscriber(password=PASSWORD, phone="+79130000077")
+    for facts in (by_mail, by_phone):
+        browser = tenant_client(HOST)
+        assert browser.login(facts["account"], PASSWORD).status_code == 302
+        assert add_passkey(browser, SoftAuthenticator()).status_code == 200
+    (letter,) = mailbox.to("owner@example.ru")
+    assert "a passkey was added" in letter["Subject"]
+    assert "If it was not you" in mailbox.last_text("owner@example.ru")
+    (text,) = sms("+79130000077")
+    assert "a passkey was added to your personal account" in text
