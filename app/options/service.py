@@ -25,6 +25,7 @@ stop = engine.stop
 change_address = engine.change_address
 run_due = jobs.run_due
 charge_day = jobs.charge_day
+charge_days = jobs.charge_days
 REFERENCE = re.compile(r"^option(?:-day|-refund|-unused)?:(\d{1,18})(?::(\d{4}-\d{2}-\d{2}))?$")
 NOTICE_DAYS = 14
 

@@ -1,6 +1,7 @@
 """Options in time: fees posted once a day, boosts that end, pauses that start and end on
 their local dates (the acme test tenant lives in UTC+7), and what the network is told."""
 
+import dataclasses
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -217,3 +218,39 @@ def test_a_cancelled_scheduled_block_gives_its_price_back(acme, account, heard):
     ]
     assert db.session.get(Activation, row.id).status == Status.CANCELLED
     assert db.session.get(Account, acct.id).balance == 100_000
+
+
+def _split(acme):
+    # «south» moved to Moscow time: at 19:30 UTC it is still 31 March there, while
+    # Krasnoyarsk (UTC+7, the tenant's own zone and «north») is already on 1 April.
+    regions = tuple(
+        r.model_copy(update={"timezone": "Europe/Moscow"}) if r.code == "south" else r
+        for r in acme.config.regions
+    )
+    return dataclasses.replace(acme, config=acme.config.model_copy(update={"regions": regions}))
+
+
+@pytest.mark.parametrize(
+    ("region", "day", "amount"),
+    [
+        ("north", "2025-04-01", -1033),  # 310 roubles over April's 30 days
+        (None, "2025-04-01", -1033),  # no region: the tenant's date
+        ("south", "2025-03-31", -1000),  # still March there: 310 over 31 days
+    ],
+)
+def test_an_addon_is_charged_for_its_regions_date_like_the_tariff(
+    acme, ctx, make_subscriber, region, day, amount
+):
+    split = _split(acme)
+    acct = make_subscriber(tenant="acme", balance=100_000, region=region)["account_id"]
+    tv = service.activate(split, acct, "tv", Request(), datetime(2025, 3, 20, tzinfo=UTC))
+    db.session.commit()
+    report = run_tenant(split, now=datetime(2025, 3, 31, 19, 30, tzinfo=UTC))
+    assert "option fees 1" in report.jobs
+    tariff_day = db.session.scalar(
+        sa.select(LedgerEntry.reference).where(
+            LedgerEntry.account_id == acct, LedgerEntry.reference.like("charge:%")
+        )
+    )
+    assert tariff_day.endswith(day)
+    assert option_entries(acct) == [(f"option-day:{tv.id}:{day}", amount)]
