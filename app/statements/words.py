@@ -175,7 +175,7 @@ def _daily_fee(tenant: Tenant, entry: LedgerEntry, day: date, facts: _Facts, loc
         tariff = tenant.tariffs.get(code)
         name = tenant.text(tariff.name, locale) if tariff else code
         if len(points) > 1:
-            name = _("%(tariff)s (%(address)s)", tariff=name, address=point.address)
+            name = _("%(name)s (%(address)s)", name=name, address=point.address)
         names.append(name)
     when = _date(day, locale)
     if not names:

@@ -145,7 +145,9 @@ def test_boost_charges_its_price_ends_on_time_and_cools_down(acme, account, hear
     events = [(e[1], e[2]["details"].get("speed_mbps")) for e in heard if e[0] == "service"]
     assert events == [("speed-changed", 1000), ("speed-changed", 100)]
     first = next(e[2] for e in heard if e[0] == "service")
-    assert first["account_id"] == acct.id and first["point_id"] is None
+    # A boost belongs to a connection: the account's only point, which the network is told.
+    (point,) = db.session.get(Account, acct.id).service_points
+    assert first["account_id"] == acct.id and first["point_id"] == point.id
     assert first["details"]["code"] == "boost" and first["details"]["activation_id"] == row.id
 
 
