@@ -233,8 +233,10 @@ def test_iphome_tv_package_then_freeze(device, demo, portal, open_page, screensh
     audit.assert_clean()
 
 
-def test_novotelecom_two_points_cable_tv_at_the_second_address(demo, portal, page):
+@pytest.mark.parametrize("device", DEVICES)
+def test_novotelecom_two_points_cable_tv_at_the_second_address(device, demo, portal, open_page):
     """A subscriber with two access points picks which one the add-on is for."""
+    page = open_page(device)
     who = seed(demo, "novotelecom", "1187350")
     audit = Audit()
     log_in_in_english(page, portal, who, "novotelecom")
