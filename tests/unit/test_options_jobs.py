@@ -222,32 +222,57 @@ def test_a_cancelled_scheduled_block_gives_its_price_back(acme, account, heard):
     assert db.session.get(Account, acct.id).balance == 100_000
 
 
-def _split(acme):
-    # «south» moved to Moscow time: at 19:30 UTC it is still 31 March there, while
-    # Krasnoyarsk (UTC+7, the tenant's own zone and «north») is already on 1 April.
+def _split(acme, tenant_zone: str, south_zone: str):
+    """acme with its own zone and its «south» region's moved («north» stays UTC+7)."""
     regions = tuple(
-        r.model_copy(update={"timezone": "Europe/Moscow"}) if r.code == "south" else r
+        r.model_copy(update={"timezone": south_zone}) if r.code == "south" else r
         for r in acme.config.regions
     )
-    return dataclasses.replace(acme, config=acme.config.model_copy(update={"regions": regions}))
+    config = acme.config.model_copy(update={"regions": regions, "timezone": tenant_zone})
+    return dataclasses.replace(acme, config=config)
+
+
+# 310 roubles a month: 10.00 a day in March (31 days), 10.33 in April (30).
+MARCH_31, APRIL_1 = ("2025-03-31", -1000), ("2025-04-01", -1033)
+ZONES = {
+    # The tenant in UTC+7 (Krasnoyarsk), «south» in Moscow: at 19:30 UTC it is already
+    # 1 April in Siberia and still 31 March in Moscow.
+    "tenant UTC+7": (
+        "Asia/Krasnoyarsk",
+        "Europe/Moscow",
+        datetime(2025, 3, 31, 19, 30, tzinfo=UTC),
+    ),
+    # The other way round, as a Moscow ISP with a Novosibirsk region: at 17:30 UTC the
+    # region (UTC+7) has passed midnight, the tenant's zone has not.
+    "region UTC+7": (
+        "Europe/Moscow",
+        "Asia/Novosibirsk",
+        datetime(2025, 3, 31, 17, 30, tzinfo=UTC),
+    ),
+}
 
 
 @pytest.mark.parametrize(
-    ("region", "day", "amount"),
+    ("zones", "region", "expected"),
     [
-        ("north", "2025-04-01", -1033),  # 310 roubles over April's 30 days
-        (None, "2025-04-01", -1033),  # no region: the tenant's date
-        ("south", "2025-03-31", -1000),  # still March there: 310 over 31 days
+        ("tenant UTC+7", "north", APRIL_1),
+        ("tenant UTC+7", None, APRIL_1),  # no region: the tenant's date
+        ("tenant UTC+7", "south", MARCH_31),
+        ("region UTC+7", "north", APRIL_1),  # Krasnoyarsk, past midnight
+        ("region UTC+7", "south", APRIL_1),  # Novosibirsk, past midnight
+        ("region UTC+7", None, MARCH_31),  # Moscow, the evening before
     ],
 )
 def test_an_addon_is_charged_for_its_regions_date_like_the_tariff(
-    acme, ctx, make_subscriber, region, day, amount
+    acme, ctx, make_subscriber, zones, region, expected
 ):
-    split = _split(acme)
+    tenant_zone, south_zone, now = ZONES[zones]
+    split = _split(acme, tenant_zone, south_zone)
+    day, amount = expected
     acct = make_subscriber(tenant="acme", balance=100_000, region=region)["account_id"]
     tv = service.activate(split, acct, "tv", Request(), datetime(2025, 3, 20, tzinfo=UTC))
     db.session.commit()
-    report = run_tenant(split, now=datetime(2025, 3, 31, 19, 30, tzinfo=UTC))
+    report = run_tenant(split, now=now)
     assert "option fees 1" in report.jobs
     tariff_day = db.session.scalar(
         sa.select(LedgerEntry.reference).where(
