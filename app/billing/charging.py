@@ -12,6 +12,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -82,7 +83,7 @@ def run_tenant(
             report.kopecks -= sum(amount for _, amount in inserted)
         report.suspended += _suspend(tenant, first, after)
         db.session.commit()
-    _daily_jobs(tenant, dates.tenant_date, report)
+    _daily_jobs(tenant, dates, report)
     return report
 
 
@@ -254,15 +255,25 @@ def _suspend(tenant: Tenant, first: int, last: int) -> int:
     return result.rowcount
 
 
-def _daily_jobs(tenant: Tenant, day: date, report: RunReport) -> None:
-    """Run what other features hung on the daily run (autopay …), each in its own commit.
+def _daily_jobs(tenant: Tenant, dates: LocalDates, report: RunReport) -> None:
+    """Post the option fees, then run what other features hung on the daily run (autopay
+    …), each in its own commit.
 
-    The charges are committed already; one job's failure must not stop the others or the
-    other tenants' runs. The operator sees it in the report and the exit status.
+    The option fees come first and are called here, not through daily_run: each account
+    pays them for its region's date, like its tariff above, and the signal carries one
+    tenant date. The charges are committed already; one job's failure must not stop the
+    others or the other tenants' runs. The operator sees it in the report and the exit
+    status.
     """
-    for receiver in daily_run.receivers_for(tenant):
+    day = dates.tenant_date
+    jobs = [(options.charge_days, lambda: f"option fees {options.charge_days(tenant, dates)}")]
+    jobs += [
+        (receiver, partial(receiver, tenant, local_date=day))
+        for receiver in daily_run.receivers_for(tenant)
+    ]
+    for receiver, job in jobs:
         try:
-            said = receiver(tenant, local_date=day)
+            said = job()
             db.session.commit()
         except Exception as exc:
             db.session.rollback()

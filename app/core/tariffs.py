@@ -72,15 +72,7 @@ def tariff_on_day(day: date):
 
 def tariff_of(tenant: Tenant, point: ServicePoint, day: date) -> str:
     """The code of the tariff the point was (or is) on on a local date."""
-    found = db.session.scalar(
-        sa.select(TariffPeriod.tariff_code).where(
-            TariffPeriod.tenant == tenant.slug,
-            TariffPeriod.point_id == point.id,
-            TariffPeriod.starts_on <= day,
-            sa.or_(TariffPeriod.ends_on.is_(None), TariffPeriod.ends_on > day),
-        )
-    )
-    return found or point.tariff_code
+    return code_on(point, periods_of(tenant, [point.id]).get(point.id, []), day)
 
 
 def last_change_on(tenant: Tenant, point_id: int) -> date | None:
@@ -92,3 +84,25 @@ def last_change_on(tenant: Tenant, point_id: int) -> date | None:
             TariffPeriod.ends_on.is_(None),
         )
     )
+
+
+def periods_of(tenant: Tenant, point_ids) -> dict[int, list[TariffPeriod]]:
+    """The tariff periods of these points, by point id, in one query (none: never changed)."""
+    found: dict[int, list[TariffPeriod]] = {}
+    if point_ids:
+        rows = db.session.scalars(
+            sa.select(TariffPeriod).where(
+                TariffPeriod.tenant == tenant.slug, TariffPeriod.point_id.in_(list(point_ids))
+            )
+        )
+        for row in rows:
+            found.setdefault(row.point_id, []).append(row)
+    return found
+
+
+def code_on(point: ServicePoint, periods: list[TariffPeriod], day: date) -> str:
+    """The tariff code the point was on on a local date, from its periods (`periods_of`)."""
+    for period in periods:
+        if period.starts_on <= day and (period.ends_on is None or period.ends_on > day):
+            return period.tariff_code
+    return point.tariff_code

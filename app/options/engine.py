@@ -9,13 +9,14 @@ from datetime import datetime
 from app.core.ledger import EntryKind, lock_account, post_entry, set_status
 from app.core.scoped import get_owned
 from app.core.signals import service_changed
-from app.core.subscribers import Account, AccountStatus, tenant_account
+from app.core.subscribers import Account, AccountStatus
 from app.extensions import db
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import OptionKind
 
 from . import prepay, rules
 from .models import Activation, Status
+from .points import points_of
 from .rules import Quote, Refusal, Request
 
 
@@ -60,6 +61,7 @@ def activate(tenant: Tenant, account_id: int, code: str, asked: Request, now: da
     row = Activation(
         tenant=tenant.slug,
         account_id=account.id,
+        point_id=terms.point.id if terms.point else None,
         code=option.code,
         kind=option.kind.value,
         status=_first_status(terms),
@@ -109,7 +111,8 @@ def finish(tenant: Tenant, row: Activation, account: Account, now: datetime) -> 
         _resume(tenant, account)
         _tell(tenant, row, "pause-end")
     elif row.kind == OptionKind.TURBO:
-        _tell(tenant, row, "speed-changed", speed_mbps=tariff_speed(tenant, account))
+        speed = tariff_speed(tenant, account, row.point_id)
+        _tell(tenant, row, "speed-changed", speed_mbps=speed)
     elif row.kind == OptionKind.BLOCK:
         _tell(tenant, row, "block-end")
     elif row.kind == OptionKind.ADDON:
@@ -123,9 +126,12 @@ def _resume(tenant: Tenant, account: Account) -> None:
     set_status(tenant, account, AccountStatus.ACTIVE if enough else AccountStatus.BLOCKED)
 
 
-def tariff_speed(tenant: Tenant, account: Account) -> int | None:
-    """The fastest tariff speed among the account's points, without any boost."""
-    points = tenant_account(tenant, account.id, with_points=True).service_points
+def tariff_speed(tenant: Tenant, account: Account, point_id: int | None = None) -> int | None:
+    """The point's tariff speed without any boost; without a point, the fastest among the
+    account's points (what an account-wide boost raised)."""
+    points = points_of(tenant, account.id)
+    if point_id is not None:
+        points = [p for p in points if p.id == point_id]
     speeds = [
         tenant.tariffs[p.tariff_code].speed_mbps for p in points if p.tariff_code in tenant.tariffs
     ]

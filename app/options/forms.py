@@ -27,6 +27,9 @@ class OptionForm(FlaskForm):
     account = SelectField(
         _l("Account"), choices=[], validate_choice=True, validators=[DataRequired()]
     )
+    # A per-point option on an account with several service points: which address. It
+    # names the account too, so the account field is left out where this one is shown.
+    point = SelectField(_l("Address"), choices=[], coerce=_whole_or_none, validate_choice=False)
     start = DateField(_l("Start date"), validators=[Optional(), _sensible_date], format="%Y-%m-%d")
     start_time = TimeField(_l("Start time"), validators=[Optional()])
     days = IntegerField(

@@ -6,16 +6,16 @@ daily run posts nothing.
 """
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from app.core.calendar import daily_part, local_midnight
+from app.core.calendar import LocalDates, daily_part, local_midnight
 from app.core.ledger import EntryKind, LedgerEntry, lock_account, post_entry
 from app.core.scoped import get_owned, owned
-from app.core.signals import daily_run, service_changed
-from app.core.subscribers import Account, AccountStatus
+from app.core.signals import service_changed
+from app.core.subscribers import Account, AccountStatus, Contract, Subscriber
 from app.extensions import db
+from app.persistence import utcnow
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import OptionKind
 
@@ -54,27 +54,46 @@ def _each(tenant: Tenant, now: datetime, status: Status, moment, act) -> int:
 
 
 def charge_day(tenant: Tenant, day: date) -> int:
-    """Post each active add-on's daily part and each paid pause day past the free ones."""
-    # The day is the tenant's (the daily run's); the region's zones differ by hours at most.
-    zone = ZoneInfo(tenant.config.timezone)
-    day_begins, day_ends = local_midnight(day, zone), local_midnight(day + timedelta(days=1), zone)
+    """Post the option fees of one local date given for every account (`--date`)."""
+    return charge_days(tenant, LocalDates(tenant, utcnow(), day))
+
+
+def charge_days(tenant: Tenant, dates: LocalDates) -> int:
+    """Post each active add-on's daily part and each paid pause day past the free ones,
+    every account on its own region's date, the day its tariff is charged for."""
+    windows = {code: _window(dates, code) for code in (None, *tenant.regions)}
+    earliest = min(begins for begins, _ in windows.values())
+    latest = max(ends for _, ends in windows.values())
     rows = db.session.execute(
-        sa.select(Activation, Account.status)
+        sa.select(Activation, Account.status, Subscriber.region)
         .join(Account, Account.id == Activation.account_id)
+        .join(Contract, Contract.id == Account.contract_id)
+        .join(Subscriber, Subscriber.id == Contract.subscriber_id)
         .where(Activation.tenant == tenant.slug, Activation.status == Status.ACTIVE)
         .where(Activation.kind.in_([OptionKind.ADDON, OptionKind.PAUSE]))
-        .where(Activation.starts_at < day_ends)
-        .where(sa.or_(Activation.ends_at.is_(None), Activation.ends_at > day_begins))
+        .where(Activation.starts_at < latest)
+        .where(sa.or_(Activation.ends_at.is_(None), Activation.ends_at > earliest))
         .order_by(Activation.account_id, Activation.id)
     ).all()
     posted = 0
-    for row, status in rows:
+    for row, status, region in rows:
+        code = region if region in tenant.regions else None
+        day_begins, day_ends = windows[code]
+        if row.starts_at >= day_ends or (row.ends_at is not None and row.ends_at <= day_begins):
+            continue
+        day, zone = dates.of(code), dates.zone(code)
         amount = _due(tenant, row, AccountStatus(status), day, zone)
         if amount > 0 and not _posted(tenant, row.id, day):
             reference = engine.day_reference(row.id, day)
             post_entry(tenant.slug, row.account_id, -amount, EntryKind.CHARGE, reference)
             posted += 1
     return posted
+
+
+def _window(dates: LocalDates, code: str | None) -> tuple[datetime, datetime]:
+    """The UTC moments a region's local day of the run begins and ends."""
+    day, zone = dates.of(code), dates.zone(code)
+    return local_midnight(day, zone), local_midnight(day + timedelta(days=1), zone)
 
 
 def _due(tenant: Tenant, row: Activation, status: AccountStatus, day: date, zone) -> int:
@@ -99,12 +118,9 @@ def _posted(tenant: Tenant, activation_id: int, day: date) -> bool:
     )
 
 
-def _on_daily_run(tenant: Tenant, local_date: date) -> str:
-    return f"option fees {charge_day(tenant, local_date)}"
-
-
 def subscribe() -> None:
-    """Post option fees after each tenant's daily billing run; end a prepay when the
-    account's tariff changes (in the change's transaction)."""
-    daily_run.connect(_on_daily_run)
+    """End a prepay when the account's tariff changes (in the change's transaction).
+
+    The daily fees are posted by the billing run itself (`charge_days`): it knows each
+    region's date, which the daily_run signal (one tenant date) does not carry."""
     service_changed.connect(prepay.on_tariff_changed, weak=False)

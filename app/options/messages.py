@@ -14,6 +14,8 @@ def refusal_text(refusal: Refusal) -> str:
     rule = refusal.rule
     if rule in _COUNTED:
         return _COUNTED[rule](values)
+    if rule in _AT_ADDRESS and "address" in values:
+        return _AT_ADDRESS[rule](values["address"])
     if rule == "gap":
         return ngettext(
             "The gap between pauses is too short: at least %(num)s day must pass after the "
@@ -83,7 +85,22 @@ _COUNTED = {
     ),
 }
 
+# The same rules for an option of one service point, naming its address.
+_AT_ADDRESS = {
+    "block_open": lambda address: _(
+        "A block is already scheduled or on at %(address)s.", address=address
+    ),
+    "addon_on": lambda address: _(
+        "This service is already switched on at %(address)s.", address=address
+    ),
+}
+
 _PLAIN = {
+    "point_needed": lambda: _("Please choose the address this service is for."),
+    "point_unknown": lambda: _(
+        "This address is not one of the account's service points. Please choose one of "
+        "your addresses."
+    ),
     "paused": lambda: _("The account is paused: this is possible once the pause ends."),
     "blocked": lambda: _(
         "The account is blocked for debt: this is possible once the balance is topped up."

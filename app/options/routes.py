@@ -28,7 +28,7 @@ FIELDS = {
 
 
 def _accounts():
-    return accounts_of(g.tenant, current_user.subscriber_id)
+    return accounts_of(g.tenant, current_user.subscriber_id, with_points=True)
 
 
 def _ids() -> list[int]:
@@ -48,10 +48,28 @@ def my_services():
         accounts=accounts,
         running=running,
         on_codes={row.code for row in running if row.status == service.Status.ACTIVE},
-        speeds={a.id: service.speed_now(g.tenant, a, now) for a in accounts},
+        speeds=_speeds(accounts, now),
+        addresses={p.id: p.address for a in accounts for p in a.service_points},
         decisions=service.decisions(g.tenant, ids, now),
         action=ActionForm(),
     )
+
+
+def _speeds(accounts, now) -> list[tuple[str, str | None, service.SpeedNow]]:
+    """(account number, address or None, speed): per point where a boost is per point and
+    the account has several, else per account."""
+    boosts = [o for o in service.catalogue(g.tenant) if o.kind == "turbo"]
+    if not boosts:
+        return []
+    found = []
+    for account in accounts:
+        if boosts[0].per_point and len(account.service_points) > 1:
+            for point in account.service_points:
+                speed = service.speed_now(g.tenant, account, now, point.id)
+                found.append((account.number, point.address, speed))
+        else:
+            found.append((account.number, None, service.speed_now(g.tenant, account, now)))
+    return found
 
 
 @bp.route("/history", methods=["GET"])
@@ -60,7 +78,8 @@ def history():
     accounts = _accounts()
     rows = service.activations(g.tenant, [a.id for a in accounts])
     numbers = {a.id: a.number for a in accounts}
-    return render_template("options/history.html", rows=rows, numbers=numbers)
+    addresses = {p.id: p.address for a in accounts for p in a.service_points}
+    return render_template("options/history.html", rows=rows, numbers=numbers, addresses=addresses)
 
 
 def _option(code: str):
@@ -70,13 +89,39 @@ def _option(code: str):
     return option
 
 
-def _form(option) -> OptionForm:
+def _form(option, accounts) -> OptionForm:
     form = OptionForm()
-    form.account.choices = [(a.number, a.number) for a in _accounts()]
+    form.account.choices = [(a.number, a.number) for a in accounts]
+    if option.per_point and any(len(a.service_points) > 1 for a in accounts):
+        several = len(accounts) > 1
+        form.point.choices = [
+            (p.id, _point_label(p, a, several)) for a in accounts for p in a.service_points
+        ]
+        del form.account  # the address names the account
     form.months.choices = [
         (p.months, _months_label(p.months, p.discount_percent)) for p in option.periods
     ]
     return form
+
+
+def _point_label(point, account, several_accounts: bool) -> str:
+    if not several_accounts:
+        return point.address
+    return _("%(address)s, account %(number)s", address=point.address, number=account.number)
+
+
+def _target(form: OptionForm, option, accounts):
+    """(the account, the point id asked for) the form names; (None, None) for an address
+    that is not one of the subscriber's."""
+    if "account" in form:
+        account = next(a for a in accounts if a.number == form.account.data)
+        # Not offered (one point): a posted id still has to be this account's own.
+        return account, (form.point.data if option.per_point else None)
+    for account in accounts:
+        for point in account.service_points:
+            if point.id == form.point.data:
+                return account, point.id
+    return None, None
 
 
 def _months_label(months: int, discount: int) -> str:
@@ -88,8 +133,9 @@ def _months_label(months: int, discount: int) -> str:
     )
 
 
-def _asked(form: OptionForm) -> Request:
+def _asked(form: OptionForm, point_id: int | None) -> Request:
     return Request(
+        point_id=point_id,
         start=form.start.data,
         start_time=form.start_time.data,
         days=form.days.data,
@@ -102,6 +148,7 @@ def _asked(form: OptionForm) -> Request:
 
 def _page(option, form, status: int = 200, refusal: Refusal | None = None):
     fields = FIELDS[option.kind] + (("mac",) if option.detail == "device" else ())
+    fields = (("point",) if "account" not in form else ()) + fields
     reason = refusal_text(refusal) if refusal else None
     html = render_template(
         "options/option.html", option=option, form=form, fields=fields, reason=reason
@@ -113,19 +160,24 @@ def _page(option, form, status: int = 200, refusal: Refusal | None = None):
 @login_required
 def option_page(code: str):
     option = _option(code)
-    return _page(option, _form(option))
+    return _page(option, _form(option, _accounts()))
 
 
 def _checked(option):
     """The form and the quote for it, or the page that answers instead."""
-    form = _form(option)
+    accounts = _accounts()
+    form = _form(option, accounts)
     if not form.validate_on_submit():
         return form, None, _page(option, form, status=400)
-    account = next(a for a in _accounts() if a.number == form.account.data)
-    terms = service.quote(g.tenant, account, option.code, _asked(form), utcnow())
+    account, point_id = _target(form, option, accounts)
+    if account is None:
+        form.point.errors = [_("Please choose one of your addresses.")]
+        return form, None, _page(option, form, status=400)
+    asked = _asked(form, point_id)
+    terms = service.quote(g.tenant, account, option.code, asked, utcnow())
     if terms.refusal is not None:
         return form, None, _page(option, form, status=409, refusal=terms.refusal)
-    return form, (account, terms), None
+    return form, (account, asked, terms), None
 
 
 @bp.route("/<code>", methods=["POST"])
@@ -135,7 +187,7 @@ def option_quote(code: str):
     form, found, answer = _checked(option)
     if answer is not None:
         return answer
-    account, terms = found
+    account, _asked_for, terms = found
     return render_template(
         "options/confirm.html", option=option, form=form, terms=terms, account=account
     )
@@ -148,8 +200,8 @@ def option_confirm(code: str):
     form, found, answer = _checked(option)
     if answer is not None:
         return answer
-    account, _terms = found
-    result = service.activate(g.tenant, account.id, option.code, _asked(form), utcnow())
+    account, asked, _terms = found
+    result = service.activate(g.tenant, account.id, option.code, asked, utcnow())
     if isinstance(result, Refusal):
         return _page(option, form, status=409, refusal=result)
     flash(_done_text(option, result), "info")

@@ -4,23 +4,24 @@ Pure reads: nothing here writes. The engine asks again under the account's row l
 before it switches anything on, so what was shown and what happens cannot drift apart.
 """
 
-import ipaddress
-import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from app.core.calendar import LocalDates, daily_part, local_midnight
 from app.core.scoped import owned
-from app.core.subscribers import Account, AccountStatus, account_region
+from app.core.subscribers import Account, AccountStatus, ServicePoint, account_region
 from app.extensions import db
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import Option, OptionDetail, OptionKind
 
+from . import points
 from .models import OPEN, Activation, Status
+from .points import free_address, normal_mac  # noqa: F401  (the face)
 
-MAC = re.compile(r"^[0-9a-f]{2}([:-]?)[0-9a-f]{2}(?:\1[0-9a-f]{2}){4}$", re.IGNORECASE)
 KINDS = tuple(OptionKind)  # every kind the YAML knows runs here
+# Rules that hold per point for a per-point option: their words name the address.
+AT_POINT = ("addon_on", "block_open")
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class Request:
     mac: str | None = None
     comment: str | None = None
     months: int | None = None
+    # The service point a per-point option is for (None: the account's only point).
+    point_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,8 @@ class Quote:
     params: dict
     zone: ZoneInfo
     refusal: Refusal | None = None
+    # The service point it applies to; None: the whole account.
+    point: ServicePoint | None = None
 
     @property
     def starts_now(self) -> bool:
@@ -76,11 +81,15 @@ def option_of(tenant: Tenant, code: str) -> Option | None:
     return None
 
 
-def open_of(tenant: Tenant, account_id: int, *, kind=None, code=None) -> list[Activation]:
-    """The account's requested, scheduled and active options, of a kind or a code."""
+def open_of(
+    tenant: Tenant, account_id: int, *, kind=None, code=None, point_id: int | None = None
+) -> list[Activation]:
+    """The account's requested, scheduled and active options, of a kind or a code, at a
+    point (with the account-wide ones) where one is given."""
     query = owned(Activation, tenant).where(
         Activation.account_id == account_id, Activation.status.in_(OPEN)
     )
+    query = points.at_point(query, point_id)
     if kind is not None:
         query = query.where(Activation.kind == kind)
     if code is not None:
@@ -88,15 +97,17 @@ def open_of(tenant: Tenant, account_id: int, *, kind=None, code=None) -> list[Ac
     return list(db.session.scalars(query.order_by(Activation.starts_at)))
 
 
-def _last_ended(tenant: Tenant, account_id: int, kind: str) -> Activation | None:
-    return db.session.scalar(
+def _last_ended(
+    tenant: Tenant, account_id: int, kind: str, point_id: int | None = None
+) -> Activation | None:
+    query = (
         owned(Activation, tenant)
         .where(Activation.account_id == account_id, Activation.kind == kind)
         .where(Activation.status.in_([Status.ENDED, Status.ACTIVE]))
         .where(Activation.ends_at.is_not(None))
-        .order_by(Activation.ends_at.desc())
-        .limit(1)
     )
+    query = points.at_point(query, point_id)
+    return db.session.scalar(query.order_by(Activation.ends_at.desc()).limit(1))
 
 
 def _status_refusal(option: Option, account: Account) -> Refusal | None:
@@ -119,10 +130,15 @@ def _start_refusal(option: Option, start: date, today: date) -> Refusal | None:
 def quote(tenant: Tenant, account: Account, option: Option, asked: Request, now: datetime):
     """The Quote of an option for this account now; its refusal names the rule that stops it."""
     zone = zone_of(tenant, account.id, now)
+    point, rule = points.point_for(tenant, account, option, asked.point_id)
+    if rule is not None:
+        return Quote(option, account.id, now, None, 0, {}, zone, Refusal(rule))
     build = BUILDERS[option.kind]
-    made = build(tenant, account, option, asked, now, zone)
+    made = build(tenant, account, option, replace(asked, point_id=point and point.id), now, zone)
     refusal = _status_refusal(option, account) or made.refusal
-    return replace(made, refusal=refusal)
+    if refusal is not None and point is not None and refusal.rule in AT_POINT:
+        refusal = replace(refusal, values={**refusal.values, "address": point.address})
+    return replace(made, refusal=refusal, point=point)
 
 
 def _pause(tenant, account, option: Option, asked: Request, now, zone) -> Quote:
@@ -181,14 +197,14 @@ def _turbo(tenant, account, option: Option, asked: Request, now, zone) -> Quote:
     ends_at = now + timedelta(minutes=option.duration_minutes)
     params = {"speed_mbps": option.speed_mbps, "starts_now": True}
     made = Quote(option, account.id, now, ends_at, option.one_off_fee, params, zone)
-    return replace(made, refusal=_turbo_refusal(tenant, account, option, now))
+    return replace(made, refusal=_turbo_refusal(tenant, account, option, asked.point_id, now))
 
 
-def _turbo_refusal(tenant, account, option: Option, now) -> Refusal | None:
-    for running in open_of(tenant, account.id, kind=OptionKind.TURBO):
+def _turbo_refusal(tenant, account, option: Option, point_id, now) -> Refusal | None:
+    for running in open_of(tenant, account.id, kind=OptionKind.TURBO, point_id=point_id):
         if running.ends_at and running.ends_at > now:
             return Refusal("turbo_on", {"until": running.ends_at})
-    last = _last_ended(tenant, account.id, OptionKind.TURBO)
+    last = _last_ended(tenant, account.id, OptionKind.TURBO, point_id)
     if last is not None and option.cooldown_minutes:
         ready = last.ends_at + timedelta(minutes=option.cooldown_minutes)
         if ready > now:
@@ -218,10 +234,15 @@ def _block(tenant, account, option: Option, asked: Request, now, zone) -> Quote:
         (Refusal("start_past") if starts_at < now else None)
         or _start_refusal(option, start, today)
         or _hours_refusal(option, hours)
-        or (Refusal("block_open") if open_of(tenant, account.id, code=option.code) else None)
+        or (Refusal("block_open") if _open_here(tenant, account, option, asked) else None)
         or _balance_refusal(account, option.one_off_fee)
     )
     return replace(made, refusal=refusal)
+
+
+def _open_here(tenant, account, option: Option, asked: Request) -> list[Activation]:
+    """The option's open rows where this one would apply: at its point, or the account."""
+    return open_of(tenant, account.id, code=option.code, point_id=asked.point_id)
 
 
 def _hours_refusal(option: Option, hours: int) -> Refusal | None:
@@ -237,48 +258,18 @@ def _addon(tenant, account, option: Option, asked: Request, now, zone) -> Quote:
     params = {"starts_now": True, "daily": daily_part(option.monthly_fee, today)}
     refusal = None
     if option.detail == OptionDetail.DEVICE:
-        mac = normal_mac(asked.mac)
+        mac = points.normal_mac(asked.mac)
         params["mac"] = mac
-        refusal = Refusal("mac") if mac is None else _mac_taken(tenant, option, mac)
-    elif open_of(tenant, account.id, code=option.code):
+        taken = mac is not None and points.mac_taken(tenant, option, mac)
+        refusal = Refusal("mac") if mac is None else Refusal("mac_taken") if taken else None
+    elif _open_here(tenant, account, option, asked):
         refusal = Refusal("addon_on")
     elif option.detail == OptionDetail.FIXED_IP:
-        address = free_address(tenant, option)
+        address = points.free_address(tenant, option)
         params["ip"] = address
         refusal = Refusal("pool_empty") if address is None else None
     made = Quote(option, account.id, now, None, option.monthly_fee, params, zone)
     return replace(made, refusal=refusal)
-
-
-def normal_mac(typed: str | None) -> str | None:
-    """A MAC address as AA:BB:CC:DD:EE:FF, or None when it is not one a device can have."""
-    if not typed or not MAC.match(typed.strip()):
-        return None
-    digits = re.sub(r"[^0-9A-Fa-f]", "", typed).upper()
-    if digits in ("000000000000", "FFFFFFFFFFFF") or int(digits[1], 16) & 1:
-        return None  # all zeros, broadcast and multicast addresses name no one device
-    return ":".join(digits[i : i + 2] for i in range(0, 12, 2))
-
-
-def _mac_taken(tenant: Tenant, option: Option, mac: str) -> Refusal | None:
-    for row in _open_with_code(tenant, option.code):
-        if (row.params or {}).get("mac") == mac:
-            return Refusal("mac_taken")
-    return None
-
-
-def _open_with_code(tenant: Tenant, code: str) -> list[Activation]:
-    query = owned(Activation, tenant).where(Activation.code == code, Activation.status.in_(OPEN))
-    return list(db.session.scalars(query))
-
-
-def free_address(tenant: Tenant, option: Option, besides: str | None = None) -> str | None:
-    """The first address of the option's pool no open activation of the tenant holds."""
-    held = {(row.params or {}).get("ip") for row in _open_with_code(tenant, option.code)}
-    for address in ipaddress.ip_network(option.ip_pool).hosts():
-        if str(address) not in held and str(address) != besides:
-            return str(address)
-    return None
 
 
 def _order(tenant, account, option: Option, asked: Request, now, zone) -> Quote:

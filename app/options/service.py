@@ -1,6 +1,7 @@
 """The options' one face to the rest of the portal: offers, switching, history, words, jobs."""
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -11,7 +12,7 @@ from flask_babel import gettext as _
 
 from app.core.ledger import EntryKind, lock_account, post_entry
 from app.core.scoped import get_owned, owned
-from app.core.subscribers import Account
+from app.core.subscribers import Account, ServicePoint
 from app.extensions import db
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import Option, OptionKind
@@ -25,6 +26,7 @@ stop = engine.stop
 change_address = engine.change_address
 run_due = jobs.run_due
 charge_day = jobs.charge_day
+charge_days = jobs.charge_days
 REFERENCE = re.compile(r"^option(?:-day|-refund|-unused)?:(\d{1,18})(?::(\d{4}-\d{2}-\d{2}))?$")
 NOTICE_DAYS = 14
 
@@ -148,12 +150,15 @@ class SpeedNow:
         return self.until is not None
 
 
-def speed_now(tenant: Tenant, account: Account, now: datetime) -> SpeedNow:
-    """The speed the account has now and, during a boost, when the boost ends."""
-    for row in rules.open_of(tenant, account.id, kind=OptionKind.TURBO):
+def speed_now(
+    tenant: Tenant, account: Account, now: datetime, point_id: int | None = None
+) -> SpeedNow:
+    """The speed a point (without one: the account) has now and, during a boost, when the
+    boost ends. A boost of another point leaves this one as it is."""
+    for row in rules.open_of(tenant, account.id, kind=OptionKind.TURBO, point_id=point_id):
         if row.status == Status.ACTIVE and row.ends_at and row.ends_at > now:
             return SpeedNow(row.params.get("speed_mbps"), row.ends_at)
-    return SpeedNow(engine.tariff_speed(tenant, account))
+    return SpeedNow(engine.tariff_speed(tenant, account, point_id))
 
 
 def review(tenant: Tenant, activation_id: int, approve: bool, reason: str, now: datetime):
@@ -195,13 +200,30 @@ def entry_words(tenant: Tenant, references: list[str], locale: str) -> dict[str,
     if ids:
         found = db.session.scalars(owned(Activation, tenant).where(Activation.id.in_(ids)))
         rows = {row.id: row for row in found}
+    addresses = _addresses(tenant, {row.account_id for row in rows.values()})
     words = {}
     for ref, match in parsed.items():
         row = rows.get(int(match[1]))
         option = option_of(tenant, row.code) if row else None
         name = tenant.text(option.name, locale) if option else (row.code if row else "")
+        if row is not None and row.point_id in addresses:
+            name = _("%(name)s (%(address)s)", name=name, address=addresses[row.point_id])
         words[ref] = _words_for(ref, name, row, match[2], locale)
     return words
+
+
+def _addresses(tenant: Tenant, account_ids: set[int]) -> dict[int, str]:
+    """The address of each point of these accounts that has others beside it: an account
+    with one point needs none named."""
+    if not account_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(ServicePoint.id, ServicePoint.account_id, ServicePoint.address).where(
+            ServicePoint.tenant == tenant.slug, ServicePoint.account_id.in_(account_ids)
+        )
+    ).all()
+    per_account = Counter(account_id for _id, account_id, _address in rows)
+    return {pid: address for pid, account_id, address in rows if per_account[account_id] > 1}
 
 
 def _words_for(ref: str, name: str, row, day: str | None, locale: str) -> str:

@@ -28,9 +28,9 @@ import app.billing.service as billing
 import app.options.service as options
 import app.payments.service as payments
 import app.services.service as services
-from app.core.calendar import daily_part
 from app.core.ledger import EntryKind, LedgerEntry, kind_label
 from app.core.subscribers import ServicePoint
+from app.core.tariffs import TariffPeriod, code_on, periods_of
 from app.extensions import db
 from app.tenancy.names import feature_name, has_own_name
 from app.tenancy.registry import Tenant
@@ -78,7 +78,8 @@ class _Facts:
     payments: dict[str, payments.Payment]
     promises_by_reference: dict[str, billing.PromisedPayment]
     promises_by_id: dict[int, billing.PromisedPayment]
-    tariffs: dict[int, list[tuple[date, str]]]  # account id -> (active since, tariff code)
+    points: dict[int, list[ServicePoint]]  # account id -> its service points
+    periods: dict[int, list[TariffPeriod]]  # point id -> its tariffs over time, if changed
     tariff_changes: dict[int, services.TariffChange]
     option_words: dict[str, str]  # reference -> «Турбокнопка», «Антивирус, за 5 марта» …
 
@@ -91,13 +92,14 @@ class _Facts:
             for e in entries
             if (m := PROMISED_FEE_REF.match(e.reference) or PROMISED_REPAY_REF.match(e.reference))
         ]
-        charged = {e.account_id for e in entries if e.kind == EntryKind.CHARGE}
+        points = _points(tenant, {e.account_id for e in entries if e.kind == EntryKind.CHARGE})
         by_reference, by_id = billing.promises_by(tenant, promise_refs, promise_ids)
         return cls(
             payments.payments_by_reference(tenant, payment_refs),
             by_reference,
             by_id,
-            _tariffs(tenant, charged),
+            points,
+            periods_of(tenant, [p.id for found in points.values() for p in found]),
             services.changes_by_id(
                 tenant, [int(m[2]) for e in entries if (m := TARIFF_REF.match(e.reference))]
             ),
@@ -105,17 +107,17 @@ class _Facts:
         )
 
 
-def _tariffs(tenant: Tenant, account_ids: set[int]) -> dict[int, list[tuple[date, str]]]:
+def _points(tenant: Tenant, account_ids: set[int]) -> dict[int, list[ServicePoint]]:
     if not account_ids:
         return {}
-    rows = db.session.execute(
-        sa.select(ServicePoint.account_id, ServicePoint.active_since, ServicePoint.tariff_code)
+    rows = db.session.scalars(
+        sa.select(ServicePoint)
         .where(ServicePoint.tenant == tenant.slug, ServicePoint.account_id.in_(account_ids))
         .order_by(ServicePoint.id)
     )
-    found: dict[int, list[tuple[date, str]]] = {}
-    for account_id, since, code in rows:
-        found.setdefault(account_id, []).append((since, code))
+    found: dict[int, list[ServicePoint]] = {}
+    for point in rows:
+        found.setdefault(point.account_id, []).append(point)
     return found
 
 
@@ -158,24 +160,25 @@ def _charge(tenant, entry: LedgerEntry, facts: _Facts, locale: str, zone: ZoneIn
 
 
 def _daily_fee(tenant: Tenant, entry: LedgerEntry, day: date, facts: _Facts, locale: str) -> str:
-    """«Оптимум 300, плата за 5 марта 2026 г.»: the tariffs the day was charged for.
+    """«Оптимум 300, плата за 5 марта 2026 г.»: the tariff of each point charged that day,
+    with its address when the account has several points.
 
-    The portal keeps no history of tariff changes, so the tariffs connected now are named
-    only when their daily parts make up exactly the amount charged; otherwise the tariff
-    has changed since, and the words say only which day was paid for.
+    The tariff is the one the point was on that day (its tariff periods), so a region's
+    own price, a promotion or a change since does not hide it.
     """
+    points = facts.points.get(entry.account_id, [])
     names: list[str] = []
-    owed = 0
-    for since, code in facts.tariffs.get(entry.account_id, []):
+    for point in points:
+        if point.active_since > day:
+            continue
+        code = code_on(point, facts.periods.get(point.id, []), day)
         tariff = tenant.tariffs.get(code)
-        if since <= day and tariff is not None:
-            # The tenant-wide price of the day (a promotion counted); where a region has
-            # its own price the sum differs, and the words fall back to the day alone.
-            owed += daily_part(tenant.monthly_fee(tariff, None, day), day)
-            if (name := tenant.text(tariff.name, locale)) not in names:
-                names.append(name)
+        name = tenant.text(tariff.name, locale) if tariff else code
+        if len(points) > 1:
+            name = _("%(name)s (%(address)s)", name=name, address=point.address)
+        names.append(name)
     when = _date(day, locale)
-    if not names or owed != -entry.amount:
+    if not names:
         return _("Monthly fee, the part for %(day)s", day=when)
     return _("%(tariff)s, the fee for %(day)s", tariff=", ".join(names), day=when)
 

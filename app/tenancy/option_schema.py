@@ -27,6 +27,22 @@ class OptionDetail(StrEnum):
     CHANNEL = "channel"
 
 
+class OptionScope(StrEnum):
+    """What an option applies to: one service point (a connection) or the whole account."""
+
+    POINT = "point"
+    ACCOUNT = "account"
+
+
+# Without `scope` in the YAML: what belongs to a connection (an add-on, a boost, a block,
+# an order for a technician or equipment) applies to one point; a pause and a prepay stop
+# or pay the account's charges, which the daily run counts per account, so they cannot.
+DEFAULT_SCOPE = {
+    OptionKind.PAUSE: OptionScope.ACCOUNT,
+    OptionKind.PREPAY: OptionScope.ACCOUNT,
+}
+ACCOUNT_ONLY = (OptionKind.PAUSE, OptionKind.PREPAY)
+
 # The parameters each kind cannot do without.
 NEEDED = {
     OptionKind.PAUSE: ("max_days",),
@@ -61,6 +77,16 @@ class OptionRules(Model):
     """Prepay: whether the subscriber may end it on «My services» (refunded by `refund`)."""
     allow_debt: bool = False
     """Prepay: whether it may be bought with a balance that does not cover its price."""
+    scope: OptionScope | None = None
+    """`point`: the subscriber picks which of the account's service points (addresses) it is
+    for when the account has several; `account`: the whole account. Default: `point`, but
+    `account` for `pause` and `prepay` (which cannot be `point`)."""
+
+    @property
+    def per_point(self) -> bool:
+        """Whether it applies to one service point rather than the whole account."""
+        kind = getattr(self, "kind", None)
+        return (self.scope or DEFAULT_SCOPE.get(kind, OptionScope.POINT)) == OptionScope.POINT
 
     @model_validator(mode="after")
     def _kind_needs(self):
@@ -74,6 +100,10 @@ class OptionRules(Model):
             raise ValueError("min_hours is above max_hours")
         if self.detail == OptionDetail.FIXED_IP:
             _check_pool(self.ip_pool)
+        if self.scope == OptionScope.POINT and getattr(self, "kind", None) in ACCOUNT_ONLY:
+            raise ValueError(
+                f"a {self.kind} option applies to the whole account: scope must be account"
+            )
         return self
 
 

@@ -42,7 +42,7 @@ from .money_schema import (  # noqa: F401  (part of the schema's public names)
     Requisites,
 )
 from .network_schema import Provisioning
-from .option_schema import OptionDetail, OptionKind, OptionRules  # noqa: F401
+from .option_schema import OptionDetail, OptionKind, OptionRules, OptionScope  # noqa: F401
 from .types import (  # noqa: F401  (part of the schema's public names)
     HEX_COLOUR,
     Code,

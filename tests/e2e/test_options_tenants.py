@@ -1,6 +1,7 @@
-"""«Мои услуги» of two more ISPs as their subscribers use them, on a desktop and a phone:
+"""«Мои услуги» of more ISPs as their subscribers use them, on a desktop and a phone:
 NetByNet's voluntary block waits for staff, who approve or refuse it; IP-Home's subscriber,
-whose demo host speaks Hindi, adds the TV package and then freezes the service."""
+whose demo host speaks Hindi, adds the TV package and then freezes the service; an
+«Электронный город» subscriber with two access points switches cable TV on at the second."""
 
 import re
 
@@ -9,6 +10,7 @@ from flask_babel import force_locale, ngettext
 from playwright.sync_api import Page, expect
 
 from tests.e2e.test_accessibility import Audit
+from tests.e2e.test_services import log_in_in_english, seed
 
 pytestmark = pytest.mark.e2e
 
@@ -228,4 +230,29 @@ def test_iphome_tv_package_then_freeze(device, demo, portal, open_page, screensh
     # The freeze is free of charge: it writes no line.
     expect(lines.filter(has_text=freeze)).to_have_count(0)
     screenshot(page, f"iphome-{device}-statement")
+    audit.assert_clean()
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_novotelecom_two_points_cable_tv_at_the_second_address(device, demo, portal, open_page):
+    """A subscriber with two access points picks which one the add-on is for."""
+    page = open_page(device)
+    who = seed(demo, "novotelecom", "1187350")
+    audit = Audit()
+    log_in_in_english(page, portal, who, "novotelecom")
+    open_my_services(page, portal)
+    name = option_name(who, "cable-tv", "en")
+    second = who.person.points[1].address
+    page.get_by_role("link", name=name, exact=True).click()
+    address = page.get_by_label("Address", exact=True)
+    expect(address.locator("option")).to_have_count(2)
+    address.select_option(label=second)
+    audit.check(page, "novotelecom option page with two addresses")
+    page.get_by_role("button", name="Continue", exact=True).click()
+    expect(page.get_by_test_id("address")).to_have_text(second)
+    page.get_by_role("button", name="Confirm", exact=True).click()
+    expect(flash(page).first).to_contain_text(f"«{name}» is on.")
+    running = page.locator('[data-option="cable-tv"] .option-running')
+    expect(running.get_by_test_id("address")).to_have_text(second)
+    audit.check(page, "novotelecom add-on at the second address")
     audit.assert_clean()

@@ -1,6 +1,7 @@
 """Options in time: fees posted once a day, boosts that end, pauses that start and end on
 their local dates (the acme test tenant lives in UTC+7), and what the network is told."""
 
+import dataclasses
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -144,7 +145,9 @@ def test_boost_charges_its_price_ends_on_time_and_cools_down(acme, account, hear
     events = [(e[1], e[2]["details"].get("speed_mbps")) for e in heard if e[0] == "service"]
     assert events == [("speed-changed", 1000), ("speed-changed", 100)]
     first = next(e[2] for e in heard if e[0] == "service")
-    assert first["account_id"] == acct.id and first["point_id"] is None
+    # A boost belongs to a connection: the account's only point, which the network is told.
+    (point,) = db.session.get(Account, acct.id).service_points
+    assert first["account_id"] == acct.id and first["point_id"] == point.id
     assert first["details"]["code"] == "boost" and first["details"]["activation_id"] == row.id
 
 
@@ -217,3 +220,64 @@ def test_a_cancelled_scheduled_block_gives_its_price_back(acme, account, heard):
     ]
     assert db.session.get(Activation, row.id).status == Status.CANCELLED
     assert db.session.get(Account, acct.id).balance == 100_000
+
+
+def _split(acme, tenant_zone: str, south_zone: str):
+    """acme with its own zone and its «south» region's moved («north» stays UTC+7)."""
+    regions = tuple(
+        r.model_copy(update={"timezone": south_zone}) if r.code == "south" else r
+        for r in acme.config.regions
+    )
+    config = acme.config.model_copy(update={"regions": regions, "timezone": tenant_zone})
+    return dataclasses.replace(acme, config=config)
+
+
+# 310 roubles a month: 10.00 a day in March (31 days), 10.33 in April (30).
+MARCH_31, APRIL_1 = ("2025-03-31", -1000), ("2025-04-01", -1033)
+ZONES = {
+    # The tenant in UTC+7 (Krasnoyarsk), «south» in Moscow: at 19:30 UTC it is already
+    # 1 April in Siberia and still 31 March in Moscow.
+    "tenant UTC+7": (
+        "Asia/Krasnoyarsk",
+        "Europe/Moscow",
+        datetime(2025, 3, 31, 19, 30, tzinfo=UTC),
+    ),
+    # The other way round, as a Moscow ISP with a Novosibirsk region: at 17:30 UTC the
+    # region (UTC+7) has passed midnight, the tenant's zone has not.
+    "region UTC+7": (
+        "Europe/Moscow",
+        "Asia/Novosibirsk",
+        datetime(2025, 3, 31, 17, 30, tzinfo=UTC),
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("zones", "region", "expected"),
+    [
+        ("tenant UTC+7", "north", APRIL_1),
+        ("tenant UTC+7", None, APRIL_1),  # no region: the tenant's date
+        ("tenant UTC+7", "south", MARCH_31),
+        ("region UTC+7", "north", APRIL_1),  # Krasnoyarsk, past midnight
+        ("region UTC+7", "south", APRIL_1),  # Novosibirsk, past midnight
+        ("region UTC+7", None, MARCH_31),  # Moscow, the evening before
+    ],
+)
+def test_an_addon_is_charged_for_its_regions_date_like_the_tariff(
+    acme, ctx, make_subscriber, zones, region, expected
+):
+    tenant_zone, south_zone, now = ZONES[zones]
+    split = _split(acme, tenant_zone, south_zone)
+    day, amount = expected
+    acct = make_subscriber(tenant="acme", balance=100_000, region=region)["account_id"]
+    tv = service.activate(split, acct, "tv", Request(), datetime(2025, 3, 20, tzinfo=UTC))
+    db.session.commit()
+    report = run_tenant(split, now=now)
+    assert "option fees 1" in report.jobs
+    tariff_day = db.session.scalar(
+        sa.select(LedgerEntry.reference).where(
+            LedgerEntry.account_id == acct, LedgerEntry.reference.like("charge:%")
+        )
+    )
+    assert tariff_day.endswith(day)
+    assert option_entries(acct) == [(f"option-day:{tv.id}:{day}", amount)]

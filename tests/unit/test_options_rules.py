@@ -223,3 +223,65 @@ def test_the_database_holds_one_open_address_per_option_even_without_the_checks(
     db.session.commit()
     # Once given back, the address may be handed out again.
     assert service.activate(acme, second.id, "static", Request(), NOW).address == "192.0.2.1"
+
+
+@pytest.fixture
+def points(ctx, make_subscriber):
+    """Two accounts of acme (two points and one) and a tomtel account; their point ids."""
+
+    def ids(tenant: str, tariffs: tuple[str, ...]) -> tuple[Account, list[int]]:
+        facts = make_subscriber(tenant=tenant, balance=100_000, tariffs=tariffs)
+        acct = db.session.get(Account, facts["account_id"])
+        return acct, [p.id for p in acct.service_points]
+
+    return {
+        "two": ids("acme", ("basic", "fast")),
+        "one": ids("acme", ("basic",)),
+        "tomtel": ids("tomtel", ("optimum-300",)),
+    }
+
+
+# (option, account, which point is asked for, the rule that stops it or the point used)
+POINT_CASES = [
+    ("tv", "two", None, "point_needed"),  # two addresses: the subscriber must say which
+    ("tv", "two", ("two", 1), ("two", 1)),
+    ("tv", "one", None, ("one", 0)),  # one address: that one
+    ("tv", "one", ("one", 0), ("one", 0)),
+    ("tv", "two", ("one", 0), "point_unknown"),  # the neighbour's address
+    ("tv", "two", ("tomtel", 0), "point_unknown"),  # another ISP's address
+    ("boost", "two", ("tomtel", 0), "point_unknown"),
+    ("kids-block", "one", ("two", 0), "point_unknown"),
+    ("holiday", "two", ("one", 0), None),  # a pause is the account's: no point at all
+    ("season", "two", None, None),
+]
+
+
+@pytest.mark.parametrize(("code", "holder", "asked", "expected"), POINT_CASES)
+def test_the_point_an_option_applies_to(acme, points, code, holder, asked, expected):
+    acct = points[holder][0]
+    point_id = points[asked[0]][1][asked[1]] if asked else None
+    fields = {"hours": 2} if code == "kids-block" else {"days": 5} if code == "holiday" else {}
+    fields |= {"months": 3} if code == "season" else {}
+    terms = service.quote(acme, acct, code, Request(point_id=point_id, **fields), NOW)
+    if isinstance(expected, str):
+        assert terms.refusal is not None and terms.refusal.rule == expected
+        before = db.session.scalar(sa.select(sa.func.count()).select_from(Activation))
+        assert service.activate(acme, acct.id, code, Request(point_id=point_id), NOW) == (
+            terms.refusal
+        )
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Activation)) == before
+        return
+    if expected is None:  # the whole account's: whatever was posted, no point is used
+        assert terms.point is None
+        assert terms.refusal is None or terms.refusal.rule not in ("point_unknown", "point_needed")
+        return
+    assert terms.refusal is None, terms.refusal
+    assert terms.point.id == points[expected[0]][1][expected[1]]
+
+
+def test_an_older_account_wide_addon_still_covers_every_point(acme, points):
+    acct, (home, dacha) = points["two"]
+    row = service.activate(acme, acct.id, "guard", Request(point_id=home), NOW)
+    row.point_id = None  # as rows made before options had points
+    db.session.commit()
+    assert rule_of(acme, acct, "guard", Request(point_id=dacha)) == "addon_on"

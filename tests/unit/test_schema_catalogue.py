@@ -2,6 +2,8 @@
 
 from datetime import date
 
+import pytest
+
 from app.tenancy.registry import load_registry
 from tests.unit.test_schema import LOCALES, edit, line_of, problems, tenants_dir  # noqa: F401
 
@@ -71,3 +73,36 @@ def test_an_unknown_timing_is_refused(tenants_dir):  # noqa: F811
     edit(tenants_dir, FAST, FAST + "\n  tariff_change: {timing: [tomorrowish]}")
     found = problems(tenants_dir)
     assert "catalogue.tariff_change.timing.0: Input should be 'immediately'" in found[0]
+
+
+@pytest.mark.parametrize(
+    ("code", "scope", "per_point"),
+    [
+        ("tv", None, True),  # an add-on belongs to a connection
+        ("boost", None, True),
+        ("kids-block", None, True),
+        ("visit", None, True),  # a technician comes to an address
+        ("holiday", None, False),  # a pause stops the account's charges
+        ("season", None, False),
+        ("tv", "account", False),
+        ("holiday", "account", False),
+    ],
+)
+def test_an_options_scope_defaults_by_its_kind(tenants_dir, code, scope, per_point):  # noqa: F811
+    if scope is not None:
+        edit(tenants_dir, f"    - code: {code}\n", f"    - code: {code}\n      scope: {scope}\n")
+    acme = load_registry([tenants_dir], LOCALES, dev_hosts=True).tenants["acme"]
+    option = next(o for o in acme.config.catalogue.options if o.code == code)
+    assert option.per_point is per_point
+
+
+@pytest.mark.parametrize("code", ["holiday", "season"])
+def test_a_pause_or_prepay_per_point_is_refused_with_its_line(tenants_dir, code):  # noqa: F811
+    edit(tenants_dir, f"    - code: {code}\n", f"    - code: {code}\n      scope: point\n")
+    (found,) = [p for p in problems(tenants_dir) if "scope must be account" in p]
+    assert f"tenant.yaml:{line_of(tenants_dir, f'code: {code}')}" in found
+
+
+def test_an_unknown_scope_is_refused(tenants_dir):  # noqa: F811
+    edit(tenants_dir, "    - code: tv\n", "    - code: tv\n      scope: flat\n")
+    assert any("scope" in p for p in problems(tenants_dir))

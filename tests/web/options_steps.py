@@ -7,7 +7,7 @@ from tests.conftest import CSRF_INPUT
 PASSWORD = "Sunny-Garden-77"
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 LOGINS = {
-    "acme": lambda n: ({"account": f"{n:06d}"}, None),
+    "acme": lambda n: ({"account": f"{n:06d}"}, f"{n:06d}"),
     "athome": lambda n: ({"login": f"holiday_{n}"}, f"holiday_{n}"),
     "netbynet": lambda n: ({"contract": f"78000{n:04d}"}, f"78000{n:04d}"),
     "novotelecom": lambda n: ({"contract": f"10770{n:04d}"}, f"10770{n:04d}"),

@@ -5,6 +5,7 @@ notification, the promised payment, demo seeding; none is written by hand with a
 that only a test would use.
 """
 
+import dataclasses
 import json
 import re
 from datetime import UTC, date, datetime, time, timedelta
@@ -16,9 +17,9 @@ from babel.dates import format_date
 
 from app.billing import promised
 from app.billing.charging import run_tenant
-from app.core.calendar import daily_part
 from app.core.ledger import EntryKind, LedgerEntry, post_entry
 from app.core.subscribers import Account, ServicePoint
+from app.core.tariffs import switch_tariff
 from app.demo.service import read_demo, seed_tenant
 from app.extensions import db
 from app.payments import service as payments
@@ -304,34 +305,60 @@ def test_a_demo_receipt_has_no_machine_words(app, demo):
     assert "demo:" not in page and "— payment" not in page and "receipt-reference" not in page
 
 
-def test_a_charge_names_the_tariffs_that_make_up_its_amount(app, make_subscriber):
+def _daily_words(tenant, account_id: int, day: date, zone: str = "Asia/Krasnoyarsk") -> str:
+    entry = db.session.scalar(
+        sa.select(LedgerEntry).where(LedgerEntry.reference == f"charge:{account_id}:{day}")
+    )
+    return describe_one(tenant, entry, "en", zone).description
+
+
+def test_a_charge_names_the_tariff_of_its_day_at_a_regions_own_price(app, make_subscriber):
+    acme = tenant_of(app, "acme")
+    regions = tuple(
+        r.model_copy(update={"prices": {"basic": 45000}}) if r.code == "south" else r
+        for r in acme.config.regions
+    )
+    priced = dataclasses.replace(acme, config=acme.config.model_copy(update={"regions": regions}))
+    facts = make_subscriber(tenant="acme", balance=100_000, region="south")
+    with app.app_context():
+        run_tenant(priced, date(2026, 3, 5), now=datetime(2026, 3, 5, 3, tzinfo=UTC))
+        # Charged at the region's 450 roubles, not the tenant's 600: still named.
+        assert _daily_words(priced, facts["account_id"], date(2026, 3, 5)) == (
+            "Basic, the fee for March 5, 2026"
+        )
+
+
+def test_a_charge_names_each_points_tariff_and_address_and_the_tariff_of_that_day(
+    app, make_subscriber
+):
     facts = make_subscriber(tenant="tomtel", tariffs=("optimum-300", "start-100"))
     tomtel = tenant_of(app, "tomtel")
     account = facts["account_id"]
-
-    def words_for(day: date, amount: int) -> str:
-        entry = post_entry(
-            "tomtel",
-            account,
-            -amount,
-            EntryKind.CHARGE,
-            f"charge:{account}:{day}",
-            at=datetime.combine(day, time(3), TOMSK),
-        )
-        return describe_one(tomtel, entry, "en", "Asia/Tomsk").description
-
+    march_5, march_12 = date(2026, 3, 5), date(2026, 3, 12)
     with app.app_context():
         points = db.session.scalars(
-            sa.select(ServicePoint).where(ServicePoint.account_id == account)
+            sa.select(ServicePoint)
+            .where(ServicePoint.account_id == account)
+            .order_by(ServicePoint.id)
         ).all()
-        points[1].active_since = date(2026, 3, 10)  # «Старт 100» connected after those days
-        fee = tomtel.tariffs["optimum-300"].monthly_fee
-        march_5, march_6 = date(2026, 3, 5), date(2026, 3, 6)
-        assert words_for(march_5, daily_part(fee, march_5)) == (
-            "Optimum 300, the fee for March 5, 2026"
+        points[1].address = "пр. Ленина, 2"
+        points[1].active_since = date(2026, 3, 10)  # «Старт 100» connected after the 5th
+        for day in (march_5, march_12):
+            post_entry(
+                "tomtel",
+                account,
+                -1000,
+                EntryKind.CHARGE,
+                f"charge:{account}:{day}",
+                at=datetime.combine(day, time(3), TOMSK),
+            )
+        # The first point moved to «Старт 100» from the 10th: the 5th keeps «Оптимум 300».
+        switch_tariff(tomtel, points[0], "start-100", date(2026, 3, 10))
+        first = points[0].address
+        assert _daily_words(tomtel, account, march_5, "Asia/Tomsk") == (
+            f"Optimum 300 ({first}), the fee for March 5, 2026"
         )
-        # Charged for another tariff, changed since: the day is named, no wrong tariff.
-        assert words_for(march_6, daily_part(fee, march_6) + 500) == (
-            "Monthly fee, the part for March 6, 2026"
+        assert _daily_words(tomtel, account, march_12, "Asia/Tomsk") == (
+            f"Start 100 ({first}), Start 100 (пр. Ленина, 2), the fee for March 12, 2026"
         )
         db.session.rollback()
