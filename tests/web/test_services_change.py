@@ -171,6 +171,7 @@ def test_a_wrong_code_changes_nothing(app, make_subscriber, tenant_client, sms):
         region="tomsk",
         logins={"account": "701000002"},
         phone="+79135550303",
+        balance=100000,  # today's dearer part is covered: only the code can stop it
     )
     browser = tenant_client("tomtel.localhost")
     assert browser.login("701000002", PASSWORD).status_code == 302
