@@ -11,13 +11,14 @@ from app.billing.charging import run_tenant
 from app.core.calendar import daily_part
 from app.core.ledger import EntryKind, LedgerEntry, balance_mismatches, post_entry
 from app.core.money import shortfall
+from app.core.signals import service_changed
 from app.core.subscribers import Account
 from app.extensions import db
 from app.services.models import ChangeStatus, TariffChange
 from app.services.rules import Refusal
 from app.tenancy.schema import ChangeTiming
 
-from .test_services_billing import _order, _point, acme_with, heard  # noqa: F401
+from .test_services_billing import _order, _point, acme_with
 
 BASIC, FAST = 60000, 93050
 NOW = datetime(2026, 11, 30, 3, tzinfo=UTC)  # 10:00 on 30 November in Krasnoyarsk
@@ -31,6 +32,18 @@ PRORATED = {"timing": ["immediately"], "proration": "daily_difference"}
 def ctx(app):
     with app.app_context():
         yield app
+
+
+@pytest.fixture
+def heard():
+    events = []
+
+    def listen(sender, **facts):
+        events.append(facts)
+
+    service_changed.connect(listen)
+    yield events
+    service_changed.disconnect(listen)
 
 
 @pytest.mark.parametrize(
@@ -104,7 +117,7 @@ def test_a_scheduled_change_is_refused_when_due_if_the_balance_fell(
     balance,
     old,
     new,
-    status,  # noqa: F811
+    status,
 ):
     acme = acme_with(ctx, rules=rules)
     person = make_subscriber(tariffs=(old,), balance=100000)
