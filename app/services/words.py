@@ -94,7 +94,7 @@ def rules_text(rules: Rules) -> list[str]:
     if (rules.fee.up or rules.fee.down or rules.proration == "daily_difference") and not (
         rules.allow_debt
     ):
-        lines.append(_("A change that costs money is made only if the balance covers it."))
+        lines.append(_("A change that costs money now is made only if the balance covers it."))
     if rules.confirm_by_sms:
         lines.append(_("A change is confirmed by a code sent by SMS to your phone."))
     return lines

@@ -51,6 +51,7 @@ def test_the_quote_shows_the_period_and_the_discount_and_changes_nothing(
 ):
     browser, facts = cabinet(make_subscriber, tenant_client, "athome", balance=200_000, lang="ru")
     page = _plain(browser.get("/my-services/abonement").get_data(as_text=True))
+    assert "<dt>Скидки</dt>" in page
     assert "3 месяца: скидка 10 %; 6 месяцев: скидка 15 %; 12 месяцев: скидка 20 %" in page
     assert '<option value="6">6 месяцев: скидка 15 %</option>' in page
     quote = ask(browser, "abonement", facts["account"], months="3")
@@ -69,7 +70,12 @@ def test_the_quote_shows_the_period_and_the_discount_and_changes_nothing(
     ("balance", "months", "said"),
     [
         (200_000, "4", "Выберите один из предложенных сроков: 3, 6, 12 мес."),
-        (100_000, "3", "Недостаточно средств: стоимость 1 215,00 ₽, на балансе 1 000,00 ₽."),
+        (
+            100_000,
+            "3",
+            "Недостаточно средств: стоимость 1 215,00 ₽, на балансе 1 000,00 ₽, "
+            "не хватает 215,00 ₽.",
+        ),
     ],
 )
 def test_a_refused_prepay_names_its_rule(
@@ -89,7 +95,8 @@ def test_confirming_pays_and_the_list_and_the_statement_say_so(app, make_subscri
     assert done.status_code == 302 and done.location.endswith("/my-services")
     first, last = _span()
     listing = _plain(browser.get("/my-services").get_data(as_text=True))
-    assert f"«Абонемент» оплачен: дни с {_ru(first)} по {_ru(last)} оплачены." in listing
+    done_said = f"Готово: «Абонемент» — оплачены дни с {_ru(first)} по {_ru(last)} включительно."
+    assert done_said in listing
     assert f"Оплачено до {_ru(last)}" in listing
     assert "неиспользованные дни возвращаются" in listing  # why it cannot be ended here
     assert stored(app, Account, facts["account_id"]).balance == 200_000 - PRICE
@@ -101,7 +108,8 @@ def test_confirming_pays_and_the_list_and_the_statement_say_so(app, make_subscri
     # The same purchase again over the same days is refused with the last day.
     again = ask(browser, "abonement", facts["account"], months="6")
     assert again.status_code == 409
-    assert f"оплаченный период идёт до {_ru(last)}" in _plain(again.get_data(as_text=True))
+    until = f"оплаченный период действует по {_ru(last)} включительно"
+    assert until in _plain(again.get_data(as_text=True))
 
 
 def test_a_tariff_change_ends_it_and_gives_back_the_unused_days(

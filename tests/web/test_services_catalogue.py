@@ -160,7 +160,7 @@ def test_a_change_the_balance_does_not_cover_names_the_sum_and_links_to_paying(
     top_up = page.split('data-testid="top-up">')[1].split("</p>")[0]
     assert f'href="/payments?account={person["account"]}"' in top_up and "Top up" in top_up
     rules = client.get("/services/").get_data(as_text=True)
-    assert "A change that costs money is made only if the balance covers it." in rules
+    assert "A change that costs money now is made only if the balance covers it." in rules
 
 
 def test_the_services_page_says_why_a_scheduled_change_was_not_made(
