@@ -53,3 +53,11 @@ def plain_roubles(kopecks: int, decimal: str = ".", whole_without_kopecks: bool 
     if whole_without_kopecks and not part:
         return str(whole)
     return f"{whole}{decimal}{part:02d}"
+
+
+def shortfall(balance: int, price: int, allow_debt: bool = False) -> int:
+    """Kopecks the balance lacks to pay `price` at once; 0 when it covers it, the price is
+    nothing, or the ISP lets this payment take the balance below zero."""
+    if allow_debt or price <= 0:
+        return 0
+    return max(price - balance, 0)

@@ -3,7 +3,7 @@
 from flask_babel import format_date, format_time, ngettext
 from flask_babel import gettext as _
 
-from app.core.money import money
+from app.core.money import money, shortfall
 
 from .rules import Refusal
 
@@ -27,10 +27,11 @@ def refusal_text(refusal: Refusal) -> str:
         )
     if rule == "balance":
         return _(
-            "The balance is too low: it costs %(price)s and the balance is %(balance)s. "
-            "Please top up first.",
+            "The balance is too low: it costs %(price)s and the balance is %(balance)s, "
+            "%(missing)s is missing. Please top up first.",
             price=money(values["price"]),
             balance=money(values["balance"]),
+            missing=money(shortfall(values["balance"], values["price"])),
         )
     if rule == "prepay_open":
         return _(

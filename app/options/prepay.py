@@ -164,8 +164,12 @@ def end_prepay(tenant: Tenant, row: Activation, first_unused: date, now: datetim
 
 def on_tariff_changed(tenant: Tenant, account_id: int, event: str, details=None, **_) -> None:
     """A tariff change ends the account's prepay: it still covers the change's effective
-    day (the day the change is applied, so the daily run has either skipped it already or
-    will), the days after it are given back by the option's rule."""
+    day, the days after it are given back by the option's rule.
+
+    Counted from `details["effective"]`, never from the day the change is applied: a daily
+    run that comes days late applies it then, and the days in between are charged at the
+    new tariff when they are run (the prepay no longer covers them), so each is paid once.
+    """
     if event != "tariff-changed" or not (details or {}).get("effective"):
         return
     first_unused = date.fromisoformat(details["effective"]) + timedelta(days=1)

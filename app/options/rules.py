@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from app.core.calendar import LocalDates, daily_part, local_midnight
+from app.core.money import shortfall
 from app.core.scoped import owned
 from app.core.subscribers import Account, AccountStatus, ServicePoint, account_region
 from app.extensions import db
@@ -213,7 +214,8 @@ def _turbo_refusal(tenant, account, option: Option, point_id, now) -> Refusal | 
 
 
 def _balance_refusal(account: Account, price: int) -> Refusal | None:
-    if price > 0 and account.balance < price:
+    # The rule itself is shared with tariff changes: app.core.money.shortfall.
+    if shortfall(account.balance, price):
         return Refusal("balance", {"price": price, "balance": account.balance})
     return None
 

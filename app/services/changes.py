@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.core.calendar import LocalDates
 from app.core.ledger import EntryKind, LedgerEntry, lock_account, post_entry
+from app.core.money import shortfall
 from app.core.scoped import get_owned, owned
 from app.core.signals import service_changed
 from app.core.subscribers import (
@@ -79,6 +80,7 @@ def wish(
         today=local_today(tenant, subscriber.region, now),
         on_since=last_change_on(tenant, point.id) or point.active_since,
         has_pending=pending_change(tenant, point.id) is not None,
+        balance=account.balance,
     )
 
 
@@ -243,11 +245,25 @@ def apply_due(tenant: Tenant, dates: LocalDates, now: datetime) -> int:
         code = region if region in tenant.regions else None
         if change.effective_on > dates.of(code):
             continue
-        lock_account(tenant.slug, change.account_id)
+        account = lock_account(tenant.slug, change.account_id)
         db.session.refresh(change)
         if change.status != ChangeStatus.PENDING:
+            continue
+        # The same rule as when it was ordered: the balance may have fallen since.
+        missing = shortfall(account.balance, change.fee, rules_of(tenant).allow_debt)
+        if missing:
+            _refuse(change, missing, now)
             continue
         point = get_owned(ServicePoint, tenant, change.point_id)
         _apply(tenant, change, point, now)
         applied += 1
     return applied
+
+
+def _refuse(change: TariffChange, missing: int, now: datetime) -> None:
+    """The change does not take effect: nothing charged, the network is not told; the
+    subscriber sees why on the services page."""
+    change.status = ChangeStatus.REFUSED
+    change.refused_at = now
+    change.missing = missing
+    db.session.flush()

@@ -14,6 +14,8 @@ class ChangeStatus(StrEnum):
     PENDING = "pending"
     APPLIED = "applied"
     CANCELLED = "cancelled"
+    # A scheduled change whose day came when the balance did not cover its fee.
+    REFUSED = "refused"
 
 
 class TariffChange(TenantScoped, db.Model):
@@ -45,3 +47,6 @@ class TariffChange(TenantScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    refused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # With REFUSED: the kopecks the balance lacked on the day, for the subscriber to see.
+    missing: Mapped[int | None] = mapped_column(sa.BigInteger)

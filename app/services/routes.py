@@ -16,8 +16,8 @@ from app.tenancy.theming import text
 
 from . import bp, service
 from .forms import CancelForm, ChangeForm, CodeForm, ConfirmForm
-from .rules import Quote, rules_of
-from .words import TIMING_LABELS, option_terms, refusal_text, rules_text
+from .rules import Quote, Refusal, rules_of
+from .words import TIMING_LABELS, option_terms, refusal_text, refused_text, rules_text
 
 log = logging.getLogger(__name__)
 SESSION_KEY = "tariff_challenge"
@@ -45,6 +45,7 @@ def catalogue():
         rules=rules_text(rules),
         # The option engine switches them on «My services»; this page only lists them.
         switchable=bool(options.catalogue(g.tenant)),
+        refused_text=refused_text,
     )
 
 
@@ -84,7 +85,7 @@ def change_tariff(point_id: int):
     terms = service.preview(g.tenant, subscriber, choice, form.tariff.data, timing)
     if not terms.allowed:
         form.tariff.errors = [refusal_text(terms)]
-        return _change_page(form, choice, 409)
+        return _change_page(form, choice, 409, top_up=terms.refusal == Refusal.BALANCE)
     if service.needs_confirmation(g.tenant, timing, terms) and form.confirmed.data != "1":
         # Not from the posted data: it carries confirmed="" from the first step.
         confirm = ConfirmForm(
@@ -101,25 +102,30 @@ def change_tariff(point_id: int):
         )
     if rules_of(g.tenant).confirm_by_sms:
         return _send_code(subscriber, choice, form.tariff.data, timing)
-    return _finish(service.order(g.tenant, subscriber, choice.point.id, form.tariff.data, timing))
+    ordered = service.order(g.tenant, subscriber, choice.point.id, form.tariff.data, timing)
+    return _finish(ordered, choice.account.number)
 
 
-def _change_page(form, choice, status: int):
+def _change_page(form, choice, status: int, top_up: bool = False):
     return (
         render_template(
             "services/change.html",
             form=form,
             choice=choice,
             rules=rules_text(rules_of(g.tenant)),
+            top_up=top_up,
         ),
         status,
     )
 
 
-def _finish(result):
+def _finish(result, account_number: str | None = None):
     if isinstance(result, Quote):
         db.session.rollback()
         flash(refusal_text(result), "error")
+        if result.refusal == Refusal.BALANCE:
+            # The balance fell between the summary and the confirmation: on to topping up.
+            return redirect(url_for("payments.pay", account=account_number))
         return redirect(url_for("services.catalogue"))
     name = text(g.tenant.tariffs[result.to_code].name)
     if result.status == service.ChangeStatus.APPLIED:

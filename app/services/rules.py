@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from app.core.calendar import daily_part
+from app.core.money import shortfall
 from app.core.subscribers import AccountStatus, SubscriberKind
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import ChangeTiming, Region, Tariff
@@ -27,6 +28,7 @@ class Refusal(StrEnum):
     SAME = "same"
     MOVE = "move"
     MIN_STAY = "min_stay"
+    BALANCE = "balance"  # it costs money the balance does not cover
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Wish:
     today: date  # local date in the point's region
     on_since: date  # when the point went onto its current tariff
     has_pending: bool
+    balance: int  # kopecks on the account now
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class Quote:
     monthly_fee: int
     refusal: Refusal | None = None
     allowed_from: date | None = None  # with MIN_STAY: the first day a change is possible
+    missing: int = 0  # with BALANCE: the kopecks to top up first
 
     @property
     def allowed(self) -> bool:
@@ -136,4 +140,13 @@ def quote(tenant: Tenant, wish: Wish) -> Quote:
     if wish.timing == ChangeTiming.IMMEDIATELY and rules.proration == "daily_difference":
         old_monthly = tenant.monthly_fee(wish.current, wish.region, when) if wish.current else 0
         difference = daily_part(new_monthly, when) - daily_part(old_monthly, when)
+    missing = shortfall(wish.balance, cost(fee, difference), rules.allow_debt)
+    if missing:
+        return Quote(when, fee, difference, new_monthly, Refusal.BALANCE, missing=missing)
     return Quote(when, fee, difference, new_monthly)
+
+
+def cost(fee: int, difference_today: int) -> int:
+    """What a change takes from the balance at most: its fee and today's dearer part (a
+    cheaper day gives money back, so it costs nothing)."""
+    return fee + max(difference_today, 0)

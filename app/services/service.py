@@ -64,6 +64,7 @@ class PointChoice:
     account: Account
     tariff: Tariff | None
     pending: Pending | None
+    refused: TariffChange | None = None  # the point's last change, when it was refused
 
 
 @dataclass(frozen=True)
@@ -95,9 +96,10 @@ def catalogue(tenant: Tenant, subscriber: Subscriber, now: datetime | None = Non
 def points_of(tenant: Tenant, subscriber_id: int) -> list[PointChoice]:
     """Every service point of the subscriber's accounts, with its pending change."""
     accounts = accounts_of(tenant, subscriber_id, with_points=True)
-    pending = pending_changes(tenant, [p.id for a in accounts for p in a.service_points])
+    ids = [p.id for a in accounts for p in a.service_points]
+    pending, refused = pending_changes(tenant, ids), refused_changes(tenant, ids)
     return [
-        PointChoice(p, a, tenant.tariffs.get(p.tariff_code), pending.get(p.id))
+        PointChoice(p, a, tenant.tariffs.get(p.tariff_code), pending.get(p.id), refused.get(p.id))
         for a in accounts
         for p in a.service_points
     ]
@@ -131,6 +133,24 @@ def pending_changes(tenant: Tenant, point_ids: list[int]) -> dict[int, Pending]:
         return {}
     rows = db.session.execute(_pending_query(), {"tenant": tenant.slug, "point_ids": point_ids})
     return {point_id: Pending(id_, to_code, on) for point_id, id_, to_code, on in rows}
+
+
+def refused_changes(tenant: Tenant, point_ids: list[int]) -> dict[int, TariffChange]:
+    """Each point's latest change, for the points where it was refused: a change ordered
+    since (applied, pending or cancelled) makes the refusal old news."""
+    if not point_ids:
+        return {}
+    latest = (
+        sa.select(sa.func.max(TariffChange.id))
+        .where(TariffChange.tenant == tenant.slug, TariffChange.point_id.in_(point_ids))
+        .group_by(TariffChange.point_id)
+    )
+    rows = db.session.scalars(
+        owned(TariffChange, tenant).where(
+            TariffChange.id.in_(latest), TariffChange.status == ChangeStatus.REFUSED
+        )
+    )
+    return {change.point_id: change for change in rows}
 
 
 def changes_by_id(tenant: Tenant, ids: list[int]) -> dict[int, TariffChange]:

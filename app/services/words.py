@@ -8,7 +8,8 @@ from app.core.money import money
 from app.tenancy.schema import ChangeTiming, Option
 from app.tenancy.schema import TariffChange as Rules
 
-from .rules import Quote, Refusal
+from .models import TariffChange
+from .rules import Quote, Refusal, cost
 
 TIMING_LABELS = {
     ChangeTiming.IMMEDIATELY: _l("Immediately"),
@@ -23,6 +24,13 @@ def refusal_text(terms: Quote) -> str:
         return _(
             "The tariff can be changed after a minimum stay on the current one: from %(date)s.",
             date=format_date(terms.allowed_from, "long"),
+        )
+    if terms.refusal == Refusal.BALANCE:
+        return _(
+            "The balance does not cover this change: it costs %(cost)s now, %(missing)s is "
+            "missing. Please top up the balance first.",
+            cost=money(cost(terms.fee, terms.difference_today)),
+            missing=money(terms.missing),
         )
     messages = {
         Refusal.BLOCKED: _(
@@ -40,6 +48,19 @@ def refusal_text(terms: Quote) -> str:
         Refusal.MOVE: _("A change from the current tariff to this one is not possible."),
     }
     return messages[terms.refusal]
+
+
+def refused_text(change: TariffChange, tariff_name: str) -> str:
+    """Why a scheduled change did not take effect on its day."""
+    return _(
+        "The change to «%(tariff)s» from %(date)s was not made: the balance did not cover its "
+        "fee of %(fee)s, %(missing)s was missing. Nothing was charged; you can top up and "
+        "order it again.",
+        tariff=tariff_name,
+        date=format_date(change.effective_on, "long"),
+        fee=money(change.fee),
+        missing=money(change.missing or 0),
+    )
 
 
 def rules_text(rules: Rules) -> list[str]:
@@ -70,6 +91,10 @@ def rules_text(rules: Rules) -> list[str]:
         )
     if ChangeTiming.IMMEDIATELY in rules.timing and rules.proration == "daily_difference":
         lines.append(_("With an immediate change, today is charged at the new price."))
+    if (rules.fee.up or rules.fee.down or rules.proration == "daily_difference") and not (
+        rules.allow_debt
+    ):
+        lines.append(_("A change that costs money now is made only if the balance covers it."))
     if rules.confirm_by_sms:
         lines.append(_("A change is confirmed by a code sent by SMS to your phone."))
     return lines

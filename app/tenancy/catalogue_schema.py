@@ -103,6 +103,10 @@ class TariffChange(Model):
     (today's part of the difference is charged or refunded at once)."""
     confirm_by_sms: bool = False
     """Ask for a one-time SMS code to the phone on record before the change."""
+    allow_debt: bool = False
+    """Whether a change that costs money (its fee, today's price difference) may be made
+    when the balance does not cover it; by default it is refused, when ordered and again
+    when a scheduled change comes due."""
 
 
 class Catalogue(Model):

@@ -236,12 +236,12 @@ def test_a_running_prepay_is_not_cancellable_unless_the_yaml_says(acme, account)
     [
         (
             "ru",
-            "Абонемент на 3 месяца, скидка 10 %",
+            "Абонемент на 3 месяца, скидка 10\u00a0%",
             "Абонемент: возвращены неиспользованные дни с 11 мая 2026\u202fг.",
         ),
         (
             "en",
-            "Season ticket for 3 months, 10 % off",
+            "Season ticket for 3 months, 10\u00a0% off",
             "Season ticket: the unused days from May 11, 2026 returned",
         ),
     ],

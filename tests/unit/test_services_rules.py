@@ -43,6 +43,7 @@ def wish(tenant, current="basic", target="fast", **facts) -> Wish:
         today=TODAY,
         on_since=date(2025, 1, 1),
         has_pending=False,
+        balance=10_000_000,
     )
     base.update(facts)
     return Wish(**base)

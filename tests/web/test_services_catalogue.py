@@ -131,7 +131,7 @@ def test_a_paid_change_shows_its_fee_before_it_is_ordered(
     app, monkeypatch, make_subscriber, client
 ):
     _rules(app, monkeypatch, {"timing": ["next_day"], "fee": {"up": 100}})
-    person = _logged_in(make_subscriber, client, region="south", tariffs=("basic",))
+    person = _logged_in(make_subscriber, client, region="south", tariffs=("basic",), balance=10000)
     path = f"/services/points/{_point_id(app, person['account_id'])}/tariff"
     summary = client.form(path, {"tariff": "fast", "timing": "next_day"})
     assert summary.status_code == 200
@@ -145,3 +145,53 @@ def test_a_paid_change_shows_its_fee_before_it_is_ordered(
 
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(TariffChange.id))) == 0
+
+
+def test_a_change_the_balance_does_not_cover_names_the_sum_and_links_to_paying(
+    app, monkeypatch, make_subscriber, client
+):
+    _rules(app, monkeypatch, {"timing": ["next_day"], "fee": {"up": 100}})
+    person = _logged_in(make_subscriber, client, region="south", tariffs=("basic",), balance=2550)
+    path = f"/services/points/{_point_id(app, person['account_id'])}/tariff"
+    refused = client.form(path, {"tariff": "fast", "timing": "next_day"})
+    assert refused.status_code == 409
+    page = refused.get_data(as_text=True)
+    assert "it costs ₽100.00 now, ₽74.50 is missing" in page
+    top_up = page.split('data-testid="top-up">')[1].split("</p>")[0]
+    assert f'href="/payments?account={person["account"]}"' in top_up and "Top up" in top_up
+    rules = client.get("/services/").get_data(as_text=True)
+    assert "A change that costs money now is made only if the balance covers it." in rules
+
+
+def test_the_services_page_says_why_a_scheduled_change_was_not_made(
+    app, monkeypatch, make_subscriber, client
+):
+    from datetime import UTC, datetime
+
+    from app.services.changes import _refuse
+    from app.services.models import TariffChange
+
+    tenant = _rules(app, monkeypatch, {"timing": ["next_day"], "fee": {"up": 100}})
+    person = _logged_in(make_subscriber, client, region="south", tariffs=("basic",))
+    from app.extensions import db
+
+    with app.app_context():
+        change = TariffChange(
+            tenant=tenant.slug,
+            account_id=person["account_id"],
+            point_id=_point_id(app, person["account_id"]),
+            from_code="basic",
+            to_code="fast",
+            timing="next_day",
+            effective_on=date(2026, 12, 1),
+            fee=10000,
+        )
+        db.session.add(change)
+        db.session.flush()
+        _refuse(change, 2550, datetime(2026, 12, 1, tzinfo=UTC))
+        db.session.commit()
+    page = client.get("/services/").get_data(as_text=True)
+    said = page.split('data-testid="refused-change">')[1].split("</div>")[0]
+    assert "The change to «Fast» from December 1, 2026 was not made" in said
+    assert "its fee of ₽100.00, ₽25.50 was missing" in said
+    assert "Top up the balance" in said

@@ -171,6 +171,7 @@ def test_a_wrong_code_changes_nothing(app, make_subscriber, tenant_client, sms):
         region="tomsk",
         logins={"account": "701000002"},
         phone="+79135550303",
+        balance=100000,  # today's dearer part is covered: only the code can stop it
     )
     browser = tenant_client("tomtel.localhost")
     assert browser.login("701000002", PASSWORD).status_code == 302
@@ -287,3 +288,36 @@ def test_nobody_else_cancels_a_pending_change(app, novotelecom, make_subscriber,
     cancel = f"/services/changes/{change.id}/cancel"
     assert neighbour.form(cancel, {"back": "services"}, page="/services/").status_code == 404
     assert _changes(app, second.id)[0].status == ChangeStatus.PENDING
+
+
+def test_a_balance_spent_before_the_code_is_typed_refuses_and_leads_to_topping_up(
+    app, make_subscriber, tenant_client, sms, signals
+):
+    from app.core.ledger import post_entry
+
+    person = make_subscriber(
+        tenant="tomtel",
+        password=PASSWORD,
+        tariffs=("start-100",),
+        region="tomsk",
+        balance=50000,
+        logins={"account": "701000004"},
+        phone="+79135550404",
+    )
+    browser = tenant_client("tomtel.localhost")
+    assert browser.login("701000004", PASSWORD).status_code == 302
+    (point,) = _points(app, person["account_id"])
+    path = f"/services/points/{point.id}/tariff"
+    data = {"tariff": "gigabit", "timing": "immediately", "confirmed": "1"}
+    assert browser.form(path, data, page=path).status_code == 302
+    (text, *_) = sms("+79135550404")
+    code = re.search(r"\b(\d{6})\b", text).group(1)
+    with app.app_context():
+        post_entry("tomtel", person["account_id"], -50000, EntryKind.CORRECTION, "spent")
+        db.session.commit()
+    refused = browser.form("/services/confirm", {"code": code})
+    assert refused.status_code == 302 and refused.headers["Location"].startswith("/payments")
+    page = _text(browser.get(refused.headers["Location"]))
+    assert "The balance does not cover this change" in page and "is missing" in page
+    assert _points(app, person["account_id"])[0].tariff_code == "start-100"
+    assert not _changes(app, point.id) and signals == []
