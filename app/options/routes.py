@@ -146,12 +146,19 @@ def _asked(form: OptionForm, point_id: int | None) -> Request:
     )
 
 
-def _page(option, form, status: int = 200, refusal: Refusal | None = None):
+def _page(option, form, status: int = 200, refusal: Refusal | None = None, account=None):
     fields = FIELDS[option.kind] + (("mac",) if option.detail == "device" else ())
     fields = (("point",) if "account" not in form else ()) + fields
     reason = refusal_text(refusal) if refusal else None
+    # Short of money: the way to the money, for the account that is short.
+    short = refusal is not None and refusal.rule == "balance" and account is not None
     html = render_template(
-        "options/option.html", option=option, form=form, fields=fields, reason=reason
+        "options/option.html",
+        option=option,
+        form=form,
+        fields=fields,
+        reason=reason,
+        top_up=account.number if short else None,
     )
     return html, status
 
@@ -176,7 +183,7 @@ def _checked(option):
     asked = _asked(form, point_id)
     terms = service.quote(g.tenant, account, option.code, asked, utcnow())
     if terms.refusal is not None:
-        return form, None, _page(option, form, status=409, refusal=terms.refusal)
+        return form, None, _page(option, form, 409, terms.refusal, account)
     return form, (account, asked, terms), None
 
 
@@ -203,7 +210,7 @@ def option_confirm(code: str):
     account, asked, _terms = found
     result = service.activate(g.tenant, account.id, option.code, asked, utcnow())
     if isinstance(result, Refusal):
-        return _page(option, form, status=409, refusal=result)
+        return _page(option, form, 409, result, account)
     flash(_done_text(option, result), "info")
     return redirect(url_for("options.my_services"))
 
