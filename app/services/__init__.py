@@ -19,4 +19,12 @@ def init_app(app: Flask) -> None:
     from . import models, routes  # noqa: F401  (tables and views register on import)
 
     app.register_blueprint(bp)
-    add_menu_item(app, "services.catalogue", _l("Tariffs and services"), order=15)
+    # One entry for the tariff and the subscriber's options: «Тарифы и услуги» next to
+    # «Мои услуги» left people guessing which holds what; the two pages link to each other.
+    add_menu_item(
+        app,
+        "services.catalogue",
+        _l("Tariffs and services"),
+        order=15,
+        covers=("options.my_services",),
+    )

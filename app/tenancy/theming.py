@@ -55,13 +55,40 @@ class MenuItem:
     label: object
     order: int
     visible: Callable = _always
+    # Other sections' pages this entry stands for: their own entries leave the menu, and
+    # this one is marked current on their pages (one entry per thing a subscriber seeks).
+    covers: tuple[str, ...] = ()
+
+    def current(self, endpoint: str | None) -> str | None:
+        """aria-current for the page at endpoint: «page» on its own page, «true» within it."""
+        if endpoint is None:
+            return None
+        if endpoint == self.endpoint:
+            return "page"
+        blueprints = {e.partition(".")[0] for e in (self.endpoint, *self.covers)}
+        return "true" if endpoint.partition(".")[0] in blueprints else None
 
 
-def add_menu_item(app: Flask, endpoint: str, label, order: int, visible: Callable = _always):
-    """Show a section in the cabinet menu; visible(tenant) hides it where an ISP lacks it."""
+def add_menu_item(
+    app: Flask,
+    endpoint: str,
+    label,
+    order: int,
+    visible: Callable = _always,
+    covers: tuple[str, ...] = (),
+):
+    """Show a section in the cabinet menu; visible(tenant) hides it where an ISP lacks it;
+    covers names the endpoints whose own entries this one replaces."""
     items = app.extensions.setdefault("menu", [])
-    items.append(MenuItem(endpoint, label, order, visible))
+    items.append(MenuItem(endpoint, label, order, visible, covers))
     items.sort(key=lambda item: item.order)
+
+
+def menu_for(app: Flask, tenant) -> list[MenuItem]:
+    """The tenant's menu: the sections it has, less those another entry covers."""
+    shown = [m for m in app.extensions.get("menu", []) if m.visible(tenant)]
+    covered = {endpoint for m in shown for endpoint in m.covers}
+    return [m for m in shown if m.endpoint not in covered]
 
 
 def local_datetime(moment, fmt: str = "medium") -> str:
@@ -101,7 +128,7 @@ def _context() -> dict:
         "tenant": tenant,
         "region": g.get("region"),
         "brand": tenant.config.branding,
-        "menu": [m for m in current_app.extensions.get("menu", []) if m.visible(tenant)],
+        "menu": menu_for(current_app, tenant),
         "current_locale": current_locale(),
         "logo_url": url_for("tenant_static", filename=tenant.config.branding.logo),
     }
