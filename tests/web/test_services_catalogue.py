@@ -145,3 +145,18 @@ def test_a_paid_change_shows_its_fee_before_it_is_ordered(
 
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(TariffChange.id))) == 0
+
+
+@pytest.mark.parametrize(("region", "price"), [("spb", "500"), ("msk", "550"), ("voronezh", "450")])
+def test_netbynet_regions_price_the_same_tariff_differently(
+    make_subscriber, tenant_client, region, price
+):
+    """tenants/netbynet: «Домашний 60» has Moscow's and the provinces' own monthly fee."""
+    from .options_steps import cabinet
+
+    browser, _ = cabinet(
+        make_subscriber, tenant_client, "netbynet", region=region, tariffs=("domashniy-60",)
+    )
+    page = browser.get("/services/").get_data(as_text=True)
+    tariff = page.split('data-tariff="domashniy-60"')[1].split("</li>")[0]
+    assert f"{price}.00" in tariff, tariff
