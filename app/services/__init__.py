@@ -1,7 +1,6 @@
 """Services: the catalogue of tariffs and options, and changing a service point's tariff."""
 
 from flask import Blueprint, Flask
-from flask_babel import lazy_gettext as _l
 
 bp = Blueprint(
     "services",
@@ -14,6 +13,7 @@ bp = Blueprint(
 
 
 def init_app(app: Flask) -> None:
+    from app.tenancy.names import FeatureName
     from app.tenancy.theming import add_menu_item
 
     from . import models, routes  # noqa: F401  (tables and views register on import)
@@ -24,7 +24,7 @@ def init_app(app: Flask) -> None:
     add_menu_item(
         app,
         "services.catalogue",
-        _l("Tariffs and services"),
+        FeatureName("services"),
         order=15,
         covers=("options.my_services",),
     )

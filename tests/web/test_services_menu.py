@@ -15,7 +15,7 @@ def tabs(html: str) -> str:
 
 
 def test_one_menu_entry_leads_to_the_tariffs_and_to_my_services(make_subscriber, tenant_client):
-    browser, _ = cabinet(make_subscriber, tenant_client, "athome")
+    browser, _ = cabinet(make_subscriber, tenant_client, "netbynet")
     catalogue = browser.get("/services/").get_data(as_text=True)
     assert "My services" not in menu(catalogue)
     assert re.search(r'href="/services/" aria-current="page">Tariffs and services<', catalogue)
@@ -40,3 +40,14 @@ def test_the_catalogue_names_the_options_switched_on_beside_the_tariff(
     catalogue = browser.get("/services/").get_data(as_text=True)
     points = catalogue.split('id="points-title"')[1].split("</section>")[0]
     assert re.search(r'data-testid="point-options">[^<]*(Turbo|Турбокнопка)', points)
+
+
+def test_an_isp_names_the_section_its_own_way(make_subscriber, tenant_client):
+    """At Home's «Конструктор тарифного плана» (tenant.yaml `names.services`): menu, title, tabs."""
+    browser, _ = cabinet(make_subscriber, tenant_client, "athome", lang="ru")
+    own = "Конструктор тарифного плана"
+    catalogue = browser.get("/services/").get_data(as_text=True)
+    assert f'aria-current="page">{own}<' in menu(catalogue)
+    assert "Тарифы и услуги" not in catalogue
+    assert f"<h1>{own}</h1>" in catalogue and f"<title>{own}" in catalogue
+    assert f'aria-label="{own}"' in tabs(browser.get("/my-services").get_data(as_text=True))
