@@ -1,7 +1,6 @@
 """Services: the catalogue of tariffs and options, and changing a service point's tariff."""
 
 from flask import Blueprint, Flask
-from flask_babel import lazy_gettext as _l
 
 bp = Blueprint(
     "services",
@@ -14,9 +13,18 @@ bp = Blueprint(
 
 
 def init_app(app: Flask) -> None:
+    from app.tenancy.names import FeatureName
     from app.tenancy.theming import add_menu_item
 
     from . import models, routes  # noqa: F401  (tables and views register on import)
 
     app.register_blueprint(bp)
-    add_menu_item(app, "services.catalogue", _l("Tariffs and services"), order=15)
+    # One entry for the tariff and the subscriber's options: «Тарифы и услуги» next to
+    # «Мои услуги» left people guessing which holds what; the two pages link to each other.
+    add_menu_item(
+        app,
+        "services.catalogue",
+        FeatureName("services"),
+        order=15,
+        covers=("options.my_services",),
+    )

@@ -36,10 +36,14 @@ def _subscriber():
 def catalogue():
     subscriber = _subscriber()
     rules = rules_of(g.tenant)
+    points = service.points_of(g.tenant, subscriber.id)
+    accounts = sorted({choice.account.id for choice in points})
     return render_template(
         "services/catalogue.html",
         offers=service.catalogue(g.tenant, subscriber),
-        points=service.points_of(g.tenant, subscriber.id),
+        points=points,
+        # The subscriber's own options first, beside each point's tariff.
+        running=options.activations(g.tenant, accounts, open_only=True),
         options=g.tenant.config.catalogue.options,
         option_terms=option_terms,
         rules=rules_text(rules),

@@ -14,6 +14,7 @@ from .registry import Tenant
 DEFAULTS = {
     "promised_payment": _l("Promised payment"),
     "recover_link": _l("Forgot your password?"),
+    "services": _l("Tariffs and services"),
 }
 
 

@@ -185,6 +185,9 @@ class Names(Model):
     statement, SMS."""
     recover_link: Text | None = None
     """The login page's link to password recovery, e.g. «Напомнить логин и пароль»."""
+    services: Text | None = None
+    """The section with the tariff, the catalogue and the subscriber's options, e.g.
+    «Конструктор тарифного плана»: menu, page title, the tabs of «My services»."""
 
 
 class TenantConfig(Model):

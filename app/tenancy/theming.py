@@ -55,20 +55,51 @@ class MenuItem:
     label: object
     order: int
     visible: Callable = _always
+    # Other sections' pages this entry stands for: their own entries leave the menu, and
+    # this one is marked current on their pages (one entry per thing a subscriber seeks).
+    covers: tuple[str, ...] = ()
+
+    def current(self, endpoint: str | None) -> str | None:
+        """aria-current for the page at endpoint: «page» on its own page, «true» within it."""
+        if endpoint is None:
+            return None
+        if endpoint == self.endpoint:
+            return "page"
+        blueprints = {e.partition(".")[0] for e in (self.endpoint, *self.covers)}
+        return "true" if endpoint.partition(".")[0] in blueprints else None
 
 
-def add_menu_item(app: Flask, endpoint: str, label, order: int, visible: Callable = _always):
-    """Show a section in the cabinet menu; visible(tenant) hides it where an ISP lacks it."""
+def add_menu_item(
+    app: Flask,
+    endpoint: str,
+    label,
+    order: int,
+    visible: Callable = _always,
+    covers: tuple[str, ...] = (),
+):
+    """Show a section in the cabinet menu; visible(tenant) hides it where an ISP lacks it;
+    covers names the endpoints whose own entries this one replaces."""
     items = app.extensions.setdefault("menu", [])
-    items.append(MenuItem(endpoint, label, order, visible))
+    items.append(MenuItem(endpoint, label, order, visible, covers))
     items.sort(key=lambda item: item.order)
+
+
+def menu_for(app: Flask, tenant) -> list[MenuItem]:
+    """The tenant's menu: the sections it has, less those another entry covers."""
+    shown = [m for m in app.extensions.get("menu", []) if m.visible(tenant)]
+    covered = {endpoint for m in shown for endpoint in m.covers}
+    return [m for m in shown if m.endpoint not in covered]
 
 
 @dataclass(frozen=True)
 class MenuLink:
-    endpoint: str
+    item: MenuItem
     url: str
     label: str
+
+    def current(self, endpoint: str | None) -> str | None:
+        """aria-current for the page at endpoint (see MenuItem.current)."""
+        return self.item.current(endpoint)
 
 
 def menu_links() -> tuple[MenuLink, ...]:
@@ -83,11 +114,8 @@ def menu_links() -> tuple[MenuLink, ...]:
     key = (tenant.slug, current_locale(), request.script_root)
     found = built.get(key)
     if found is None or found[0] is not tenant:
-        items = current_app.extensions.get("menu", [])
         links = tuple(
-            MenuLink(m.endpoint, url_for(m.endpoint), str(m.label))
-            for m in items
-            if m.visible(tenant)
+            MenuLink(m, url_for(m.endpoint), str(m.label)) for m in menu_for(current_app, tenant)
         )
         found = built[key] = (tenant, links)
     return found[1]

@@ -38,7 +38,10 @@ def shaped(portal, page: Page, message: str) -> re.Pattern:
 
 
 def open_my_services(page: Page, portal) -> None:
-    portal.menu(page).get_by_role("link", name=portal.t(page, "My services"), exact=True).click()
+    """Menu «Tariffs and services», then its «My services» tab."""
+    portal.menu(page).get_by_role("link", name=portal.t(page, "Tariffs and services")).click()
+    tabs = page.get_by_role("navigation", name=portal.t(page, "Tariffs and services"))
+    tabs.get_by_role("link", name=portal.t(page, "My services"), exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(portal.t(page, "My services"))
 
 

@@ -59,7 +59,10 @@ def test_a_refusal_names_the_rule(app, make_subscriber, tenant_client):
     html = page.get_data(as_text=True)
     assert "The balance is too low: it costs" in html and "Please top up first." in html
     # The way to the money, for the account that is short of it.
-    assert f'data-testid="top-up"><a class="button" href="/payments?account={facts["account"]}"' in html
+    assert (
+        f'data-testid="top-up"><a class="button" href="/payments?account={facts["account"]}"'
+        in html
+    )
     page = ask(browser, "otpusk", facts["account"], days="92")
     assert page.status_code == 409
     assert "Too long: a pause lasts at most 91 days." in page.get_data(as_text=True)

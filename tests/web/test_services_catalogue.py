@@ -195,3 +195,18 @@ def test_the_services_page_says_why_a_scheduled_change_was_not_made(
     assert "The change to «Fast» from December 1, 2026 was not made" in said
     assert "its fee of ₽100.00, ₽25.50 was missing" in said
     assert "Top up the balance" in said
+
+
+@pytest.mark.parametrize(("region", "price"), [("spb", "500"), ("msk", "550"), ("voronezh", "450")])
+def test_netbynet_regions_price_the_same_tariff_differently(
+    make_subscriber, tenant_client, region, price
+):
+    """tenants/netbynet: «Домашний 60» has Moscow's and the provinces' own monthly fee."""
+    from .options_steps import cabinet
+
+    browser, _ = cabinet(
+        make_subscriber, tenant_client, "netbynet", region=region, tariffs=("domashniy-60",)
+    )
+    page = browser.get("/services/").get_data(as_text=True)
+    tariff = page.split('data-tariff="domashniy-60"')[1].split("</li>")[0]
+    assert f"{price}.00" in tariff, tariff
