@@ -54,6 +54,7 @@ def with_prepaid(days: int | None, today: date, prepaid: tuple[date, date] | Non
 
 @dataclass(frozen=True)
 class PointView:
+    id: int
     address: str
     tariff_code: str
     tariff: Tariff | None
@@ -126,7 +127,7 @@ def account_overview(
 def _point(tenant: Tenant, point, region: Region | None, today: date, pending) -> PointView:
     tariff = tenant.tariffs.get(point.tariff_code)
     fee = tenant.monthly_fee(tariff, region, today) if tariff else 0
-    return PointView(point.address, point.tariff_code, tariff, fee, pending.get(point.id))
+    return PointView(point.id, point.address, point.tariff_code, tariff, fee, pending.get(point.id))
 
 
 def _view(

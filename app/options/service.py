@@ -59,11 +59,12 @@ def activations(tenant: Tenant, account_ids: list[int], open_only: bool = False)
 
 @dataclass(frozen=True)
 class Standing:
-    """What an account's active options mean on its dashboard: a pause, a running boost,
-    the prepay covering days from now on, and the codes of every option that is on."""
+    """What an account's active options mean on its dashboard: a pause, the running boosts
+    (one per service point at most), the prepay covering days from now on, and the codes
+    of every option that is on."""
 
     pause: sa.Row | None = None
-    boost: sa.Row | None = None
+    boosts: tuple[sa.Row, ...] = ()
     # The prepay running or bought for later; its days are covered.
     prepay: sa.Row | None = None
     on: frozenset[str] = frozenset()
@@ -80,7 +81,7 @@ class Standing:
 @cache
 def _active_query() -> sa.Select:
     table = Activation.__table__
-    columns = ("id", "account_id", "code", "kind", "ends_at", "params")
+    columns = ("id", "account_id", "point_id", "code", "kind", "ends_at", "params")
     return (
         sa.select(*(table.c[name] for name in columns))
         .where(
@@ -92,11 +93,8 @@ def _active_query() -> sa.Select:
     )
 
 
-STANDING_KINDS = (OptionKind.PAUSE, OptionKind.TURBO, OptionKind.PREPAY)
-
-
 def standing(tenant: Tenant, account_ids: list[int], now: datetime) -> dict[int, Standing]:
-    """Per account id: its active pause (until when, «resume now»), its running boost, the
+    """Per account id: its active pause (until when, «resume now»), its running boosts, the
     prepay that covers days from now on, and which options are on.
 
     One light query for all the accounts (plain rows, a statement built once: the dashboard
@@ -105,19 +103,24 @@ def standing(tenant: Tenant, account_ids: list[int], now: datetime) -> dict[int,
     if not account_ids or not tenant.config.catalogue.options:
         return {}
     rows = db.session.execute(_active_query(), {"tenant": tenant.slug, "account_ids": account_ids})
-    found: dict[int, dict[str, sa.Row]] = {}
-    on: dict[int, set[str]] = {}
+    found: dict[int, dict] = {}
     for row in rows:
         if row.ends_at is not None and row.ends_at <= now:
             continue  # its end is due: the options run switches it off
-        on.setdefault(row.account_id, set()).add(row.code)
-        if row.kind in STANDING_KINDS:
-            found.setdefault(row.account_id, {}).setdefault(row.kind, row)
+        account = found.setdefault(row.account_id, {"on": set(), "boosts": []})
+        account["on"].add(row.code)
+        if row.kind == OptionKind.TURBO:
+            account["boosts"].append(row)
+        elif row.kind in (OptionKind.PAUSE, OptionKind.PREPAY):
+            account.setdefault(row.kind, row)  # the newest
     return {
         account_id: Standing(
-            *(found.get(account_id, {}).get(kind) for kind in STANDING_KINDS), frozenset(codes)
+            pause=kinds.get(OptionKind.PAUSE),
+            boosts=tuple(kinds["boosts"]),
+            prepay=kinds.get(OptionKind.PREPAY),
+            on=frozenset(kinds["on"]),
         )
-        for account_id, codes in on.items()
+        for account_id, kinds in found.items()
     }
 
 

@@ -109,6 +109,8 @@ def option_terms(option: Option) -> list[str]:
         terms.append(_("%(amount)s a day", amount=money(option.daily_fee)))
     if option.one_off_fee:
         terms.append(_("%(amount)s each time", amount=money(option.one_off_fee)))
+    elif option.kind == "order":
+        terms.append(_("price agreed with you when our staff call back"))
     if option.free_days:
         terms.append(
             ngettext("the first %(num)s day free", "the first %(num)s days free", option.free_days)

@@ -36,8 +36,9 @@ class Tariff(Model):
     description: Text | None = None
     # business: offered to organisations only; persons neither see nor choose it.
     kind: Literal["internet", "mix", "business"] = "internet"
-    connection_fee: Kopecks = 0
-    """One-off fee for connecting on this tariff; shown in the catalogue when set."""
+    connection_fee: Kopecks | None = None
+    """One-off fee for connecting on this tariff, shown in the catalogue; 0: connecting is
+    free (and the catalogue says so); left out: the catalogue says nothing of it."""
     promo: Promo | None = None
     """A promotional monthly fee until a date."""
     tv: Television | None = None

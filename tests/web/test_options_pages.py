@@ -205,3 +205,14 @@ def test_a_redirect_after_an_action_stays_on_the_site(app, make_subscriber, tena
         f"/my-services/activations/{row.id}/stop", {"next": "//evil.example/"}, page="/"
     )
     assert done.headers["Location"] == "/my-services"
+
+
+def test_an_order_without_a_set_price_is_not_called_free(make_subscriber, tenant_client):
+    browser, _ = cabinet(make_subscriber, tenant_client, "iphome")
+    listed = browser.get("/my-services").get_data(as_text=True)
+    equipment = listed.split('data-option="equipment"')[1].split("</li>")[0]
+    assert "agreed with you when our staff call back" in equipment
+    assert "free of charge" not in equipment
+    catalogue = browser.get("/services/").get_data(as_text=True)
+    ordered = catalogue.split('data-option="equipment"')[1].split("</li>")[0]
+    assert "price agreed with you when our staff call back" in ordered

@@ -125,6 +125,9 @@ def test_a_boost_raises_its_points_speed_and_the_network_hears_which(
     listing = browser.get("/my-services").get_data(as_text=True)
     assert f"{HOME}: speed 1000 Mbit/s until" in listing
     assert f"{DACHA}: speed 500 Mbit/s<" in listing  # «fast», not boosted
+    dashboard = browser.get("/").get_data(as_text=True)
+    (told,) = re.findall(r'data-testid="boost">([^<]*)<', dashboard)
+    assert told.startswith(f"Turbo at {HOME}: 1000 Mbit/s until")
     with app.app_context():
         sent = db.session.execute(
             sa.select(ProvisioningEvent.event, ProvisioningEvent.point_id)

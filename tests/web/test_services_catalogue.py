@@ -29,7 +29,7 @@ def _patch(app, monkeypatch, config_of):
 @pytest.fixture
 def acme_priced(app, monkeypatch):
     """«fast» costs 450 ₽ in the south; «basic» is on promotion at 300 ₽ for ten more days,
-    with a connection fee; «fast» carries TV."""
+    with a connection fee; «fast» carries TV and connects free."""
     until = date.today() + timedelta(days=10)
 
     def config_of(acme):
@@ -45,7 +45,7 @@ def acme_priced(app, monkeypatch):
                 update={"promo": Promo(monthly_fee=300, until=until), "connection_fee": 150000}
             )
             if t.code == "basic"
-            else t.model_copy(update={"kind": "mix", "tv": tv})
+            else t.model_copy(update={"kind": "mix", "tv": tv, "connection_fee": 0})
             for t in acme.config.catalogue.tariffs
         )
         catalogue = acme.config.catalogue.model_copy(update={"tariffs": tariffs})
@@ -72,6 +72,13 @@ def test_region_price_promotion_connection_fee_and_tv(acme_priced, make_subscrib
     assert "300" in basic and "600" in basic  # the promotion, then the full price
     assert "Promotional price until" in basic
     assert "Connection: " in basic and "1,500" in basic
+    # A fee of 0 is said to be free.
+    assert "Connection is free of charge" in fast
+
+
+def test_a_connection_fee_the_isp_did_not_give_is_not_mentioned(make_subscriber, client):
+    _logged_in(make_subscriber, client, region="south", tariffs=("fast",))
+    assert "Connection" not in client.get("/services/").get_data(as_text=True)
 
 
 def test_the_dashboard_shows_the_region_price(acme_priced, make_subscriber, client):
