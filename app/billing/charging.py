@@ -46,6 +46,7 @@ class RunReport:
     suspended: int = 0
     repaid: int = 0
     tariffs_changed: int = 0
+    tariffs_refused: int = 0  # scheduled changes the balance did not cover
     jobs: list[str] = field(default_factory=list)  # what each daily job reports
     job_errors: list[str] = field(default_factory=list)
     unknown_tariffs: set[str] = field(default_factory=set)
@@ -69,7 +70,7 @@ def run_tenant(
     report.repaid = promised.repay_due(tenant, dates, now)
     db.session.commit()
     # Before the charges: a change from today is charged at its new price today.
-    report.tariffs_changed = services.apply_due(tenant, dates, now)
+    report.tariffs_changed, report.tariffs_refused = services.apply_due(tenant, dates, now)
     db.session.commit()
     report.unknown_tariffs = _unknown_tariffs(tenant)
     groups = _regions_by_date(tenant, dates)

@@ -25,7 +25,8 @@ def _describe(report, seconds: float) -> str:
         f"{report.tenant} ({days}): charged {report.charged} account(s), "
         f"{_roubles(report.kopecks)} ({report.kopecks} kopecks); "
         f"suspended {report.suspended}; promised payments repaid {report.repaid}; "
-        f"tariff changes applied {report.tariffs_changed}; "
+        f"tariff changes applied {report.tariffs_changed}, "
+        f"refused for want of money {report.tariffs_refused}; "
         f"{''.join(job + '; ' for job in report.jobs)}"
         f"{''.join(f'FAILED ({error}); ' for error in report.job_errors)}{seconds:.1f} s"
     )

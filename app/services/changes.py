@@ -227,9 +227,10 @@ def _holds(tenant: Tenant, subscriber_id: int, account_id: int) -> bool:
     return holder == subscriber_id
 
 
-def apply_due(tenant: Tenant, dates: LocalDates, now: datetime) -> int:
-    """Apply every pending change whose date has come in its point's region; how many.
-    A change applied is no longer pending, so a second run applies nothing."""
+def apply_due(tenant: Tenant, dates: LocalDates, now: datetime) -> tuple[int, int]:
+    """Apply every pending change whose date has come in its point's region; how many were
+    applied and how many refused for want of money. A change applied or refused is no
+    longer pending, so a second run does nothing."""
     latest = max(dates.all())
     rows = db.session.execute(
         sa.select(TariffChange, Subscriber.region)
@@ -240,7 +241,7 @@ def apply_due(tenant: Tenant, dates: LocalDates, now: datetime) -> int:
         .where(TariffChange.effective_on <= latest)
         .order_by(TariffChange.account_id, TariffChange.id)
     ).all()
-    applied = 0
+    applied = refused = 0
     for change, region in rows:
         code = region if region in tenant.regions else None
         if change.effective_on > dates.of(code):
@@ -253,11 +254,12 @@ def apply_due(tenant: Tenant, dates: LocalDates, now: datetime) -> int:
         missing = shortfall(account.balance, change.fee, rules_of(tenant).allow_debt)
         if missing:
             _refuse(change, missing, now)
+            refused += 1
             continue
         point = get_owned(ServicePoint, tenant, change.point_id)
         _apply(tenant, change, point, now)
         applied += 1
-    return applied
+    return applied, refused
 
 
 def _refuse(change: TariffChange, missing: int, now: datetime) -> None:

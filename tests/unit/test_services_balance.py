@@ -133,7 +133,7 @@ def test_a_scheduled_change_is_refused_when_due_if_the_balance_fell(
     ).all()
     told = [e for e in heard if e["event"] == "tariff-changed"]
     if status == ChangeStatus.REFUSED:
-        assert report.tariffs_changed == 0
+        assert (report.tariffs_changed, report.tariffs_refused) == (0, 1)
         assert (change.missing, change.refused_at) == (1, datetime(2026, 12, 1, tzinfo=UTC))
         assert fees == [] and told == []
         assert _point(person["account_id"]).tariff_code == old
@@ -142,7 +142,7 @@ def test_a_scheduled_change_is_refused_when_due_if_the_balance_fell(
         db.session.refresh(change)
         assert change.status == ChangeStatus.REFUSED
     else:
-        assert report.tariffs_changed == 1
+        assert (report.tariffs_changed, report.tariffs_refused) == (1, 0)
         assert fees == ([-change.fee] if change.fee else [])
         assert len(told) == 1
         assert _point(person["account_id"]).tariff_code == new
