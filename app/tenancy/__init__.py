@@ -28,8 +28,9 @@ def init_app(app: Flask) -> Registry:
     )
     app.extensions["tenancy"] = registry
     resolve.init_app(app)
-    theming.init_app(app)
+    # Babel first: theming's filters replace some of its own.
     locale.init_app(app)
+    theming.init_app(app)
     return registry
 
 

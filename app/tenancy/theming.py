@@ -2,12 +2,14 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from datetime import date
+from functools import cache, lru_cache
 
 from babel import Locale
+from babel.dates import format_date as format_babel_date
 from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask.templating import Environment
-from flask_babel import format_datetime
+from flask_babel import format_date, format_datetime
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, TemplateNotFound
 
 from .locale import current_locale
@@ -121,6 +123,19 @@ def menu_links() -> tuple[MenuLink, ...]:
     return found[1]
 
 
+@lru_cache(maxsize=4096)
+def _date_text(day: date, fmt: str, locale: str) -> str:
+    return format_babel_date(day, fmt, locale=locale)
+
+
+def dateformat(value, fmt: str | None = None) -> str:
+    """A date in the current language, as Flask-Babel's filter writes it; a page shows the
+    same few dates on every visit (a chart's ends, due dates), so their texts are kept."""
+    if type(value) is not date:
+        return format_date(value, fmt)  # a datetime is moved into the page's timezone first
+    return _date_text(value, fmt or "medium", current_locale())
+
+
 def local_datetime(moment, fmt: str = "medium") -> str:
     """An aware datetime shown in the region's timezone and the current language."""
     return format_datetime(moment, fmt)
@@ -168,6 +183,7 @@ def init_app(app: Flask) -> None:
     app.jinja_loader = ChoiceLoader([TenantOverrideLoader(app), app.jinja_loader])
     app.context_processor(_context)
     app.add_template_filter(local_datetime)
+    app.add_template_filter(dateformat)
     app.add_template_filter(text)
     app.add_template_global(locale_name)
     app.add_template_global(brand_css)
