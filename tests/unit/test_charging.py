@@ -15,24 +15,11 @@ from app.core.ledger import EntryKind, LedgerEntry, balance_mismatches, credit
 from app.core.signals import daily_run
 from app.core.subscribers import Account, AccountStatus, ServicePoint
 from app.extensions import db
-from app.payments import autopay
 from app.persistence import UTCDateTime
 
+pytestmark = pytest.mark.usefixtures("without_autopay")
+
 BASIC, FAST = 60000, 93050  # the acme test tenant's tariffs, in kopecks
-
-
-@pytest.fixture(autouse=True)
-def _without_autopay(app):
-    # The charging run is tested on its own; the payments feature tests its autopay.
-    daily_run.disconnect(autopay._on_daily_run)
-    yield
-    autopay.subscribe()
-
-
-@pytest.fixture
-def ctx(app):
-    with app.app_context():
-        yield app
 
 
 def tenant(app, slug: str = "acme"):
@@ -274,6 +261,7 @@ SERIES = (
     "WITH RECURSIVE n(i) AS "
     "(SELECT CAST(:first AS INTEGER) UNION ALL SELECT i + 1 FROM n WHERE i < :last) "
 )
+
 SEED = [
     "INSERT INTO subscriber (id, tenant, kind, region, created_at) "
     "SELECT i, 'acme', 'person', CASE i % 3 WHEN 0 THEN 'north' WHEN 1 THEN 'south' END, "

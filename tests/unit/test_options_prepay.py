@@ -13,31 +13,18 @@ import app.services.service as services
 from app.account.service import account_overview, with_prepaid
 from app.billing.charging import run_tenant
 from app.core.ledger import LedgerEntry, balance_mismatches
-from app.core.signals import daily_run
 from app.core.subscribers import Account, AccountStatus, ServicePoint, subscriber_of
 from app.extensions import db
 from app.options import service
 from app.options.models import Status
 from app.options.prepay import prepay_refund
 from app.options.rules import Refusal, Request
-from app.payments import autopay
 from app.tenancy.schema import ChangeTiming, TariffChange
+
+pytestmark = pytest.mark.usefixtures("without_autopay")
 
 NOW = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)  # 10:00 on 10 March in Krasnoyarsk
 BASIC, FAST = 60000, 93050
-
-
-@pytest.fixture(autouse=True)
-def _without_autopay(app):
-    daily_run.disconnect(autopay._on_daily_run)
-    yield
-    autopay.subscribe()
-
-
-@pytest.fixture
-def ctx(app):
-    with app.app_context():
-        yield app
 
 
 @pytest.fixture

@@ -18,12 +18,6 @@ TODAY = date(2026, 3, 10)
 
 
 @pytest.fixture
-def ctx(app):
-    with app.app_context():
-        yield app
-
-
-@pytest.fixture
 def acme(app):
     return app.extensions["tenancy"].tenants["acme"]
 

@@ -11,29 +11,22 @@ import sqlalchemy as sa
 from app.billing.charging import run_tenant
 from app.core.calendar import daily_part
 from app.core.ledger import EntryKind, balance_mismatches, post_entry
-from app.core.signals import daily_run
 from app.core.subscribers import Account, ServicePoint, subscriber_of
 from app.extensions import db
 from app.options import service
 from app.options.models import Activation, Status
 from app.options.rules import Request
-from app.payments import autopay
 from app.services import service as services
 from app.services.models import ChangeStatus, TariffChange
 from app.tenancy.schema import ChangeTiming
 
 from .test_options_prepay import BASIC, FAST, _charge, _entries, tenant_with
 
+pytestmark = pytest.mark.usefixtures("without_autopay")
+
 BOUGHT = datetime(2026, 11, 10, 3, tzinfo=UTC)  # 10:00 on 10 November in Krasnoyarsk
 ORDERED = datetime(2026, 12, 10, 3, tzinfo=UTC)
 EFFECTIVE = date(2027, 1, 1)
-
-
-@pytest.fixture(autouse=True)
-def _without_autopay(app):
-    daily_run.disconnect(autopay._on_daily_run)
-    yield
-    autopay.subscribe()
 
 
 @pytest.fixture

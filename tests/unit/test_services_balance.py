@@ -11,7 +11,6 @@ from app.billing.charging import run_tenant
 from app.core.calendar import daily_part
 from app.core.ledger import EntryKind, LedgerEntry, balance_mismatches, post_entry
 from app.core.money import shortfall
-from app.core.signals import service_changed
 from app.core.subscribers import Account
 from app.extensions import db
 from app.services.models import ChangeStatus, TariffChange
@@ -26,24 +25,6 @@ TODAY = date(2026, 11, 30)
 UP_TODAY = daily_part(FAST, TODAY) - daily_part(BASIC, TODAY)
 FEE_UP = {"timing": ["next_day"], "fee": {"up": 150}}  # 15,000 kopecks for a faster tariff
 PRORATED = {"timing": ["immediately"], "proration": "daily_difference"}
-
-
-@pytest.fixture
-def ctx(app):
-    with app.app_context():
-        yield app
-
-
-@pytest.fixture
-def heard():
-    events = []
-
-    def listen(sender, **facts):
-        events.append(facts)
-
-    service_changed.connect(listen)
-    yield events
-    service_changed.disconnect(listen)
 
 
 @pytest.mark.parametrize(

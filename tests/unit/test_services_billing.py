@@ -10,39 +10,14 @@ import app.services.service as services
 from app.billing.charging import run_tenant
 from app.core.calendar import daily_part
 from app.core.ledger import EntryKind, LedgerEntry, balance_mismatches
-from app.core.signals import daily_run, service_changed
 from app.core.subscribers import ServicePoint, subscriber_of
 from app.core.tariffs import TariffPeriod
 from app.extensions import db
-from app.payments import autopay
 from app.tenancy.schema import ChangeTiming, Promo, TariffChange
 
+pytestmark = pytest.mark.usefixtures("without_autopay")
+
 BASIC, FAST = 60000, 93050  # the acme test tenant's tariffs, in kopecks
-
-
-@pytest.fixture(autouse=True)
-def _without_autopay(app):
-    daily_run.disconnect(autopay._on_daily_run)
-    yield
-    autopay.subscribe()
-
-
-@pytest.fixture
-def ctx(app):
-    with app.app_context():
-        yield app
-
-
-@pytest.fixture
-def heard():
-    events = []
-
-    def listen(sender, **facts):
-        events.append(facts)
-
-    service_changed.connect(listen)
-    yield events
-    service_changed.disconnect(listen)
 
 
 def registry_tenant(app, slug="acme"):

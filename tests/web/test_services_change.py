@@ -33,6 +33,23 @@ def _points(app, account_id: int) -> list[ServicePoint]:
         return points
 
 
+def _tomtel_cabinet(app, make_subscriber, tenant_client, login: str, phone: str, balance: int):
+    """A Томтел subscriber on «Старт 100» in Tomsk, logged in: (browser, facts, point)."""
+    person = make_subscriber(
+        tenant="tomtel",
+        password=PASSWORD,
+        tariffs=("start-100",),
+        region="tomsk",
+        balance=balance,
+        logins={"account": login},
+        phone=phone,
+    )
+    browser = tenant_client("tomtel.localhost")
+    assert browser.login(login, PASSWORD).status_code == 302
+    (point,) = _points(app, person["account_id"])
+    return browser, person, point
+
+
 def _changes(app, point_id: int) -> list[TariffChange]:
     with app.app_context():
         rows = list(
@@ -127,18 +144,9 @@ def test_another_subscribers_point_is_not_found(app, novotelecom, make_subscribe
 def test_tomtel_changes_at_once_after_the_sms_code(
     app, make_subscriber, tenant_client, sms, signals
 ):
-    person = make_subscriber(
-        tenant="tomtel",
-        password=PASSWORD,
-        tariffs=("start-100",),
-        region="tomsk",
-        balance=50000,
-        logins={"account": "701000001"},
-        phone="+79135550202",
+    browser, person, point = _tomtel_cabinet(
+        app, make_subscriber, tenant_client, "701000001", "+79135550202", 50000
     )
-    browser = tenant_client("tomtel.localhost")
-    assert browser.login("701000001", PASSWORD).status_code == 302
-    (point,) = _points(app, person["account_id"])
     path = f"/services/points/{point.id}/tariff"
     summary = browser.form(path, {"tariff": "maximum-500", "timing": "immediately"})
     assert summary.status_code == 200 and "Confirm the change of tariff" in _text(summary)
@@ -164,18 +172,10 @@ def test_tomtel_changes_at_once_after_the_sms_code(
 
 
 def test_a_wrong_code_changes_nothing(app, make_subscriber, tenant_client, sms):
-    person = make_subscriber(
-        tenant="tomtel",
-        password=PASSWORD,
-        tariffs=("start-100",),
-        region="tomsk",
-        logins={"account": "701000002"},
-        phone="+79135550303",
-        balance=100000,  # today's dearer part is covered: only the code can stop it
+    # today's dearer part is covered: only the code can stop it
+    browser, person, point = _tomtel_cabinet(
+        app, make_subscriber, tenant_client, "701000002", "+79135550303", 100000
     )
-    browser = tenant_client("tomtel.localhost")
-    assert browser.login("701000002", PASSWORD).status_code == 302
-    (point,) = _points(app, person["account_id"])
     path = f"/services/points/{point.id}/tariff"
     data = {"tariff": "gigabit", "timing": "immediately", "confirmed": "1"}
     assert browser.form(path, data, page=path).status_code == 302
@@ -295,18 +295,9 @@ def test_a_balance_spent_before_the_code_is_typed_refuses_and_leads_to_topping_u
 ):
     from app.core.ledger import post_entry
 
-    person = make_subscriber(
-        tenant="tomtel",
-        password=PASSWORD,
-        tariffs=("start-100",),
-        region="tomsk",
-        balance=50000,
-        logins={"account": "701000004"},
-        phone="+79135550404",
+    browser, person, point = _tomtel_cabinet(
+        app, make_subscriber, tenant_client, "701000004", "+79135550404", 50000
     )
-    browser = tenant_client("tomtel.localhost")
-    assert browser.login("701000004", PASSWORD).status_code == 302
-    (point,) = _points(app, person["account_id"])
     path = f"/services/points/{point.id}/tariff"
     data = {"tariff": "gigabit", "timing": "immediately", "confirmed": "1"}
     assert browser.form(path, data, page=path).status_code == 302
