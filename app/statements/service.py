@@ -6,9 +6,15 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-import app.account.service as account_service
 from app.core.ledger import EntryKind, LedgerEntry
-from app.core.subscribers import Account, Contract, Subscriber, accounts_of, subscriber_of
+from app.core.subscribers import (
+    Account,
+    Contract,
+    Subscriber,
+    accounts_of,
+    monthly_fee,
+    subscriber_of,
+)
 from app.extensions import db
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import Requisites
@@ -88,13 +94,15 @@ def bank_receipt_facts(
     payer = subscriber_of(tenant, subscriber_id)
     if payer is None:
         return None
-    views = account_service.account_overview(tenant, subscriber_id, payer.region, today)
-    view = next((v for v in views if v.number == account_number), None)
-    if view is None:
+    accounts = accounts_of(tenant, subscriber_id, with_points=True)
+    account = next((a for a in accounts if a.number == account_number), None)
+    if account is None:
         return None
-    suggested = -view.balance if view.balance < 0 else view.monthly_total
-    address = view.points[0].address if view.points else ""
-    return BankReceiptFacts(view.number, payer, address, suggested)
+    points = account.service_points
+    month = monthly_fee(tenant, points, tenant.region(payer.region), today)
+    suggested = -account.balance if account.balance < 0 else month
+    address = points[0].address if points else ""
+    return BankReceiptFacts(account.number, payer, address, suggested)
 
 
 @dataclass(frozen=True)
