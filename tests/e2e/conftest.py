@@ -304,6 +304,16 @@ class Portal:
             toggle.click()
         return page.get_by_role("navigation", name=self.t(page, "Main menu"))
 
+    def open_my_services(self, page: Page, tenant) -> None:
+        """Menu «Tariffs and services» (or the ISP's own name for it), then its «My
+        services» tab, as a person gets there."""
+        own = tenant.config.names.services
+        section = tenant.text(own, self.lang(page)) if own else self.t(page, "Tariffs and services")
+        self.menu(page).get_by_role("link", name=section).click()
+        tabs = page.get_by_role("navigation", name=section)
+        tabs.get_by_role("link", name=self.t(page, "My services"), exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(self.t(page, "My services"))
+
     def balance(self, page: Page):
         """The balance a person reads next to the "Balance" term of the account facts."""
         name = re.compile(rf"^\s*{re.escape(self.t(page, 'Balance'))}\s*$")

@@ -37,14 +37,6 @@ def shaped(portal, page: Page, message: str) -> re.Pattern:
     return re.compile(".+".join(re.escape(part) for part in parts))
 
 
-def open_my_services(page: Page, portal) -> None:
-    """Menu «Tariffs and services», then its «My services» tab."""
-    portal.menu(page).get_by_role("link", name=portal.t(page, "Tariffs and services")).click()
-    tabs = page.get_by_role("navigation", name=portal.t(page, "Tariffs and services"))
-    tabs.get_by_role("link", name=portal.t(page, "My services"), exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(portal.t(page, "My services"))
-
-
 def open_dashboard(page: Page, portal) -> None:
     portal.menu(page).get_by_role("link", name=portal.t(page, "My account"), exact=True).click()
     portal.expect_dashboard(page)
@@ -74,7 +66,7 @@ def netbynet_request(demo, portal, page: Page, audit: Audit, where: str):
     portal.open(page, "netbynet", "/login", region="spb")
     portal.log_in(page, who)
     portal.expect_dashboard(page)
-    open_my_services(page, portal)
+    portal.open_my_services(page, who.tenant)
     audit.check(page, f"{where} my services")
     name = option_name(who, "voluntary-block", portal.lang(page))
     ask_for_block(page, portal, name, 14, audit, where)
@@ -182,7 +174,7 @@ def test_iphome_tv_package_then_freeze(device, demo, portal, open_page, screensh
     portal.log_in(page, who)
     portal.expect_dashboard(page)
     lang = portal.lang(page)
-    open_my_services(page, portal)
+    portal.open_my_services(page, who.tenant)
     audit.check(page, f"{where} my services")
 
     tv = option_name(who, "tv-digital", lang)
@@ -243,7 +235,7 @@ def test_novotelecom_two_points_cable_tv_at_the_second_address(device, demo, por
     who = seed(demo, "novotelecom", "1187350")
     audit = Audit()
     log_in_in_english(page, portal, who, "novotelecom")
-    open_my_services(page, portal)
+    portal.open_my_services(page, who.tenant)
     name = option_name(who, "cable-tv", "en")
     second = who.person.points[1].address
     page.get_by_role("link", name=name, exact=True).click()

@@ -38,7 +38,7 @@ def test_a_season_ticket_for_three_months(app, demo, portal, open_page, device):
     expect(page.get_by_test_id("prepaid")).to_have_count(0)
     days_before = page.get_by_test_id("days-left").first.inner_text()
 
-    portal.menu(page).get_by_role("link", name=portal.t(page, "My services"), exact=True).click()
+    portal.open_my_services(page, who.tenant)
     page.locator('[data-option="abonement"]').get_by_role(
         "link", name=portal.t(page, "Pay ahead")
     ).click()
