@@ -1,9 +1,9 @@
 """Help: the ISP's contacts for everyone, and requests to its staff with a thread of replies."""
 
-from flask import Blueprint, Flask, g, has_request_context
-from flask_babel import get_locale
+from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
-from markupsafe import escape
+
+from app.tenancy.names import OwnName
 
 bp = Blueprint(
     "help",
@@ -13,25 +13,8 @@ bp = Blueprint(
     static_folder="static",
     static_url_path="/static",
 )
-DEFAULT_NAME = _l("Requests")
-
-
-class SectionName:
-    """The ISP's name of the requests section («Обратная связь»), read when shown, so it
-    fits where a lazy gettext string goes (the menu, page titles)."""
-
-    def __str__(self) -> str:
-        tenant = g.get("tenant") if has_request_context() else None
-        own = tenant.config.help.requests.name if tenant is not None else None
-        if own is None:
-            return str(DEFAULT_NAME)
-        return tenant.text(own, str(get_locale() or tenant.config.locales.default))
-
-    def __html__(self) -> str:
-        return str(escape(str(self)))
-
-
-SECTION = SectionName()
+# The ISP's name of the requests section («Обратная связь»): menu and page titles.
+SECTION = OwnName(lambda config: config.help.requests.name, _l("Requests"))
 
 
 def init_app(app: Flask) -> None:

@@ -92,6 +92,7 @@ def test_a_png_named_pdf_is_kept_as_the_picture_it_is(app, browser, uploads):
 @pytest.mark.parametrize(
     ("content", "name"),
     [(HTML, "photo.png"), (b"MZ\x90\x00" + b"\x00" * 60, "scan.pdf"), (b"just text", "a.jpg")],
+    ids=["html-named-png", "exe-named-pdf", "text-named-jpg"],
 )
 def test_a_file_that_is_not_a_picture_or_pdf_is_refused_and_the_text_kept(
     app, browser, uploads, content, name
