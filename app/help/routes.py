@@ -27,13 +27,22 @@ from .models import RequestStatus
 BODY_SLACK = 1024 * 1024
 
 
-@bp.before_request
-def _body_limit():
-    if request.endpoint in ("help.new", "help.reply") and service.enabled(g.tenant):
-        attachments = service.rules(g.tenant).attachments
-        request.max_content_length = (attachments.max_files + 1) * service.max_bytes(
-            g.tenant
-        ) + BODY_SLACK
+@bp.url_value_preprocessor
+def _body_limit(endpoint, values):
+    # Before every before_request: the CSRF check reads the body first, under the global
+    # MAX_CONTENT_LENGTH, and the tenant is not known yet; so the largest any tenant allows.
+    if endpoint in ("help.new", "help.reply"):
+        request.max_content_length = _largest_body(current_app.extensions["tenancy"])
+
+
+def _largest_body(registry) -> int:
+    return (
+        max(
+            (t.config.help.requests.attachments.max_files + 1) * service.max_bytes(t)
+            for t in registry.tenants.values()
+        )
+        + BODY_SLACK
+    )
 
 
 def _requests_on():

@@ -254,7 +254,7 @@ def _set(request: HelpRequest, status: RequestStatus) -> HelpRequest:
 
 
 def staff_reply(
-    tenant: Tenant, number: int, text: str, staff: str, root: Path, files: list[Upload] = ()
+    tenant: Tenant, number: int, text: str, staff: str, root: Path, files: tuple = ()
 ) -> HelpMessage:
     """Staff answer request `number` of the tenant; the subscriber gets a notice."""
     request = db.session.scalar(owned(HelpRequest, tenant).where(HelpRequest.number == number))
