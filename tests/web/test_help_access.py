@@ -1,5 +1,7 @@
 """A request and its files are their owner's alone; the contacts page is everyone's."""
 
+import re
+
 import pytest
 
 from tests.conftest import CSRF_INPUT
@@ -35,13 +37,19 @@ def world(app, make_subscriber, tenant_client, uploads):
     number = number_of(open_request(owner, SECRET, files=[(tiny_png(), "wifi.png")]))
     neighbour = _browser(tenant_client, "netbynet.localhost", "NB-2")
     stranger = _browser(tenant_client, "novotelecom.localhost", "EG-1")
-    return {"owner": owner, "number": number, "neighbour": neighbour, "stranger": stranger}
+    page = owner.get(f"/help/requests/{number}").get_data(as_text=True)
+    (file_url,) = re.findall(r'href="(/help/attachments/\d+)"', page)
+    return {
+        "owner": owner,
+        "number": number,
+        "file": file_url,
+        "neighbour": neighbour,
+        "stranger": stranger,
+    }
 
 
 def test_the_owner_downloads_the_file_as_an_attachment(world):
-    page = world["owner"].get(f"/help/requests/{world['number']}").get_data(as_text=True)
-    assert 'href="/help/attachments/1"' in page
-    response = world["owner"].get("/help/attachments/1")
+    response = world["owner"].get(world["file"])
     assert response.status_code == 200
     assert response.data == tiny_png()
     assert response.headers["Content-Disposition"].startswith("attachment;")
@@ -60,7 +68,7 @@ def test_nobody_else_opens_changes_or_downloads_it(app, world, who):
     token = CSRF_INPUT.search(client.get("/help/requests").get_data(as_text=True)).group(1)
     if who == "neighbour":
         assert client.get(f"/help/requests/{number}").status_code == 404
-        assert client.get("/help/attachments/1").status_code == 404
+        assert client.get(world["file"]).status_code == 404
         for action in ("close", "reopen", "reply"):
             response = client.post(
                 f"/help/requests/{number}/{action}", data={"csrf_token": token, "text": "x"}
@@ -68,7 +76,7 @@ def test_nobody_else_opens_changes_or_downloads_it(app, world, who):
             assert response.status_code == 404, action
     else:
         assert SECRET not in page_text(client.get(f"/help/requests/{number}"))
-        assert client.get("/help/attachments/1").status_code == 404
+        assert client.get(world["file"]).status_code == 404
     assert SECRET not in page_text(client.get("/help/requests"))
     assert database_state(app) == before
 
@@ -83,7 +91,7 @@ def test_the_stranger_sees_only_their_own_request_under_the_same_number(world):
 def test_a_missing_file_on_disk_is_not_found_not_an_error(world, uploads):
     for path in (uploads / "netbynet").iterdir():
         path.unlink()
-    assert world["owner"].get("/help/attachments/1").status_code == 404
+    assert world["owner"].get(world["file"]).status_code == 404
 
 
 def test_an_html_file_is_never_stored_so_never_served(app, world, uploads):
