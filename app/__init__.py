@@ -53,6 +53,7 @@ def _register_features(app: Flask) -> None:
         account,
         auth,
         billing,
+        help,
         notify,
         options,
         passkeys,
@@ -82,6 +83,7 @@ def _register_features(app: Flask) -> None:
         passkeys,
         provisioning,
         usage,
+        help,
         sandbox,
     ):
         feature.init_app(app)

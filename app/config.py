@@ -108,6 +108,9 @@ def load_settings(overrides: dict | None = None) -> dict:
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
         "BABEL_DEFAULT_LOCALE": "ru",
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+        # Subscribers' files (receipts, help attachments); unset: instance/uploads. Never a
+        # folder the web server serves.
+        "PORTAL_UPLOADS_DIR": os.environ.get("PORTAL_UPLOADS_DIR", ""),
         **_notify_settings(),
     }
     if overrides:

@@ -58,3 +58,20 @@ class FeatureName:
 
     def __html__(self) -> str:
         return str(escape(str(self)))
+
+
+class OwnName:
+    """A name an ISP may set anywhere in its config, read when shown for the request's
+    tenant, else the portal's word: fits where a lazy gettext string would go."""
+
+    def __init__(self, pick, default):
+        self.pick = pick  # config -> Text | None
+        self.default = default
+
+    def __str__(self) -> str:
+        tenant = g.get("tenant") if has_request_context() else None
+        own = self.pick(tenant.config) if tenant is not None else None
+        return str(self.default) if own is None else tenant.text(own, _locale(tenant))
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))

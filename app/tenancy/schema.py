@@ -28,6 +28,7 @@ from .catalogue_schema import (  # noqa: F401  (part of the schema's public name
     TariffChange,
     Television,
 )
+from .help_schema import Help
 from .money_schema import (  # noqa: F401  (part of the schema's public names)
     CHOICE_KINDS,
     Billing,
@@ -227,6 +228,8 @@ class TenantConfig(Model):
     """Who the ISP's e-mails come from."""
     names: Names = Names()
     """The ISP's own names for shared features."""
+    help: Help = Help()
+    """Requests to staff and other help in the cabinet."""
     provisioning: Provisioning | None = None
     """Service changes to the ISP's network, usage records back; absent: changes are kept
     as not sent and usage cannot be imported."""

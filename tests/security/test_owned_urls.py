@@ -10,6 +10,7 @@ import pytest
 
 from tests.conftest import CSRF_INPUT
 from tests.passkey_authenticator import SoftAuthenticator
+from tests.web.help_steps import number_of, open_request
 from tests.web.options_steps import switch_on
 from tests.web.passkey_steps import add_passkey
 from tests.web.test_payments_card import start_card_payment
@@ -30,8 +31,8 @@ NOT_FOUND_OR_AWAY = {302, 303, 403, 404}
 @pytest.fixture
 def world(app, make_subscriber, tenant_client, monkeypatch, tmp_path):
     """An athome subscriber with a paid and a pending card payment, a statement, a
-    transfer request, a passkey and the Turbo button on; a second athome subscriber and a
-    tomtel one with nothing."""
+    transfer request, a help request with a file, a passkey and the Turbo button on; a
+    second athome subscriber and a tomtel one with nothing."""
     monkeypatch.setitem(app.config, "PORTAL_UPLOADS_DIR", str(tmp_path / "uploads"))
     owner = make_subscriber(
         tenant="athome",
@@ -47,6 +48,8 @@ def world(app, make_subscriber, tenant_client, monkeypatch, tmp_path):
     pay_with_card(browser, start_card_payment(browser, "700"))
     start_card_payment(browser, "300")  # left pending on the bank's page
     assert send(browser, tiny_png(), "receipt.png").status_code == 302
+    asked = open_request(browser, f"{OWNER_NAME}: a question", files=[(tiny_png(), "a.png")])
+    assert number_of(asked) == 1
     assert add_passkey(browser, SoftAuthenticator(), name="owner-key").status_code == 200
     assert switch_on(browser, "turbo", owner["account"])[1].status_code == 302
     # Nothing of their own: not even a service point, whose id would open their own page.
@@ -91,6 +94,9 @@ def test_owned_routes_are_found(app):
         "/payments/result/<reference>",
         "/passkeys/<int:passkey_id>/remove",
         "/my-services/activations/<int:activation_id>/stop",
+        "/help/requests/<int:number>",
+        "/help/requests/<int:number>/reopen",
+        "/help/attachments/<int:attachment_id>",
     } <= endpoints
 
 
@@ -129,7 +135,8 @@ def test_the_owner_opens_them(app, world):
         for value in world["values"][converter]:
             if browser.get(url(rule, {name: value})).status_code == 200:
                 opened += 1
-    assert opened >= 3  # both payments' result lines and the transfer request
+    # Both payments' result lines, the transfer request, the help request and its file.
+    assert opened >= 5
 
 
 def test_no_get_changes_anything(app, world):

@@ -91,9 +91,11 @@ def test_menu_shows_only_built_sections(client, make_subscriber):
         "/",
         "/services/",
         "/statement",
+        "/help/requests",
         "/recover/contacts",
         "/security/",
         "/password",
+        "/help/contacts",
     ]
     for link in links:
         assert client.get(link).status_code == 200

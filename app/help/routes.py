@@ -1,0 +1,241 @@
+"""Help pages: contacts for everyone; the subscriber's requests, one request's thread."""
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.core import uploads
+from app.extensions import db
+from app.tenancy.locale import current_locale
+
+from . import SECTION, bp, limits, service
+from .forms import ActionForm, MessageForm, RequestForm
+from .models import RequestStatus
+
+# Room for the form's text beside the largest files allowed, and for one file too many,
+# so a file over the limit is named on the form with the text kept, not refused unread.
+BODY_SLACK = 1024 * 1024
+
+
+@bp.url_value_preprocessor
+def _body_limit(endpoint, values):
+    # Before every before_request: the CSRF check reads the body first, under the global
+    # MAX_CONTENT_LENGTH, and the tenant is not known yet; so the largest any tenant allows.
+    if endpoint in ("help.new", "help.reply"):
+        request.max_content_length = _largest_body(current_app.extensions["tenancy"])
+
+
+def _largest_body(registry) -> int:
+    return (
+        max(
+            (t.config.help.requests.attachments.max_files + 1) * service.max_bytes(t)
+            for t in registry.tenants.values()
+        )
+        + BODY_SLACK
+    )
+
+
+def _requests_on():
+    if not service.enabled(g.tenant):
+        abort(404)
+
+
+@bp.route("/contacts")
+def contacts():
+    """How to reach the ISP: open to everyone, as it is where someone who cannot log in looks."""
+    regional = []
+    if g.region is None:
+        regional = [r for r in g.tenant.config.regions if r.contacts is not None]
+    return render_template(
+        "help/contacts.html",
+        contacts=g.tenant.contacts(g.region),
+        regional=regional,
+        help_requests_on=service.enabled(g.tenant),
+    )
+
+
+@bp.route("/requests")
+@login_required
+def requests():
+    _requests_on()
+    found = service.requests_of(g.tenant, current_user.subscriber_id)
+    return render_template("help/requests.html", requests=found, section=SECTION)
+
+
+@bp.route("/requests/new", methods=["GET", "POST"])
+@login_required
+def new():
+    _requests_on()
+    form = RequestForm(tenant=g.tenant, locale=current_locale())
+    status = 200
+    if form.validate_on_submit():
+        wait = limits.wait_minutes(g.tenant, "open", current_user.subscriber_id)
+        if wait is None:
+            first = _saved(
+                lambda root: service.open_request(
+                    g.tenant,
+                    current_user.subscriber_id,
+                    form.subject.data,
+                    form.text.data,
+                    form.uploads,
+                    root,
+                ).messages[0]
+            )
+            limits.spend(g.tenant, "open", current_user.subscriber_id)
+            opened = first.request
+            flash(_("Your request %(number)s has been sent.", number=opened.label), "info")
+            return redirect(url_for("help.detail", number=opened.number))
+        form.text.errors.append(_too_many(wait))
+        status = 429
+    form.note_files_not_kept()
+    page = render_template(
+        "help/new.html", form=form, section=SECTION, too_large=_too_large_asked()
+    )
+    return page, status
+
+
+def _too_many(minutes: int) -> str:
+    return _(
+        "You have sent many messages in a short time. Please try again in %(minutes)s min; "
+        "what you wrote is kept below.",
+        minutes=minutes,
+    )
+
+
+def _too_large_asked() -> bool:
+    return request.method == "GET" and request.args.get("too_large") == "1"
+
+
+def _saved(act):
+    """The message act(root) wrote, committed now: rows that do not land leave no files."""
+    root = uploads.uploads_root(current_app)
+    message = act(root)
+    paths = service.stored_files(message)
+    try:
+        db.session.commit()  # now, so the files can be removed if the rows did not land
+    except Exception:
+        db.session.rollback()
+        service.discard_files(root, paths)
+        raise
+    return message
+
+
+@bp.route("/requests/<int:number>")
+@login_required
+def detail(number: int):
+    _requests_on()
+    found = service.request_of(g.tenant, current_user.subscriber_id, number)
+    if found is None:
+        abort(404)
+    return _thread(found, MessageForm(tenant=g.tenant, formdata=None))
+
+
+def _thread(found, form, status: int = 200):
+    return render_template(
+        "help/detail.html",
+        filed=found,
+        form=form,
+        action=ActionForm(),
+        section=SECTION,
+        subject=service.subject(g.tenant, found.subject),
+        too_large=_too_large_asked(),
+    ), status
+
+
+@bp.route("/requests/<int:number>/reply", methods=["POST"])
+@login_required
+def reply(number: int):
+    _requests_on()
+    found = service.request_of(g.tenant, current_user.subscriber_id, number)
+    if found is None:
+        abort(404)
+    form = MessageForm(tenant=g.tenant)
+    if found.status == RequestStatus.CLOSED:
+        flash(_("This request is closed. Reopen it to write again."), "error")
+        return redirect(url_for("help.detail", number=number), 303)
+    if form.validate_on_submit():
+        wait = limits.wait_minutes(g.tenant, "reply", current_user.subscriber_id)
+        if wait is None:
+            _saved(
+                lambda root: service.reply(
+                    g.tenant, current_user.subscriber_id, number, form.text.data, form.uploads, root
+                )
+            )
+            limits.spend(g.tenant, "reply", current_user.subscriber_id)
+            flash(_("Your message has been sent."), "info")
+            return redirect(url_for("help.detail", number=number, _anchor="reply"), 303)
+        form.text.errors.append(_too_many(wait))
+        return _thread(found, form, 429)
+    form.note_files_not_kept()
+    return _thread(found, form)
+
+
+@bp.route("/requests/<int:number>/close", methods=["POST"])
+@login_required
+def close(number: int):
+    return _act(number, service.close, _("The request is closed. You can reopen it any time."))
+
+
+@bp.route("/requests/<int:number>/reopen", methods=["POST"])
+@login_required
+def reopen(number: int):
+    return _act(number, service.reopen, _("The request is open again."))
+
+
+def _act(number: int, action, done: str):
+    _requests_on()
+    if service.request_of(g.tenant, current_user.subscriber_id, number) is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        action(g.tenant, current_user.subscriber_id, number)
+    except service.Refused:
+        # A second press in another tab: the request is already where it was asked to be.
+        pass
+    else:
+        flash(done, "info")
+    return redirect(url_for("help.detail", number=number), 303)
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@login_required
+def attachment(attachment_id: int):
+    """A file of the subscriber's own request, always as a download, never shown inline."""
+    _requests_on()
+    found = service.attachment_of(g.tenant, current_user.subscriber_id, attachment_id)
+    path = found and uploads.stored_path(uploads.uploads_root(current_app), found.file_path)
+    if path is None:
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=found.content_type,
+        as_attachment=True,
+        download_name=found.original_filename,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.errorhandler(413)
+def _body_too_large(exc):
+    # The body was refused before the form could be read, so what was typed cannot be shown
+    # again; go back to the form with a plain explanation instead of an error page.
+    if request.endpoint == "help.reply" and request.view_args:
+        target = url_for("help.detail", number=request.view_args["number"], too_large=1)
+    else:
+        target = url_for("help.new", too_large=1)
+    return redirect(target, 303)

@@ -1,0 +1,91 @@
+"""The help part of a tenant's schema: requests to the ISP's staff, their subjects and files.
+
+A request is one kind of help; a callback or a technician visit will be others beside it.
+"""
+
+from enum import StrEnum
+
+from pydantic import Field, field_validator
+
+from .types import Code, Model, Rate, Text
+
+
+class FileFamily(StrEnum):
+    IMAGE = "image"  # PNG, JPEG, GIF, WebP: recognised by content
+    PDF = "pdf"
+
+
+class NoticeChannel(StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+
+
+class Subject(Model):
+    """A subject a subscriber files a request under."""
+
+    code: Code
+    """Identifies the subject; kept on each request."""
+    name: Text
+    """The subject as subscribers read it."""
+
+
+def _subject(code: str, ru: str, en: str, hi: str) -> Subject:
+    return Subject(code=code, name=Text({"ru": ru, "en": en, "hi": hi}))
+
+
+DEFAULT_SUBJECTS = (
+    _subject("technical", "Технический вопрос", "Technical question", "तकनीकी प्रश्न"),
+    _subject("financial", "Оплата и баланс", "Payments and balance", "भुगतान और बैलेंस"),
+    _subject("tariff", "Тариф и услуги", "Tariff and services", "टैरिफ़ और सेवाएँ"),
+    _subject("other", "Другое", "Other", "अन्य"),
+)
+
+
+class Attachments(Model):
+    """What files a subscriber may attach to a request or a reply."""
+
+    max_files: int = Field(default=3, ge=0, le=10)
+    """How many files one message may carry; 0: none."""
+    max_megabytes: int = Field(default=5, ge=1, le=20)
+    """The largest file, in megabytes (MiB)."""
+    kinds: tuple[FileFamily, ...] = Field(default=(FileFamily.IMAGE, FileFamily.PDF), min_length=1)
+    """What the files may be, checked by their content: image (PNG, JPEG, GIF, WebP), pdf."""
+
+
+class Requests(Model):
+    """Written requests to the ISP's staff with a thread of replies."""
+
+    enabled: bool = True
+    """Whether subscribers file requests in the cabinet."""
+    name: Text | None = None
+    """The ISP's name of the section, e.g. «Обратная связь»; unset: the portal's word."""
+    intro: Text | None = None
+    """A line above the form, e.g. how soon staff answer."""
+    subjects: tuple[Subject, ...] = Field(default=DEFAULT_SUBJECTS, min_length=1)
+    """The subjects offered, in this order; unset: technical, financial, tariff, other."""
+    max_chars: int = Field(default=4000, ge=200, le=20000)
+    """The longest text of one message."""
+    attachments: Attachments = Attachments()
+    """Files on a request or a reply."""
+    open_limit: Rate = "5 per hour"
+    """How many requests one subscriber may open, e.g. '5 per hour'."""
+    reply_limit: Rate = "30 per hour"
+    """How many replies one subscriber may send."""
+    notice: tuple[NoticeChannel, ...] = (NoticeChannel.EMAIL, NoticeChannel.SMS)
+    """Channels for the notice of a staff reply, tried in order: the first one the
+    subscriber has on record is used; empty: no notice, the cabinet only."""
+
+    @field_validator("subjects")
+    @classmethod
+    def _unique(cls, value: tuple[Subject, ...]) -> tuple[Subject, ...]:
+        codes = [s.code for s in value]
+        if len(set(codes)) != len(codes):
+            raise ValueError("subject codes must be unique")
+        return value
+
+
+class Help(Model):
+    """How subscribers get help in the cabinet."""
+
+    requests: Requests = Requests()
+    """Written requests to staff («Обратная связь», «Бесплатная помощь»)."""
