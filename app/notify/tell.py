@@ -10,6 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import force_locale
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.core.scoped import get_owned
 from app.core.subscribers import Account, Contract, Subscriber
@@ -77,6 +78,13 @@ def tell(
     except ValueError:
         # A contact no message can go to: logged, never a reason to undo what happened.
         log.warning("notice %s to subscriber %s could not be queued", notice, subscriber_id)
+        return NONE
+    except SQLAlchemyError:
+        raise  # the caller's transaction is broken: it must not go on as if nothing happened
+    except Exception:
+        # A notice rides in the transaction of a payment or a charging batch: a fault in
+        # its wording must not undo the money.
+        log.exception("notice %s to subscriber %s failed", notice, subscriber_id)
         return NONE
     return channel
 

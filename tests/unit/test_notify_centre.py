@@ -154,3 +154,11 @@ def test_tell_speaks_the_subscribers_language_by_e_mail(app, ctx, make_subscribe
     assert "Your request R-7 has been answered." in message.body
     assert message.subject.endswith("reply to your request R-7")
     assert "https://acme.localhost/" in message.body  # the tenant's own host
+
+
+def test_a_notice_that_cannot_be_worded_is_logged_not_raised(app, ctx, make_subscriber, caplog):
+    # It rides in a payment's or a charging batch's transaction: the money must stand.
+    facts = make_subscriber(phone="+79131110005")
+    assert tell(acme(app), facts["id"], "low_balance", account="1") == "none"  # no `days`
+    assert queued("+79131110005") == []
+    assert "notice low_balance" in caplog.text
