@@ -12,23 +12,22 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import partial
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+import app.notify.service as notify
 import app.options.service as options
 import app.services.service as services
 from app.core.calendar import LocalDates, daily_part
 from app.core.ledger import EntryKind, LedgerEntry
-from app.core.signals import daily_run
 from app.core.subscribers import Account, AccountStatus, Contract, ServicePoint, Subscriber
 from app.core.tariffs import tariff_on_day
 from app.extensions import db
 from app.persistence import UTCDateTime, utcnow
 from app.tenancy.registry import Tenant
 
-from . import promised
+from . import daily_jobs, promised
 from .models import PromisedPayment
 
 log = logging.getLogger(__name__)
@@ -77,15 +76,24 @@ def run_tenant(
     after = 0
     while ids := _lock_batch(tenant.slug, after, batch_size):
         first, after = ids[0], ids[-1]
+        blocked = []
         for local_day, regions in groups.items():
             inserted = _insert_charges(tenant, first, after, local_day, regions, now)
-            report.suspended += _move_balances(tenant, inserted, first, after, now)
+            blocked += _move_balances(tenant, inserted, first, after, now)
             report.charged += len(inserted)
             report.kopecks -= sum(amount for _, amount in inserted)
-        report.suspended += _suspend(tenant, first, after)
+        blocked += _suspend(tenant, first, after)
+        _tell_blocked(tenant, blocked)
+        report.suspended += len(blocked)
         db.session.commit()
-    _daily_jobs(tenant, dates, report)
+    daily_jobs.run(tenant, dates, report)
     return report
+
+
+def _tell_blocked(tenant: Tenant, blocked: list[int]) -> None:
+    """The holders' notice of a suspension, in the batch's transaction. In bulk, not one
+    account_status_changed each: a run may suspend tens of thousands of accounts."""
+    notify.tell_holders(tenant, "suspended", blocked)
 
 
 def _unknown_tariffs(tenant: Tenant) -> set[str]:
@@ -199,16 +207,16 @@ def _insert_charges(tenant: Tenant, first, last, day: date, regions, now: dateti
     return [tuple(row) for row in db.session.execute(statement)]
 
 
-def _move_balances(tenant: Tenant, inserted, first: int, last: int, now: datetime) -> int:
+def _move_balances(tenant: Tenant, inserted, first: int, last: int, now: datetime) -> list[int]:
     """Move each balance by its inserted entry and suspend the accounts it takes below the
-    threshold, in the same write; how many were suspended. Accounts owing the same amount
+    threshold, in the same write; the ids of those suspended. Accounts owing the same amount
     share a statement, so a batch takes a handful of UPDATEs rather than one per account."""
     by_amount: dict[int, list[int]] = defaultdict(list)
     for account_id, amount in inserted:
         by_amount[amount].append(account_id)
     table = Account.__table__
     threshold = tenant.config.billing.suspend_below
-    suspended = 0
+    suspended = []
     for amount, ids in by_amount.items():
         falls = sa.and_(
             table.c.balance + amount < threshold,
@@ -223,12 +231,14 @@ def _move_balances(tenant: Tenant, inserted, first: int, last: int, now: datetim
                 balance_updated_at=now,
                 status=sa.case((falls, AccountStatus.BLOCKED.value), else_=table.c.status),
             )
-            .returning(table.c.status)
+            .returning(table.c.id, table.c.status)
         )
         # Only active accounts are charged, so every blocked one was blocked just now.
-        suspended += sum(
-            status == AccountStatus.BLOCKED for status in db.session.scalars(statement)
-        )
+        suspended += [
+            account_id
+            for account_id, status in db.session.execute(statement)
+            if status == AccountStatus.BLOCKED
+        ]
     return suspended
 
 
@@ -241,9 +251,9 @@ def _covered(tenant: Tenant, first: int, last: int) -> sa.Select:
     )
 
 
-def _suspend(tenant: Tenant, first: int, last: int) -> int:
+def _suspend(tenant: Tenant, first: int, last: int) -> list[int]:
     """Block the range's other active accounts below the threshold (not charged today, a
-    correction, a repaid promise), unless a promise covers them."""
+    correction, a repaid promise), unless a promise covers them; their ids."""
     result = db.session.execute(
         sa.update(Account)
         .where(Account.tenant == tenant.slug, Account.id.between(first, last))
@@ -251,36 +261,7 @@ def _suspend(tenant: Tenant, first: int, last: int) -> int:
         .where(Account.balance < tenant.config.billing.suspend_below)
         .where(Account.id.not_in(_covered(tenant, first, last)))
         .values(status=AccountStatus.BLOCKED)
+        .returning(Account.id)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount
-
-
-def _daily_jobs(tenant: Tenant, dates: LocalDates, report: RunReport) -> None:
-    """Post the option fees, then run what other features hung on the daily run (autopay
-    …), each in its own commit.
-
-    The option fees come first and are called here, not through daily_run: each account
-    pays them for its region's date, like its tariff above, and the signal carries one
-    tenant date. The charges are committed already; one job's failure must not stop the
-    others or the other tenants' runs. The operator sees it in the report and the exit
-    status.
-    """
-    day = dates.tenant_date
-    jobs = [(options.charge_days, lambda: f"option fees {options.charge_days(tenant, dates)}")]
-    jobs += [
-        (receiver, partial(receiver, tenant, local_date=day))
-        for receiver in daily_run.receivers_for(tenant)
-    ]
-    for receiver, job in jobs:
-        try:
-            said = job()
-            db.session.commit()
-        except Exception as exc:
-            db.session.rollback()
-            log.exception("daily job %r failed for tenant %s on %s", receiver, tenant.slug, day)
-            first_line = str(exc).splitlines()[0] if str(exc) else ""
-            report.job_errors.append(f"{type(exc).__name__}: {first_line}")
-        else:
-            if said:
-                report.jobs.append(str(said))
+    return list(result.scalars())

@@ -1,21 +1,25 @@
-"""Delivery of e-mail and SMS to subscribers: SMTP, and a pluggable SMS provider."""
+"""Delivery of e-mail and SMS to subscribers: SMTP, a pluggable SMS provider, and the
+notification centre where each subscriber chooses how notices reach them."""
 
 import logging
 
 from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
 
 from app.config import ConfigError
 
 SMTP_SECURITY = ("none", "starttls", "ssl")
 MAX_SMTP_TIMEOUT = 60.0
-# No pages: the blueprint only lends its e-mail templates (notify/email/…) to the app.
-bp = Blueprint("notify", __name__, template_folder="templates")
+# The notification centre's page, and the e-mail templates (notify/email/…) for the app.
+bp = Blueprint("notify", __name__, url_prefix="/notifications", template_folder="templates")
 
 
 def init_app(app: Flask) -> None:
     """Check the delivery settings, pick the SMS provider, deliver each request's messages
     after its response, and add `flask outbox` and `flask notify`."""
-    from . import models, queue  # noqa: F401  (tables join the metadata on import)
+    from app.tenancy.theming import add_menu_item
+
+    from . import models, preferences, queue, routes, status  # noqa: F401  (tables, views)
     from .cli import notify_cli, outbox_cli
     from .sms import create_provider
 
@@ -30,6 +34,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(outbox_cli)
     app.cli.add_command(notify_cli)
     app.register_blueprint(bp)
+    status.subscribe()
+    add_menu_item(app, "notify.centre", _l("Notifications"), order=82)
 
 
 def _check_smtp_settings(config) -> None:

@@ -41,12 +41,13 @@ def _email(
     subject: str,
     template: str,
     valid_for: timedelta | None = None,
+    not_before: datetime | None = None,
     **context,
 ) -> None:
     context.update(tenant=tenant, isp=_isp(tenant), subject=subject, current_locale=_locale(tenant))
     plain = render_template(f"notify/email/{template}.txt", **context)
     html = render_template(f"notify/email/{template}.html", **context)
-    queue_email(tenant, to, subject, plain, html, valid_for=valid_for)
+    queue_email(tenant, to, subject, plain, html, valid_for=valid_for, not_before=not_before)
 
 
 def send_reset_code(tenant: Tenant, phone: str, code: str) -> None:
@@ -249,7 +250,13 @@ class PaymentReceipt:
     method: Text | None = None  # the ISP's name of the method
 
 
-def send_payment_receipt(tenant: Tenant, to: str, receipt: PaymentReceipt, locale: str) -> None:
+def send_payment_receipt(
+    tenant: Tenant,
+    to: str,
+    receipt: PaymentReceipt,
+    locale: str,
+    not_before: datetime | None = None,
+) -> None:
     """The receipt, written throughout in `locale`: it follows the bank's notice, not a page."""
     # Forced, so that gettext, ISP text and amounts speak it outside a request too.
     with force_locale(locale):
@@ -258,6 +265,7 @@ def send_payment_receipt(tenant: Tenant, to: str, receipt: PaymentReceipt, local
             to,
             _("Payment receipt %(reference)s", reference=receipt.reference),
             "payment_receipt",
+            not_before=not_before,
             receipt=receipt,
             paid_at=format_datetime(
                 receipt.paid_at, "medium", tzinfo=ZoneInfo(receipt.zone), locale=locale
@@ -294,3 +302,10 @@ def send_request_answered(
             number=number,
             link=link,
         )
+
+
+def send_notice(
+    tenant: Tenant, to: str, subject: str, paragraphs, link: str, not_before: datetime | None
+) -> None:
+    """E-mail one notice of the notification centre: its paragraphs and the cabinet's link."""
+    _email(tenant, to, subject, "notice", not_before=not_before, paragraphs=paragraphs, link=link)

@@ -55,3 +55,19 @@ class QueuedMessage(TenantScoped, db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(sa.String(300))
+
+
+class NoticeSent(TenantScoped, db.Model):
+    """A notice that must go out once per occasion (a reminder for one run-out date, a
+    promise's write-off): its key is taken once, so a rerun of the daily run sends nothing."""
+
+    __tablename__ = "notice_sent"
+    __table_args__ = (sa.UniqueConstraint("tenant", "notice", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice: Mapped[str] = mapped_column(sa.String(40))
+    # What makes the occasion: e.g. "<account id>:<the date the money runs out>".
+    key: Mapped[str] = mapped_column(sa.String(100))
+    subscriber_id: Mapped[int] = mapped_column(sa.ForeignKey("subscriber.id"), index=True)
+    channel: Mapped[str] = mapped_column(sa.String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -10,7 +10,7 @@ every other outbox.
 """
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import Flask, current_app
 
@@ -43,16 +43,22 @@ def queue_email(
     text: str,
     html: str | None = None,
     valid_for: timedelta | None = None,
+    not_before: datetime | None = None,
 ) -> QueuedMessage:
     """Queue one e-mail from the tenant; ValueError for an address or subject that cannot be
-    sent. valid_for: not sent at all once that much time has passed (a code's lifetime)."""
+    sent. valid_for: not sent at all once that much time has passed (a code's lifetime);
+    not_before: held until then (the subscriber's quiet hours)."""
     # Composed once now only to refuse bad headers (a newline in the address) at once.
     compose(sender(tenant, current_app.config["MAIL_DEFAULT_SENDER"]), to, subject, text, html)
-    return _queue(tenant, "email", to, text, subject, html, valid_for)
+    return _queue(tenant, "email", to, text, subject, html, valid_for, not_before)
 
 
 def queue_sms(
-    tenant: Tenant, phone: str, text: str, valid_for: timedelta | None = None
+    tenant: Tenant,
+    phone: str,
+    text: str,
+    valid_for: timedelta | None = None,
+    not_before: datetime | None = None,
 ) -> QueuedMessage:
     """Queue one short text; ValueError for an empty or too long text or a bad number."""
     if not text.strip():
@@ -60,11 +66,20 @@ def queue_sms(
     if len(text) > MAX_SMS_CHARS:
         raise ValueError(f"an SMS may have at most {MAX_SMS_CHARS} characters, not {len(text)}")
     return _queue(
-        tenant, "sms", e164(phone, tenant.config.phone_region), text, None, None, valid_for
+        tenant,
+        "sms",
+        e164(phone, tenant.config.phone_region),
+        text,
+        None,
+        None,
+        valid_for,
+        not_before,
     )
 
 
-def _queue(tenant, channel, recipient, body, subject, html, valid_for) -> QueuedMessage:
+def _queue(
+    tenant, channel, recipient, body, subject, html, valid_for, not_before=None
+) -> QueuedMessage:
     now = utcnow()
     message = QueuedMessage(
         tenant=tenant.slug,
@@ -76,7 +91,8 @@ def _queue(tenant, channel, recipient, body, subject, html, valid_for) -> Queued
         status=Status.PENDING,
         attempts=0,
         created_at=now,
-        next_attempt_at=now,
+        # The deliverer claims only due rows: a held message simply is not due yet.
+        next_attempt_at=max(now, not_before) if not_before else now,
         discard_after=now + valid_for if valid_for is not None else None,
     )
     db.session.add(message)

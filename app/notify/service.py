@@ -1,6 +1,13 @@
-"""What other features call to reach a subscriber: the messages, the queue, the SMS outbox.
+"""What other features call to reach a subscriber: the messages, the queue, the SMS outbox,
+and `tell` for every notice a subscriber chooses a channel for (notification centre).
 
 Everything here only queues (app.notify.queue): nothing is sent inside a request.
+
+    notify.tell(tenant, subscriber_id, "request_answered", number="R-12")
+
+picks the channel the subscriber chose for the notice's event (the ISP's default else),
+holds it until their quiet hours end, and writes it in their language. The notices and
+the facts each needs are in app/notify/notices.py (NOTICES).
 """
 
 from .delivery import mask_email, sms_outbox
@@ -19,14 +26,23 @@ from .messages import (
     send_temporary_password,
     send_transfer_received,
 )
+from .notices import NOTICES
+from .preferences import channel_for, choices, offered, quiet_hours, reachable
 from .queue import queue_email, queue_sms
+from .tell import tell, tell_holders, tell_once
 
 __all__ = [
+    "NOTICES",
     "PaymentReceipt",
     "TransferNotice",
+    "channel_for",
+    "choices",
     "mask_email",
+    "offered",
     "queue_email",
     "queue_sms",
+    "quiet_hours",
+    "reachable",
     "send_contact_code",
     "send_passkey_added",
     "send_password_changed",
@@ -39,4 +55,7 @@ __all__ = [
     "send_temporary_password",
     "send_transfer_received",
     "sms_outbox",
+    "tell",
+    "tell_holders",
+    "tell_once",
 ]

@@ -1,8 +1,13 @@
-"""The e-mail receipt sent to a payer who gave an address, once the payment is credited.
+"""The e-mail receipt sent to a payer who gave an address, once the payment is credited,
+and the account holder's notice of it: one message each, never two to one person.
 
-It follows the bank's notice, not a page: it is written throughout in the language the
-payer used when paying (the ISP's default if unknown) and shows the time where the
-account holder lives: the region's timezone, not the ISP's head office's.
+The receipt follows the bank's notice, not a page: it is written throughout in the
+language the payer used when paying (the ISP's default if unknown) and shows the time
+where the account holder lives: the region's timezone, not the ISP's head office's.
+
+The holder hears through the channel they chose for «payment credited» (notification
+centre); by e-mail the receipt itself is that notice. A holder who paid and asked for the
+receipt has it already: it is their notice, sent at once, whatever the hour.
 """
 
 import logging
@@ -36,20 +41,26 @@ def _on_payment_credited(tenant: Tenant, payment_id: int) -> None:
 
 
 def send_receipt(tenant: Tenant, payment_id: int) -> bool:
-    """Queue the receipt if the payer gave an address; False when it cannot be sent there."""
+    """Queue the receipt if the payer gave an address, and the holder's notice unless that
+    receipt is theirs; False when the receipt cannot be sent to the address given."""
     payment = get_owned(Payment, tenant, payment_id)
-    if payment is None or not payment.payer_email:
+    if payment is None:
         return True
     account = get_owned(Account, tenant, payment.account_id)
-    method = method_by_code(tenant, payment.method)
-    receipt = notify.PaymentReceipt(
-        reference=payment.reference,
-        account=mask_number(account.number),
-        amount=payment.amount,
-        paid_at=payment.completed_at,
-        zone=tenant.timezone(account_region(tenant, payment.account_id)),
-        method=method.name if method else None,
-    )
+    receipt = _receipt(tenant, payment, account)
+    holder = account.contract.subscriber
+    if not _holders_own(payment, holder):
+        notify.tell(
+            tenant,
+            holder.id,
+            "payment_credited",
+            receipt=receipt,
+            account=account.number,
+            amount=payment.amount,
+            balance=account.balance,
+        )
+    if not payment.payer_email:
+        return True
     try:
         notify.send_payment_receipt(tenant, payment.payer_email, receipt, _locale(tenant, payment))
     except ValueError:
@@ -58,3 +69,24 @@ def send_receipt(tenant: Tenant, payment_id: int) -> bool:
         log.warning("receipt for payment %s could not be queued", payment.reference)
         return False
     return True
+
+
+def _holders_own(payment: Payment, holder) -> bool:
+    """Whether the receipt the payer asked for goes to the holder themselves."""
+    if not payment.payer_email:
+        return False
+    if payment.payer_subscriber_id == holder.id:
+        return True
+    return bool(holder.email) and holder.email.casefold() == payment.payer_email.casefold()
+
+
+def _receipt(tenant: Tenant, payment: Payment, account: Account):
+    method = method_by_code(tenant, payment.method)
+    return notify.PaymentReceipt(
+        reference=payment.reference,
+        account=mask_number(account.number),
+        amount=payment.amount,
+        paid_at=payment.completed_at,
+        zone=tenant.timezone(account_region(tenant, payment.account_id)),
+        method=method.name if method else None,
+    )

@@ -43,6 +43,7 @@ from .money_schema import (  # noqa: F401  (part of the schema's public names)
     Requisites,
 )
 from .network_schema import Provisioning
+from .notify_schema import Notifications, QuietHours, Reminders  # noqa: F401
 from .option_schema import OptionDetail, OptionKind, OptionRules, OptionScope  # noqa: F401
 from .types import (  # noqa: F401  (part of the schema's public names)
     HEX_COLOUR,
@@ -233,3 +234,5 @@ class TenantConfig(Model):
     provisioning: Provisioning | None = None
     """Service changes to the ISP's network, usage records back; absent: changes are kept
     as not sent and usage cannot be imported."""
+    notifications: Notifications = Notifications()
+    """Notices to subscribers: default channels, quiet hours, payment reminders."""

@@ -161,3 +161,17 @@ def test_seeding_again_marks_an_account_seeded_before_the_mark(app, demo_account
             == 0
         )
         assert auth_service.is_shared_demo(tenant, demo_account["id"])
+
+
+def test_its_notification_settings_cannot_be_changed(app, demo_account, tenant_client):
+    from app.notify.preferences import NoticePreference, QuietChoice
+
+    client = visitor(tenant_client)
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert "public demo account: its notification settings cannot be changed" in page
+    token = csrf(client, "/notifications/")
+    client.post("/notifications/events/low_balance", data={"csrf_token": token, "channel": "none"})
+    client.post("/notifications/quiet-hours", data={"csrf_token": token, "mode": "off"})
+    with app.app_context():
+        for model in (NoticePreference, QuietChoice):
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == 0

@@ -93,6 +93,7 @@ def test_menu_shows_only_built_sections(client, make_subscriber):
         "/statement",
         "/help/requests",
         "/recover/contacts",
+        "/notifications/",
         "/security/",
         "/password",
         "/help/contacts",
