@@ -274,36 +274,6 @@ def send_payment_receipt(
         )
 
 
-def send_request_answered(
-    tenant: Tenant, channel: str, to: str, number: str, link: str, locale: str
-) -> None:
-    """Staff answered a help request: where to read the answer (never the answer itself)."""
-    # Forced: a reply may be sent from the command line, and the subscriber reads their own
-    # language, not the operator's.
-    with force_locale(locale):
-        if channel == "sms":
-            queue_sms(
-                tenant,
-                to,
-                _(
-                    "%(isp)s: there is an answer to your request %(number)s. "
-                    "Read it in your personal account: %(link)s",
-                    isp=_isp(tenant),
-                    number=number,
-                    link=link,
-                ),
-            )
-            return
-        _email(
-            tenant,
-            to,
-            _("%(isp)s: an answer to your request %(number)s", isp=_isp(tenant), number=number),
-            "request_answered",
-            number=number,
-            link=link,
-        )
-
-
 def send_notice(
     tenant: Tenant, to: str, subject: str, paragraphs, link: str, not_before: datetime | None
 ) -> None:

@@ -44,13 +44,15 @@ def tell(
     urgent: bool = False,
     now: datetime | None = None,
     receipt: PaymentReceipt | None = None,
+    path: str = "/",
     **facts,
 ) -> str:
     """Queue the notice through the subscriber's channel for its event; the channel used,
     "none" when it goes nowhere. Not urgent: held until the subscriber's quiet hours end.
 
     notice: a key of notices.NOTICES; facts: what its wording needs (account, amount …);
-    receipt: a payment's receipt, which is then the e-mail of a payment credited.
+    receipt: a payment's receipt, which is then the e-mail of a payment credited;
+    path: the cabinet page the e-mail links to (the dashboard unless said).
     """
     subscriber = get_owned(Subscriber, tenant, subscriber_id)
     if subscriber is None:
@@ -71,7 +73,7 @@ def tell(
             if channel == "sms":
                 queue_sms(tenant, subscriber.phone, wording.sms[:MAX_SMS_CHARS], not_before=held)
             else:
-                link = public_url(tenant, "/")
+                link = public_url(tenant, path)
                 send_notice(
                     tenant, subscriber.email, wording.subject, wording.paragraphs, link, held
                 )

@@ -15,11 +15,6 @@ class FileFamily(StrEnum):
     PDF = "pdf"
 
 
-class NoticeChannel(StrEnum):
-    EMAIL = "email"
-    SMS = "sms"
-
-
 class Subject(Model):
     """A subject a subscriber files a request under."""
 
@@ -71,9 +66,6 @@ class Requests(Model):
     """How many requests one subscriber may open, e.g. '5 per hour'."""
     reply_limit: Rate = "30 per hour"
     """How many replies one subscriber may send."""
-    notice: tuple[NoticeChannel, ...] = (NoticeChannel.EMAIL, NoticeChannel.SMS)
-    """Channels for the notice of a staff reply, tried in order: the first one the
-    subscriber has on record is used; empty: no notice, the cabinet only."""
 
     @field_validator("subjects")
     @classmethod

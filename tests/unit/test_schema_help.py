@@ -62,7 +62,6 @@ def test_the_five_isps_name_their_section_and_subjects(app):
         ("  requests:\n    attachments: {kinds: [exe]}\n", "help.requests.attachments.kinds"),
         ("  requests:\n    attachments: {max_megabytes: 500}\n", "max_megabytes"),
         ("  requests:\n    open_limit: often\n", "help.requests.open_limit"),
-        ("  requests:\n    notice: [pigeon]\n", "help.requests.notice"),
     ],
 )
 def test_mistakes_in_the_help_section_are_named(tenants_dir, text, complaint):
