@@ -18,6 +18,7 @@ from .messages import (
     send_temporary_password,
     send_transfer_received,
 )
+from .profile_messages import send_already_registered, send_registration_link
 from .queue import queue_email, queue_sms
 
 __all__ = [
@@ -26,11 +27,13 @@ __all__ = [
     "mask_email",
     "queue_email",
     "queue_sms",
+    "send_already_registered",
     "send_contact_code",
     "send_passkey_added",
     "send_password_changed",
     "send_payment_receipt",
     "send_promised_code",
+    "send_registration_link",
     "send_reset_code",
     "send_reset_link",
     "send_tariff_code",
