@@ -1,6 +1,6 @@
 """The profile page: contract facts, contacts confirmed by a code, language, login, data."""
 
-from flask import current_app, flash, g, redirect, render_template, session, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -133,7 +133,7 @@ def confirm_contact():
 def change_login():
     auth_service.refuse_if_shared_demo(g.tenant, current_user.subscriber_id)
     if service.login_kind(g.tenant) is None:
-        return _page(status=404)
+        abort(404)
     form = LoginForm(prefix="login")
     if not form.validate_on_submit() or not _password_ok(form):
         return _page(login=form)

@@ -11,7 +11,7 @@ from .redirects import same_site_path
 
 def remember_language(choice: str) -> bool:
     """Keep choice for this browser and, when logged in, in the subscriber's profile, so
-    their other devices and the messages sent to them speak it too."""
+    their other devices speak it too."""
     if choice not in g.tenant.config.locales.available:
         return False
     if current_user.is_authenticated and not current_user.shared_demo:

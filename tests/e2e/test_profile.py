@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from app.auth.models import Credential
 from app.extensions import db
 from tests.e2e.test_accessibility import Audit
-from tests.e2e.test_recovery import in_english, links  # noqa: F401  (links: a fixture)
+from tests.e2e.test_recovery import in_english, links  # noqa: F401  (a fixture, used by name)
 
 pytestmark = pytest.mark.e2e
 
@@ -31,14 +31,9 @@ def contract(app, make_subscriber):
     return facts
 
 
+@pytest.mark.usefixtures("links")
 def test_tomtel_registration_by_the_emailed_link(
-    demo,
-    portal,
-    page: Page,
-    contract,
-    mailbox,
-    links,
-    screenshot,  # noqa: F811
+    demo, portal, page: Page, contract, mailbox, screenshot
 ):
     portal.open(page, "tomtel", "/login")
     in_english(page)
