@@ -35,8 +35,9 @@ class Registration(Model):
     offered: bool = False
     """The login page links «Registration»."""
     find_by: tuple[FindBy, ...] = (FindBy.CONTRACT, FindBy.EMAIL)
-    """What the subscriber types to name the contract; the link goes to the contract's
-    e-mail on record, so `email` must be among them."""
+    """What the subscriber types to name the contract, of surname, first_name, contract,
+    account, contract_or_account, phone and email; the link goes to the contract's e-mail
+    on record, so `email` must be among them."""
     link_minutes: int = Field(default=60, gt=0, le=24 * 60)
     """How long the e-mailed link is valid."""
     note: Text | None = None
