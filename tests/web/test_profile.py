@@ -214,3 +214,15 @@ def test_at_home_offers_the_login_change_at_first_login(tenant_client, make_subs
     assert response.headers["Location"].endswith("/profile/first-login")
     page = client.get("/profile/first-login", follow_redirects=True).text
     assert "login of your own" in page and 'name="login-login"' in page
+
+
+def test_the_recovery_contacts_refuse_it_the_same_way(tenant_client, athome, make_subscriber, sms):
+    # One decision for both pages that confirm a contact.
+    make_subscriber(tenant="athome", logins={"login": "other_one", "phone": NEW_PHONE})
+    client = _client(tenant_client)
+    response = client.form(
+        "/recover/contacts",
+        {"contact-channel": "sms", "contact-value": NEW_PHONE, "contact-current": ATHOME_PASSWORD},
+    )
+    assert response.status_code == 200 and "cannot be used" in response.text
+    assert sms(NEW_PHONE) == []

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 import zipfile
 from datetime import date
 
@@ -147,3 +148,13 @@ def test_it_needs_a_login_and_a_form_token(tenant_client, athome):
     client = tenant_client("athome.localhost")
     client.login("petrov_spb", ATHOME_PASSWORD)
     assert client.post("/profile/data.zip").status_code == 400
+
+
+def test_the_shared_demo_gives_no_data(tenant_client, make_subscriber):
+    # Its sessions and logins are every visitor's.
+    demo = make_subscriber(tenant="athome", logins={"login": "demo"}, shared_demo=True)
+    client = tenant_client("athome.localhost")
+    client.login("demo", demo["password"])
+    assert "data.zip" not in client.get("/profile/").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/profile/").text).group(1)
+    assert client.post("/profile/data.zip", data={"export-csrf_token": token}).status_code == 403

@@ -145,3 +145,17 @@ def test_another_tenants_contract_is_not_found(tenant_client, make_subscriber, m
     client = tenant_client("tomtel.localhost")
     _register(client, "T-1")
     assert mailbox.to(EMAIL) == []
+
+
+def test_a_link_stops_working_once_the_contract_has_a_cabinet(
+    app, tenant_client, contract, mailbox
+):
+    from app.auth import service as auth
+
+    _register(tenant_client("tomtel.localhost"), contract["contract"])
+    path = "/register/link/" + mailbox.link(EMAIL).rsplit("/", 1)[1]
+    with app.app_context():
+        tomtel = app.extensions["tenancy"].tenants["tomtel"]
+        auth.set_password(tomtel, contract["id"], "Issued-At-Office-1", "test", reason="issued")
+        db.session.commit()
+    assert tenant_client("tomtel.localhost").get(path).status_code == 410
