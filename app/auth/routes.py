@@ -97,6 +97,7 @@ def change_password():
         ):
             form.current.errors.append(_("The current password is incorrect."))
         else:
+            first = current_user.must_change_password
             service.set_password(
                 g.tenant,
                 current_user.subscriber_id,
@@ -105,6 +106,8 @@ def change_password():
                 keep_session=current_user.session_id,
             )
             flash(_("Your password has been changed. Other devices have been logged out."), "info")
+            if first and g.tenant.config.profile.login_change.at_first_login:
+                return redirect(url_for("profile.first_login"))
             return redirect(url_for("account.dashboard"))
     return render_template("auth/change_password.html", form=form)
 

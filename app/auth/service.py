@@ -224,3 +224,55 @@ def add_identifier(
     )
     db.session.add(identifier)
     return identifier
+
+
+def taken_by_other(tenant: Tenant, subscriber_id: int, raw: str) -> bool:
+    """Whether raw, read as any kind of login the tenant accepts, already names another
+    subscriber: it would make that login ambiguous (see find_subscriber_id)."""
+    pairs = candidates(tenant.config.login.identifiers, raw, tenant.config.phone_region)
+    pairs += [
+        (kind.value, value)
+        for kind in (IdentifierKind.PHONE, IdentifierKind.EMAIL, IdentifierKind.LOGIN)
+        if (value := normalise(kind, raw, tenant.config.phone_region)) is not None
+    ]
+    owner = db.session.scalar(
+        sa.select(LoginIdentifier.subscriber_id)
+        .where(
+            LoginIdentifier.tenant == tenant.slug,
+            LoginIdentifier.subscriber_id != subscriber_id,
+            sa.tuple_(LoginIdentifier.kind, LoginIdentifier.value).in_(pairs),
+        )
+        .limit(1)
+    )
+    return owner is not None
+
+
+def identifiers_of(tenant: Tenant, subscriber_id: int, kind: IdentifierKind) -> list[str]:
+    """The subscriber's stored logins of one kind."""
+    return list(
+        db.session.scalars(
+            sa.select(LoginIdentifier.value).where(
+                LoginIdentifier.tenant == tenant.slug,
+                LoginIdentifier.subscriber_id == subscriber_id,
+                LoginIdentifier.kind == kind.value,
+            )
+        )
+    )
+
+
+def replace_identifier(tenant: Tenant, subscriber_id: int, kind: IdentifierKind, raw: str) -> None:
+    """Make raw the subscriber's only login of this kind: the old ones stop working."""
+    db.session.execute(
+        sa.delete(LoginIdentifier).where(
+            LoginIdentifier.tenant == tenant.slug,
+            LoginIdentifier.subscriber_id == subscriber_id,
+            LoginIdentifier.kind == kind.value,
+        )
+    )
+    add_identifier(tenant, subscriber_id, kind, raw)
+    db.session.flush()
+
+
+def has_cabinet(tenant: Tenant, subscriber_id: int) -> bool:
+    """Whether the subscriber has a password, i.e. a cabinet to log in to."""
+    return get_owned(Credential, tenant, subscriber_id) is not None

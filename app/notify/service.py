@@ -27,6 +27,7 @@ from .messages import (
 )
 from .notices import NOTICES
 from .preferences import channel_for, choices, offered, quiet_hours, reachable
+from .profile_messages import send_already_registered, send_registration_link
 from .queue import queue_email, queue_sms
 from .tell import tell, tell_holders, tell_once
 
@@ -42,11 +43,13 @@ __all__ = [
     "queue_sms",
     "quiet_hours",
     "reachable",
+    "send_already_registered",
     "send_contact_code",
     "send_passkey_added",
     "send_password_changed",
     "send_payment_receipt",
     "send_promised_code",
+    "send_registration_link",
     "send_reset_code",
     "send_reset_link",
     "send_tariff_code",

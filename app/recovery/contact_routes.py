@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 
 import app.auth.service as auth_service
 import app.notify.service as notify
-from app.core import verification
 from app.core.identifiers import normalise, normalise_phone
 from app.core.subscribers import Subscriber, subscriber_of
 from app.core.verification import Outcome
@@ -19,6 +18,7 @@ from .forms import CodeForm, ContactForm, SwitchOffForm
 
 log = logging.getLogger(__name__)
 SESSION_KEY = "contact_challenge"
+CONTACT_REFUSED = service.CONTACT_REFUSED
 
 
 def _subscriber() -> Subscriber:
@@ -82,6 +82,9 @@ def confirm_contact_start():
     if isinstance(issued, int):
         flash(_("Too many attempts. Please try again in %(minutes)s min.", minutes=issued), "error")
         return _page(form=form, status=429)
+    if issued is None:
+        form.value.errors.append(str(CONTACT_REFUSED))
+        return _page(form=form)
     notify.send_contact_code(g.tenant, form.channel.data, value, issued.secret)
     session[SESSION_KEY] = issued.handle
     return redirect(url_for("recovery.confirm_contact_code"))
@@ -97,12 +100,10 @@ def confirm_contact_code():
     error = None
     if form.validate_on_submit():
         auth_service.refuse_if_shared_demo(g.tenant, current_user.subscriber_id)
-        outcome = verification.check_code(
-            g.tenant.slug, handle, form.code.data, g.tenant.config.recovery.max_guesses
+        outcome = service.finish_contact_confirmation(
+            g.tenant, current_user.subscriber_id, handle, form.code.data
         )
-        challenge = verification.verified(g.tenant.slug, handle)
-        if outcome == Outcome.OK and challenge.subscriber_id == current_user.subscriber_id:
-            service.confirm_contact(g.tenant, current_user.subscriber_id, challenge)
+        if outcome == Outcome.OK:
             session.pop(SESSION_KEY, None)
             flash(_("Confirmed. Password recovery will use it."), "info")
             return redirect(url_for("recovery.contacts"))

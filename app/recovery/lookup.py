@@ -10,7 +10,7 @@ from app.core.scoped import owned
 from app.core.subscribers import Account, Contract, Subscriber
 from app.extensions import db
 from app.tenancy.registry import Tenant
-from app.tenancy.schema import FindBy, IdentifierKind, RecoveryFlow
+from app.tenancy.schema import FindBy, IdentifierKind
 
 
 def _name(value: str) -> str:
@@ -24,7 +24,9 @@ def _number(value: str) -> str:
 NAME_FIELDS = {FindBy.SURNAME, FindBy.FIRST_NAME}
 
 
-def find_subscriber(tenant: Tenant, flow: RecoveryFlow, typed: dict[str, str]) -> int | None:
+def find_subscriber(
+    tenant: Tenant, find_by: tuple[FindBy, ...], typed: dict[str, str]
+) -> int | None:
     """The one subscriber of this tenant matching every typed field, or None.
 
     Several matches (two contracts sharing a phone) name no one: the secret must go to
@@ -32,14 +34,14 @@ def find_subscriber(tenant: Tenant, flow: RecoveryFlow, typed: dict[str, str]) -
     """
     query = owned(Subscriber, tenant)
     needs_numbers = {FindBy.CONTRACT, FindBy.ACCOUNT, FindBy.CONTRACT_OR_ACCOUNT}
-    if needs_numbers & set(flow.find_by) or typed.get("identifier_kind") == "contract":
+    if needs_numbers & set(find_by) or typed.get("identifier_kind") == "contract":
         query = query.join(Contract, Contract.subscriber_id == Subscriber.id).join(
             Account, Account.contract_id == Contract.id
         )
-    names = {f: _name(typed.get(f.value, "")) for f in flow.find_by if f in NAME_FIELDS}
+    names = {f: _name(typed.get(f.value, "")) for f in find_by if f in NAME_FIELDS}
     if not all(names.values()):
         return None
-    for field in flow.find_by:
+    for field in find_by:
         if field in NAME_FIELDS:
             continue  # compared below: SQLite's lower() knows no Cyrillic
         condition = _condition(tenant, field, typed)

@@ -1,7 +1,5 @@
 """The public recovery pages: ask, confirm the code or link, set the new password."""
 
-import time
-
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,7 +12,7 @@ from app.core.verification import Challenge, Outcome
 from app.extensions import limiter
 from app.tenancy.resolve import public_url
 from app.tenancy.schema import Delivery
-from app.web import login_session
+from app.web import login_session, pacing
 from app.web.forms import NewPasswordForm
 
 from . import bp, service
@@ -35,14 +33,6 @@ def _profile() -> str:
     return current_app.config["PORTAL_ARGON2_PROFILE"]
 
 
-def _pad(started: float) -> None:
-    # Every answer takes the same minimum time, so finding an account (and queueing its
-    # message) is not told apart by speed; nothing is sent before the response.
-    remaining = current_app.config["PORTAL_RECOVERY_MIN_SECONDS"] - (time.monotonic() - started)
-    if remaining > 0:
-        time.sleep(remaining)
-
-
 @bp.route("")
 def choose():
     if current_user.is_authenticated:
@@ -59,19 +49,19 @@ def ask(code: str):
     form = request_form(g.tenant, flow)
     if not form.validate_on_submit():
         return render_template("recovery/ask.html", flow=flow, form=form)
-    started = time.monotonic()
+    started = pacing.started()
     delivery = chosen_delivery(form, flow)
     prepared = service.prepare(
         g.tenant, flow, delivery, typed_values(form, flow), request.remote_addr or ""
     )
     if prepared.wait_minutes:
-        _pad(started)
+        pacing.pad(started)
         message = _(
             "Too many attempts. Please try again in %(minutes)s min.", minutes=prepared.wait_minutes
         )
         return render_template("recovery/ask.html", flow=flow, form=form, error=message), 429
     _queue_message(prepared)
-    _pad(started)
+    pacing.pad(started)
     login_session.hold_reset(prepared.handle, flow.code)
     if delivery == Delivery.SMS_CODE:
         return redirect(url_for("recovery.code"))

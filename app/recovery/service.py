@@ -5,19 +5,24 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 import app.auth.service as auth_service
-from app.core import verification
+from app.core import confirmation, verification
 from app.core.scoped import get_owned
 from app.core.subscribers import LoginIdentifier, Subscriber
 from app.core.verification import Challenge, over_limit
 from app.extensions import db
 from app.persistence import utcnow
 from app.tenancy.registry import Tenant
-from app.tenancy.schema import Delivery, IdentifierKind, RecoveryFlow
+from app.tenancy.schema import Delivery, FindBy, IdentifierKind, RecoveryFlow
 
 from .lookup import find_subscriber
 from .models import OptIn, Purpose
+
+# Said when a phone or e-mail is another subscriber's login; it does not say whose, nor
+# that anyone has it.
+CONTACT_REFUSED = _l("This one cannot be used for your account. Please enter another one.")
 
 SMS_DELIVERIES = {Delivery.SMS_CODE, Delivery.SMS_TEMPORARY_PASSWORD}
 TEMPORARY_DELIVERIES = {Delivery.SMS_TEMPORARY_PASSWORD, Delivery.EMAIL_TEMPORARY_PASSWORD}
@@ -69,7 +74,7 @@ def prepare(
     if wait is not None:
         return Prepared(delivery, wait_minutes=wait)
     channel = channel_of(delivery)
-    subscriber_id = find_subscriber(tenant, flow, typed)
+    subscriber_id = find_subscriber(tenant, flow.find_by, typed)
     if auth_service.is_shared_demo(tenant, subscriber_id):
         # Everyone knows its contract and name: answer as for anyone, but send and change
         # nothing, so no visitor can take the shared demo account from the others.
@@ -153,14 +158,18 @@ def login_names(tenant: Tenant, subscriber_id: int) -> list[str]:
 
 def start_contact_confirmation(
     tenant: Tenant, subscriber_id: int, channel: str, value: str
-) -> verification.Issued | int:
-    """Send-ready code proving the subscriber owns value; or minutes to wait when limited."""
+) -> verification.Issued | int | None:
+    """Send-ready code proving the subscriber owns value; minutes to wait when limited;
+    None when another subscriber of the tenant logs in with value (the caller says so in
+    words that do not name them). The profile and the recovery contacts both come here."""
     limits = tenant.config.recovery.limits
     wait = over_limit(
         [(limits.account, f"contact:{subscriber_id}"), (limits.destination, f"destination:{value}")]
     )
     if wait is not None:
         return wait
+    if auth_service.taken_by_other(tenant, subscriber_id, value):
+        return None
     minutes = tenant.config.recovery.code_minutes
     return verification.issue(
         tenant.slug,
@@ -172,6 +181,24 @@ def start_contact_confirmation(
         timedelta(minutes=minutes),
         verification.new_code(),
     )
+
+
+def find_named(tenant: Tenant, find_by: tuple[FindBy, ...], typed: dict[str, str]) -> int | None:
+    """The one subscriber matching every typed field, as a recovery flow finds them."""
+    return find_subscriber(tenant, find_by, typed)
+
+
+def finish_contact_confirmation(
+    tenant: Tenant, subscriber_id: int, handle: str, typed: str
+) -> verification.Outcome:
+    """Check the code typed for a new phone or e-mail and, when it is right, store it (the
+    caller commits, also a wrong guess so that it counts)."""
+    outcome, _flow, challenge = confirmation.check(
+        tenant, subscriber_id, handle, typed, Purpose.CONTACT, "contact"
+    )
+    if challenge is not None:
+        confirm_contact(tenant, subscriber_id, challenge)
+    return outcome
 
 
 def confirm_contact(tenant: Tenant, subscriber_id: int, challenge: Challenge) -> None:

@@ -45,6 +45,7 @@ from .money_schema import (  # noqa: F401  (part of the schema's public names)
 from .network_schema import Provisioning
 from .notify_schema import Notifications, QuietHours, Reminders  # noqa: F401
 from .option_schema import OptionDetail, OptionKind, OptionRules, OptionScope  # noqa: F401
+from .profile_schema import LoginChange, Profile, Registration  # noqa: F401
 from .types import (  # noqa: F401  (part of the schema's public names)
     HEX_COLOUR,
     Code,
@@ -231,6 +232,8 @@ class TenantConfig(Model):
     """The ISP's own names for shared features."""
     help: Help = Help()
     """Requests to staff and other help in the cabinet."""
+    profile: Profile = Profile()
+    """The profile page: login change, cabinet registration."""
     provisioning: Provisioning | None = None
     """Service changes to the ISP's network, usage records back; absent: changes are kept
     as not sent and usage cannot be imported."""

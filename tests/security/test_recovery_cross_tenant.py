@@ -41,4 +41,4 @@ def test_the_lookup_itself_stays_in_its_tenant(app, make_subscriber, case):
     with app.app_context():
         tenant = app.extensions["tenancy"].tenants[slug]
         flow = next(f for f in tenant.config.recovery.flows if f.code == code)
-        assert find_subscriber(tenant, flow, typed_for(victim, delivery)) is None
+        assert find_subscriber(tenant, flow.find_by, typed_for(victim, delivery)) is None

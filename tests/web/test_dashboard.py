@@ -92,6 +92,7 @@ def test_menu_shows_only_built_sections(client, make_subscriber):
         "/services/",
         "/statement",
         "/help/requests",
+        "/profile/",
         "/recover/contacts",
         "/notifications/",
         "/security/",
