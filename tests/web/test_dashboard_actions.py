@@ -116,7 +116,9 @@ def test_blocked_account_where_the_isp_has_no_promised_payment(app, cabinet):
 
 def quick_options(page: str) -> dict[str, str]:
     """The dashboard's options at a glance: code -> 'on' / 'off', as the classes mark them."""
-    found = re.findall(r'class="quick-option quick-option-(on|off)" data-option="([^"]+)"', page)
+    found = re.findall(
+        r'class="quick-option quick-option-(on|off|order)" data-option="([^"]+)"', page
+    )
     return {code: state for state, code in found}
 
 
@@ -173,3 +175,14 @@ def test_another_subscribers_option_is_not_on_here(app, cabinet):
     switched_on(app, facts["account_id"], "antivirus")
     assert quick_options(text(first.get("/")))["antivirus"] == "on"
     assert quick_options(text(second.get("/")))["antivirus"] == "off"
+
+
+def test_an_order_is_offered_without_an_on_or_off(make_subscriber, tenant_client):
+    from .options_steps import cabinet as options_cabinet
+
+    browser, _ = options_cabinet(make_subscriber, tenant_client, "iphome")
+    page = text(browser.get("/"))
+    states = quick_options(page)
+    assert states["technician"] == "order" and states["freeze"] == "off"
+    ordered = re.search(r'data-option="technician">(.*?)</li>', page).group(1)
+    assert "quick-option-state" not in ordered
