@@ -246,3 +246,14 @@ def test_a_visitor_ends_the_chat(app, tenant_client, clock):
     assert visitor.get("/help/chat").status_code == 200  # a new one can start
     with pytest.raises(service.Refused), app.app_context():
         service.staff_reply(app.extensions["tenancy"].tenants["tomtel"], chat_id, "поздно")
+
+
+def test_an_id_without_its_token_opens_nothing(app, tenant_client, clock):
+    visitor = tenant_client("tomtel.localhost")
+    chat_id = _start(visitor, text="Мой номер договора 123456")
+    guesser = tenant_client("tomtel.localhost")
+    with guesser.session_transaction() as session:
+        session["chat"] = {"tomtel": [chat_id, "guessed-token"]}
+    assert guesser.get(f"/help/chat/{chat_id}").status_code == 404
+    assert guesser.get(f"/help/chat/{chat_id}/messages?after=0").status_code == 404
+    assert guesser.get("/help/chat").status_code == 200  # a start form, not the visitor's chat
