@@ -257,3 +257,32 @@ def test_an_id_without_its_token_opens_nothing(app, tenant_client, clock):
     assert guesser.get(f"/help/chat/{chat_id}").status_code == 404
     assert guesser.get(f"/help/chat/{chat_id}/messages?after=0").status_code == 404
     assert guesser.get("/help/chat").status_code == 200  # a start form, not the visitor's chat
+
+
+def test_outside_hours_a_visitor_without_login_is_sent_to_log_in_or_to_contacts(
+    tenant_client, clock, monkeypatch
+):
+    opens = datetime(2026, 12, 4, 3, 0, tzinfo=UTC)
+    monkeypatch.setattr(
+        service, "opening_for", lambda tenant, region: service.Opening(False, opens)
+    )
+    page = tenant_client("tomtel.localhost").get("/help/chat").get_data(as_text=True)
+    assert "The chat is closed now" in page
+    assert 'href="/login?next=/help/requests/new"' in page
+    assert 'href="/help/contacts"' in page
+
+
+def test_the_operators_commands(app, tenant_client, clock):
+    visitor = tenant_client("tomtel.localhost")
+    chat_id = _start(visitor, name="Гость", text="Есть вопрос")
+    runner = app.test_cli_runner()
+    listed = runner.invoke(args=["chat", "list", "--tenant", "tomtel"])
+    assert f"{chat_id}  tomtel  open  Гость  (not logged in)" in listed.output
+    assert "waiting for staff" in listed.output
+    replied = runner.invoke(args=["chat", "reply", str(chat_id), "--text", "Слушаю вас"])
+    assert replied.exit_code == 0, replied.output
+    assert "Слушаю вас" in visitor.get(f"/help/chat/{chat_id}").get_data(as_text=True)
+    assert runner.invoke(args=["chat", "close", str(chat_id)]).exit_code == 0
+    assert "This chat has ended" in visitor.get(f"/help/chat/{chat_id}").get_data(as_text=True)
+    missing = runner.invoke(args=["chat", "reply", "999999", "--text", "x"])
+    assert missing.exit_code != 0 and "no chat 999999" in missing.output
