@@ -173,6 +173,9 @@ def test_tomtel_chats_without_a_login_around_the_clock(app, tenant_client, clock
 
 def test_a_tenant_without_the_chat_has_no_chat(tenant_client):
     assert tenant_client("netbynet.localhost").get("/help/chat").status_code == 404
+    contacts = tenant_client("netbynet.localhost").get("/help/contacts").get_data(as_text=True)
+    assert 'href="/help/chat"' not in contacts
+    assert 'href="/help/chat"' in tenant_client("tomtel.localhost").get("/help/contacts").text
 
 
 def test_a_conversation_is_its_visitor_alone(app, tenant_client, make_subscriber, athome_visitor):
