@@ -4,6 +4,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.core import subscribers
 from app.tenancy import registry_of
 
 from . import service
@@ -27,13 +28,21 @@ def chat_list(slug: str | None, everything: bool) -> None:
     for chat in found:
         last = chat.messages[-1] if chat.messages else None
         waiting = "waiting for staff" if last is not None and last.side == "visitor" else ""
-        who = f"subscriber {chat.subscriber_id}" if chat.subscriber_id else "not logged in"
+        who = _who(chat)
         line = (
             f"{chat.id}  {chat.tenant}  {chat.status}  {chat.visitor_name}  ({who})  "
             f"started {chat.created_at.isoformat(timespec='seconds')}  "
             f"{len(chat.messages)} message(s)  {waiting}  {(last.text if last else '')[:80]}"
         )
         click.echo(_printable(line))
+
+
+def _who(chat) -> str:
+    if chat.subscriber_id is None:
+        return "not logged in"
+    tenant = registry_of(current_app).tenants[chat.tenant]
+    numbers = ", ".join(a.number for a in subscribers.accounts_of(tenant, chat.subscriber_id))
+    return f"subscriber {chat.subscriber_id}, account {numbers}"
 
 
 def _target(conversation_id: int):

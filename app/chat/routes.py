@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
+from app.core import subscribers
 from app.extensions import db
 from app.help import service as help_service
 from app.tenancy.theming import local_datetime, text
@@ -98,15 +99,16 @@ def page():
         return _offline_page(opening)
     form = StartForm(max_chars=_max_chars())
     if current_user.is_authenticated and not form.name.data:
-        form.name.data = _first_name()
-    return render_template("chat/start.html", form=form)
+        subscriber = subscribers.subscriber_of(g.tenant, current_user.subscriber_id)
+        form.name.data = subscriber.first_name if subscriber else None
+    return _start_page(form)
 
 
-def _first_name() -> str | None:
-    from app.core.subscribers import Subscriber
-
-    subscriber = db.session.get(Subscriber, current_user.subscriber_id)
-    return subscriber.first_name if subscriber else None
+def _start_page(form, status: int = 200):
+    accounts = []
+    if current_user.is_authenticated:
+        accounts = [a.number for a in subscribers.accounts_of(g.tenant, current_user.subscriber_id)]
+    return render_template("chat/start.html", form=form, accounts=accounts), status
 
 
 @bp.route("/chat", methods=["POST"])
@@ -118,10 +120,10 @@ def start():
         return _offline_page(opening)
     form = StartForm(max_chars=_max_chars())
     if not form.validate_on_submit():
-        return render_template("chat/start.html", form=form), 200
+        return _start_page(form)
     if not limits.allowed(g.tenant, "start", get_remote_address()):
         form.name.errors.append(_too_fast())
-        return render_template("chat/start.html", form=form), 429
+        return _start_page(form, 429)
     conversation, token = service.start(g.tenant, form.name.data, _subscriber_id(), form.text.data)
     db.session.commit()
     _hold(conversation.id, token)

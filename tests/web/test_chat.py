@@ -72,6 +72,7 @@ def test_a_subscriber_chats_with_a_consultant(app, athome_visitor):
     start = client.get("/help/chat").get_data(as_text=True)
     assert "Start a chat with a consultant" in start
     assert "We answer within 3 min." in start
+    assert "The consultant will see your account number:" in start
     chat_id = _start(client)
     page = client.get(f"/help/chat/{chat_id}").get_data(as_text=True)
     assert "Здравствуйте, не работает интернет" in page
