@@ -23,9 +23,9 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
+import app.help.service as help_service
 from app.core import subscribers
 from app.extensions import db
-from app.help import service as help_service
 from app.tenancy.theming import local_datetime, text
 
 from . import bp, limits, service
@@ -125,9 +125,8 @@ def start():
         form.name.errors.append(_too_fast())
         return _start_page(form, 429)
     conversation, token = service.start(g.tenant, form.name.data, _subscriber_id(), form.text.data)
-    db.session.commit()
+    service.commit_and_notify(conversation)
     _hold(conversation.id, token)
-    service.notify(conversation)
     return redirect(url_for("chat.conversation", conversation_id=conversation.id), 303)
 
 
@@ -175,8 +174,7 @@ def send(conversation_id: int):
         form.text.errors.append(_too_fast())
         return _conversation_page(found, form, 429)
     service.send(g.tenant, found, form.text.data)
-    db.session.commit()
-    service.notify(found)
+    service.commit_and_notify(found)
     return redirect(
         url_for("chat.conversation", conversation_id=found.id, _anchor="chat-send"), 303
     )
@@ -190,8 +188,7 @@ def end(conversation_id: int):
     if not EndForm().validate_on_submit():
         abort(400)
     service.close(g.tenant.slug, found.id)
-    db.session.commit()
-    service.notify(found)
+    service.commit_and_notify(found)
     flash(_("The chat has ended. Its messages stay on this page."), "info")
     return redirect(url_for("chat.conversation", conversation_id=found.id), 303)
 

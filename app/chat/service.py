@@ -196,7 +196,8 @@ def staff_reply(
 
 
 def commit_and_notify(conversation: ChatConversation) -> None:
-    """Commit, then wake the feeds: they read the database, so the row must be there."""
+    """Commit now, before the request ends, then wake the feeds: they read the database, so
+    the row must be there when they look."""
     db.session.commit()
     notify(conversation)
 
@@ -221,4 +222,7 @@ def queue(tenant_slug: str | None = None, status: str | None = None) -> list[Cha
 
 
 def find(conversation_id: int) -> ChatConversation | None:
-    return db.session.get(ChatConversation, conversation_id)
+    """Any tenant's conversation by its id: for the operators' commands only."""
+    return db.session.scalar(
+        sa.select(ChatConversation).where(ChatConversation.id == conversation_id)
+    )
