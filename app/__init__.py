@@ -53,6 +53,7 @@ def _register_features(app: Flask) -> None:
         account,
         auth,
         billing,
+        chat,
         help,
         notify,
         options,
@@ -86,6 +87,7 @@ def _register_features(app: Flask) -> None:
         provisioning,
         usage,
         help,
+        chat,
         sandbox,
     ):
         feature.init_app(app)

@@ -111,6 +111,10 @@ def load_settings(overrides: dict | None = None) -> dict:
         # Subscribers' files (receipts, help attachments); unset: instance/uploads. Never a
         # folder the web server serves.
         "PORTAL_UPLOADS_DIR": os.environ.get("PORTAL_UPLOADS_DIR", ""),
+        # Live chat: Redis pub/sub so several app processes share one chat; unset: in-process.
+        "PORTAL_CHAT_REDIS_URL": os.environ.get("PORTAL_CHAT_REDIS_URL", ""),
+        # How long one feed request waits for a new message before it answers «nothing yet».
+        "PORTAL_CHAT_WAIT_SECONDS": float(os.environ.get("PORTAL_CHAT_WAIT_SECONDS", "10")),
         **_notify_settings(),
     }
     if overrides:

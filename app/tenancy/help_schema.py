@@ -1,13 +1,19 @@
 """The help part of a tenant's schema: requests to the ISP's staff, their subjects and files.
 
-A request is one kind of help; a callback or a technician visit will be others beside it.
+A request is one kind of help; a live chat with the ISP's consultants is another, and a
+callback or a technician visit will be others beside them.
 """
 
 from enum import StrEnum
+from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
+from .notify_schema import Clock
 from .types import Code, Model, Rate, Text
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class FileFamily(StrEnum):
@@ -76,8 +82,49 @@ class Requests(Model):
         return value
 
 
+class ChatHours(Model):
+    """When consultants answer the chat, in the local time of the visitor's region."""
+
+    days: tuple[Weekday, ...] = Field(default=WEEKDAYS, min_length=1)
+    """The days it opens: mon, tue, wed, thu, fri, sat, sun."""
+    opens: Clock = "10:00"
+    """When it opens, local time (in quotes, e.g. "10:00")."""
+    closes: Clock = "21:00"
+    """When it closes, local time; later than opens (a chat open overnight: two days' hours
+    are not supported, leave hours unset for around the clock)."""
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.closes <= self.opens:
+            raise ValueError("closes must be later than opens")
+        if len(set(self.days)) != len(self.days):
+            raise ValueError("days must not repeat")
+        return self
+
+
+class Chat(Model):
+    """A live chat with the ISP's consultants («Онлайн-консультант», «Начать чат»)."""
+
+    enabled: bool = False
+    """Whether the cabinet offers the chat."""
+    hours: ChatHours | None = None
+    """When consultants answer; unset: around the clock."""
+    answer_within_minutes: int | None = Field(default=None, ge=1, le=120)
+    """The promise shown on the page, «we answer within N minutes»; unset: none."""
+    login_required: bool = True
+    """Only logged-in subscribers may chat; false: anyone who gives a name."""
+    max_chars: int = Field(default=1000, ge=100, le=4000)
+    """The longest message."""
+    message_limit: Rate = "20 per minute"
+    """How many messages one visitor may send in one conversation."""
+    start_limit: Rate = "5 per hour"
+    """How many conversations one address may start."""
+
+
 class Help(Model):
     """How subscribers get help in the cabinet."""
 
     requests: Requests = Requests()
     """Written requests to staff («Обратная связь», «Бесплатная помощь»)."""
+    chat: Chat = Chat()
+    """The live chat with consultants, and its hours."""
