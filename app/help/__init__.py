@@ -21,7 +21,7 @@ def init_app(app: Flask) -> None:
     """Register the contacts page, the request pages and `flask help`."""
     from app.tenancy.theming import add_menu_item
 
-    from . import models, routes  # noqa: F401  (views and tables register on import)
+    from . import callback_routes, models, routes  # noqa: F401  (views and tables register)
     from .cli import help_cli
     from .service import enabled
 

@@ -11,8 +11,10 @@ from app.persistence import TenantScoped, UTCDateTime, utcnow
 
 
 class RequestKind(StrEnum):
-    # A callback or a technician visit will be kinds of their own, sharing the thread.
+    # Other kinds share the number, the status and the thread; what is their own sits
+    # in a table beside (HelpCallback).
     QUESTION = "question"
+    CALLBACK = "callback"
 
 
 class RequestStatus(StrEnum):
@@ -37,7 +39,8 @@ class HelpRequest(TenantScoped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Per-tenant sequence shown to people as HR-000123.
     number: Mapped[int] = mapped_column(sa.Integer)
-    subscriber_id: Mapped[int] = mapped_column(sa.ForeignKey("subscriber.id"))
+    # None: asked without logging in (a public callback), so no one's list shows it.
+    subscriber_id: Mapped[int | None] = mapped_column(sa.ForeignKey("subscriber.id"))
     kind: Mapped[RequestKind] = mapped_column(sa.String(20), default=RequestKind.QUESTION)
     # A code of the tenant's subjects when it was filed; kept if the YAML drops it later.
     subject: Mapped[str] = mapped_column(sa.String(40))
@@ -49,6 +52,7 @@ class HelpRequest(TenantScoped, db.Model):
     messages: Mapped[list["HelpMessage"]] = relationship(
         back_populates="request", order_by="HelpMessage.id"
     )
+    callback: Mapped["HelpCallback | None"] = relationship(back_populates="request")
 
     @property
     def label(self) -> str:
@@ -83,6 +87,19 @@ class HelpAttachment(TenantScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     message: Mapped[HelpMessage] = relationship(back_populates="attachments")
+
+
+class HelpCallback(TenantScoped, db.Model):
+    """Whom to call, at which number, in which window: a request of kind callback."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("help_request.id"), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    phone: Mapped[str] = mapped_column(sa.String(20))  # E.164
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    window_end: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    request: Mapped[HelpRequest] = relationship(back_populates="callback")
 
 
 class HelpCounter(db.Model):

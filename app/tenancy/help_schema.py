@@ -1,12 +1,13 @@
 """The help part of a tenant's schema: requests to the ISP's staff, their subjects and files.
 
-A request is one kind of help; a callback or a technician visit will be others beside it.
+A request is one kind of help; a callback is another beside it, filed as a request too.
 """
 
 from enum import StrEnum
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
+from .notify_schema import Clock
 from .types import Code, Model, Rate, Text
 
 
@@ -76,8 +77,47 @@ class Requests(Model):
         return value
 
 
+def minutes_of(clock: str) -> int:
+    """Minutes since midnight of a "HH:MM" clock time."""
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+class Callback(Model):
+    """A request to be called back: a name, a phone and a time window within the hours."""
+
+    enabled: bool = False
+    """Whether subscribers may ask to be called back."""
+    hours_from: Clock = "09:00"
+    """When the first window starts, local time (in quotes, e.g. "09:00")."""
+    hours_to: Clock = "21:00"
+    """When the last window ends, local time; later than hours_from."""
+    window_minutes: int = Field(default=120, ge=30, le=720)
+    """How long one window is; the hours must divide into whole windows."""
+    days_ahead: int = Field(default=3, ge=1, le=14)
+    """How many days, today included, the subscriber may choose from."""
+    public: bool = False
+    """Whether it can be asked without logging in (from the contacts page), with the
+    picture code."""
+    limit: Rate = "3 per hour"
+    """How many callbacks one logged-in subscriber may ask for."""
+    public_limit: Rate = "3 per hour"
+    """How many callbacks may be asked without logging in from one address."""
+
+    @model_validator(mode="after")
+    def _whole_windows(self) -> "Callback":
+        span = minutes_of(self.hours_to) - minutes_of(self.hours_from)
+        if span <= 0:
+            raise ValueError("hours_to must be later than hours_from")
+        if span % self.window_minutes:
+            raise ValueError("the hours must divide into whole windows of window_minutes")
+        return self
+
+
 class Help(Model):
     """How subscribers get help in the cabinet."""
 
     requests: Requests = Requests()
     """Written requests to staff («Обратная связь», «Бесплатная помощь»)."""
+    callback: Callback = Callback()
+    """Requests to be called back at a convenient time (Томтел)."""
