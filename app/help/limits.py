@@ -23,6 +23,7 @@ def _rate(tenant: Tenant, action: str):
             "reply": rules.reply_limit,
             "callback": callback.limit,
             "public_callback": callback.public_limit,
+            "visit": tenant.config.help.visits.limit,
         }[action]
     )
 

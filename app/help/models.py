@@ -15,6 +15,7 @@ class RequestKind(StrEnum):
     # in a table beside (HelpCallback).
     QUESTION = "question"
     CALLBACK = "callback"
+    VISIT = "visit"
 
 
 class RequestStatus(StrEnum):
@@ -53,6 +54,7 @@ class HelpRequest(TenantScoped, db.Model):
         back_populates="request", order_by="HelpMessage.id"
     )
     callback: Mapped["HelpCallback | None"] = relationship(back_populates="request")
+    visit: Mapped["HelpVisit | None"] = relationship(back_populates="request")
 
     @property
     def label(self) -> str:
@@ -100,6 +102,30 @@ class HelpCallback(TenantScoped, db.Model):
     window_end: Mapped[datetime] = mapped_column(UTCDateTime)
 
     request: Mapped[HelpRequest] = relationship(back_populates="callback")
+
+
+class HelpVisit(TenantScoped, db.Model):
+    """A technician's visit: where, in which slot, and which of the slot's places it holds."""
+
+    __table_args__ = (
+        # The place is what makes a full slot impossible to overbook, even by two at once:
+        # a booking takes a free place number, and two rows cannot hold the same one.
+        # A cancelled visit gives its place back (NULL, and NULLs never clash).
+        sa.UniqueConstraint("tenant", "region", "slot_start", "place"),
+        sa.Index("ix_help_visit_slot", "tenant", "slot_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("help_request.id"), unique=True)
+    service_point_id: Mapped[int] = mapped_column(sa.ForeignKey("service_point.id"))
+    address: Mapped[str] = mapped_column(sa.String(300))  # as it was when asked
+    region: Mapped[str] = mapped_column(sa.String(40))  # "" for a tenant without regions
+    slot_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    slot_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    place: Mapped[int | None] = mapped_column(sa.Integer)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    request: Mapped[HelpRequest] = relationship(back_populates="visit")
 
 
 class HelpCounter(db.Model):

@@ -20,7 +20,8 @@ from app.tenancy.locale import current_locale
 
 from . import SECTION, bp, limits, service
 from .forms import ActionForm, MessageForm, RequestForm
-from .models import RequestStatus
+from .models import RequestKind, RequestStatus
+from .visit_routes import visit_context
 
 # Room for the form's text beside the largest files allowed, and for one file too many,
 # so a file over the limit is named on the form with the text kept, not refused unread.
@@ -149,6 +150,7 @@ def _thread(found, form, status: int = 200):
         section=SECTION,
         subject=service.subject(g.tenant, found.subject),
         too_large=_too_large_asked(),
+        **visit_context(found),
     ), status
 
 
@@ -194,7 +196,9 @@ def reopen(number: int):
 
 def _act(number: int, action, done: str):
     _requests_on()
-    if service.request_of(g.tenant, current_user.subscriber_id, number) is None:
+    found = service.request_of(g.tenant, current_user.subscriber_id, number)
+    # A visit ends by cancelling it (its slot is given back), never by a bare close.
+    if found is None or found.kind == RequestKind.VISIT:
         abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)

@@ -114,6 +114,57 @@ class Callback(Model):
         return self
 
 
+DEFAULT_REASONS = (
+    _subject("no_internet", "Не работает интернет", "Internet not working", "इंटरनेट काम नहीं कर रहा"),
+    _subject("no_tv", "Не работает телевидение", "TV not working", "टीवी काम नहीं कर रहा"),
+    _subject("cable", "Повреждён кабель", "Damaged cable", "केबल क्षतिग्रस्त है"),
+    _subject("equipment", "Настройка оборудования", "Setting up equipment", "उपकरण सेट करना"),
+)
+
+
+class Visits(Model):
+    """Technician visits: a reason, one of the subscriber's addresses, a slot of the schedule."""
+
+    enabled: bool = False
+    """Whether subscribers call a technician from the cabinet."""
+    reasons: tuple[Subject, ...] = Field(default=DEFAULT_REASONS, min_length=1)
+    """Why the technician is called, in this order."""
+    days: tuple[int, ...] = Field(default=(1, 2, 3, 4, 5), min_length=1)
+    """Working days, 1 (Monday) to 7 (Sunday)."""
+    hours_from: Clock = "09:00"
+    """When the first slot starts, local time (in quotes)."""
+    hours_to: Clock = "18:00"
+    """When the last slot ends, local time; later than hours_from."""
+    slot_minutes: int = Field(default=60, ge=30, le=480)
+    """How long one slot is; the hours must divide into whole slots."""
+    places: int = Field(default=2, ge=1, le=50)
+    """How many visits one slot takes in a region (how many technicians go out at once)."""
+    region_places: dict[Code, int] = {}
+    """Places per slot for particular regions, by region code; others have `places`."""
+    days_ahead: int = Field(default=14, ge=1, le=60)
+    """How many days ahead, today included, slots are offered."""
+    cutoff_hours: int = Field(default=24, ge=0, le=168)
+    """Until how many hours before the slot a visit may be moved or cancelled."""
+    limit: Rate = "5 per day"
+    """How many visits one subscriber may ask for."""
+
+    @field_validator("days")
+    @classmethod
+    def _weekdays(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if any(day < 1 or day > 7 for day in value) or len(set(value)) != len(value):
+            raise ValueError("days are distinct numbers from 1 (Monday) to 7 (Sunday)")
+        return value
+
+    @model_validator(mode="after")
+    def _whole_slots(self) -> "Visits":
+        span = minutes_of(self.hours_to) - minutes_of(self.hours_from)
+        if span <= 0:
+            raise ValueError("hours_to must be later than hours_from")
+        if span % self.slot_minutes:
+            raise ValueError("the hours must divide into whole slots of slot_minutes")
+        return self
+
+
 class Help(Model):
     """How subscribers get help in the cabinet."""
 
@@ -121,3 +172,5 @@ class Help(Model):
     """Written requests to staff («Обратная связь», «Бесплатная помощь»)."""
     callback: Callback = Callback()
     """Requests to be called back at a convenient time (Томтел)."""
+    visits: Visits = Visits()
+    """Technician visits («вызвать мастера», IP-Home)."""

@@ -1,5 +1,5 @@
-"""help_callback: requests to be called back; help_request.subscriber_id may be empty for
-one asked without logging in
+"""help_callback, help_visit: callbacks and technician visits; help_request.subscriber_id
+may be empty for a callback asked without logging in
 
 Revision ID: 0019
 Revises: 0018
@@ -36,8 +36,34 @@ def upgrade():
     with op.batch_alter_table('help_callback', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_help_callback_tenant'), ['tenant'], unique=False)
 
+    op.create_table('help_visit',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=False),
+    sa.Column('service_point_id', sa.Integer(), nullable=False),
+    sa.Column('address', sa.String(length=300), nullable=False),
+    sa.Column('region', sa.String(length=40), nullable=False),
+    sa.Column('slot_start', sa.DateTime(), nullable=False),
+    sa.Column('slot_end', sa.DateTime(), nullable=False),
+    sa.Column('place', sa.Integer(), nullable=True),
+    sa.Column('cancelled_at', sa.DateTime(), nullable=True),
+    sa.Column('tenant', sa.String(length=40), nullable=False),
+    sa.ForeignKeyConstraint(['request_id'], ['help_request.id'], name=op.f('fk_help_visit_request_id_help_request')),
+    sa.ForeignKeyConstraint(['service_point_id'], ['service_point.id'], name=op.f('fk_help_visit_service_point_id_service_point')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_help_visit')),
+    sa.UniqueConstraint('request_id', name=op.f('uq_help_visit_request_id')),
+    sa.UniqueConstraint('tenant', 'region', 'slot_start', 'place', name=op.f('uq_help_visit_tenant_region_slot_start_place'))
+    )
+    with op.batch_alter_table('help_visit', schema=None) as batch_op:
+        batch_op.create_index('ix_help_visit_slot', ['tenant', 'slot_start'], unique=False)
+        batch_op.create_index(batch_op.f('ix_help_visit_tenant'), ['tenant'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('help_visit', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_help_visit_tenant'))
+        batch_op.drop_index('ix_help_visit_slot')
+
+    op.drop_table('help_visit')
     with op.batch_alter_table('help_callback', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_help_callback_tenant'))
 
