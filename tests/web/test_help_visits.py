@@ -251,3 +251,19 @@ def test_a_cancelled_visit_is_not_reminded(app, tenant, owner):
         visits.cancel(tenant, owner["id"], number)
         day_before = late[0].start.date() - timedelta(days=1)
         assert visits.remind(tenant, day_before) == "visit reminders 0"
+
+
+def test_the_daily_run_sends_the_reminder_once(app, tenant, owner):
+    number = book(app, owner["id"], first_slot(app, tenant).key)
+    today = datetime.now(ZONE).date()
+    _move_slot(
+        app,
+        number,
+        datetime(today.year, today.month, today.day, 15, tzinfo=ZONE) + timedelta(days=1),
+    )
+    run = ["billing", "run", "--date", today.isoformat(), "--tenant", "iphome"]
+    first = app.test_cli_runner().invoke(args=run)
+    assert first.exit_code == 0, first.output
+    assert "visit reminders 1" in first.output
+    again = app.test_cli_runner().invoke(args=run)
+    assert "visit reminders 0" in again.output
