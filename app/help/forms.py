@@ -127,7 +127,7 @@ class RequestForm(MessageForm):
     def __init__(self, *args, locale: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.subject.choices = [
-            (s.code, self.tenant.text(s.name, locale)) for s in self.rules.subjects
+            (s.code, self.tenant.text(s.name, locale)) for s in self.rules.all_subjects()
         ]
 
 

@@ -79,6 +79,8 @@ def new():
     _requests_on()
     form = RequestForm(tenant=g.tenant, locale=current_locale())
     status = 200
+    if request.method == "GET":
+        _prefill(form, request.args.get("subject", ""))
     if form.validate_on_submit():
         wait = limits.wait_minutes(g.tenant, "open", current_user.subscriber_id)
         if wait is None:
@@ -103,6 +105,17 @@ def new():
         "help/new.html", form=form, section=SECTION, too_large=_too_large_asked()
     )
     return page, status
+
+
+def _prefill(form: RequestForm, code: str) -> None:
+    # From the profile's «request a change»: the contract subject and a text to complete.
+    if code == service.rules(g.tenant).contract_change.code:
+        form.subject.data = code
+        form.text.data = _(
+            "Please change my name / address in the contract (cross out what stays).\n"
+            "The new details: \n"
+            "A document confirming the change (passport, property deed) is attached."
+        )
 
 
 def _too_many(minutes: int) -> str:

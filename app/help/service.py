@@ -61,7 +61,7 @@ def enabled(tenant: Tenant | None) -> bool:
 
 def subject(tenant: Tenant, code: str) -> Subject | None:
     """The tenant's subject with this code, if it offers one."""
-    return next((s for s in rules(tenant).subjects if s.code == code), None)
+    return next((s for s in rules(tenant).all_subjects() if s.code == code), None)
 
 
 def allowed_kinds(tenant: Tenant) -> tuple[uploads.FileKind, ...]:

@@ -37,6 +37,14 @@ DEFAULT_SUBJECTS = (
 )
 
 
+CONTRACT_CHANGE = _subject(
+    "contract_data",
+    "Изменение имени или адреса в договоре",
+    "Change of name or address in the contract",
+    "अनुबंध में नाम या पता बदलना",
+)
+
+
 class Attachments(Model):
     """What files a subscriber may attach to a request or a reply."""
 
@@ -63,6 +71,9 @@ class Requests(Model):
     """The longest text of one message."""
     attachments: Attachments = Attachments()
     """Files on a request or a reply."""
+    contract_change: Subject = CONTRACT_CHANGE
+    """The subject of a request to change the name or address on the contract, opened
+    from the profile with a document attached; offered beside `subjects`."""
     open_limit: Rate = "5 per hour"
     """How many requests one subscriber may open, e.g. '5 per hour'."""
     reply_limit: Rate = "30 per hour"
@@ -75,6 +86,16 @@ class Requests(Model):
         if len(set(codes)) != len(codes):
             raise ValueError("subject codes must be unique")
         return value
+
+    @model_validator(mode="after")
+    def _own_code(self) -> "Requests":
+        if self.contract_change.code in {s.code for s in self.subjects}:
+            raise ValueError("contract_change needs a code of its own, not one of subjects")
+        return self
+
+    def all_subjects(self) -> tuple[Subject, ...]:
+        """Every subject a request may have: the list, then the contract change."""
+        return (*self.subjects, self.contract_change)
 
 
 def minutes_of(clock: str) -> int:
