@@ -12,7 +12,7 @@ from app.persistence import TenantScoped, UTCDateTime, utcnow
 
 class RequestKind(StrEnum):
     # Other kinds share the number, the status and the thread; what is their own sits
-    # in a table beside (HelpCallback).
+    # in a table beside (HelpCallback, HelpVisit).
     QUESTION = "question"
     CALLBACK = "callback"
     VISIT = "visit"

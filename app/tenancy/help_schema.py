@@ -1,6 +1,6 @@
 """The help part of a tenant's schema: requests to the ISP's staff, their subjects and files.
 
-A request is one kind of help; a callback is another beside it, filed as a request too.
+A request is one kind of help; a callback and a technician visit are others, filed as requests too.
 """
 
 from enum import StrEnum
