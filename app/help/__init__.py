@@ -21,11 +21,15 @@ def init_app(app: Flask) -> None:
     """Register the contacts page, the request pages and `flask help`."""
     from app.tenancy.theming import add_menu_item
 
-    from . import models, routes  # noqa: F401  (views and tables register on import)
+    from . import callback_routes, models, routes, visit_routes  # noqa: F401  (they register)
     from .cli import help_cli
     from .service import enabled
+    from .visits import enabled as visits_on
+    from .visits import subscribe
 
     app.register_blueprint(bp)
     add_menu_item(app, "help.requests", SECTION, order=50, visible=enabled)
+    add_menu_item(app, "help.visit_new", _l("Call a technician"), order=51, visible=visits_on)
     add_menu_item(app, "help.contacts", _l("Contacts"), order=95)
     app.cli.add_command(help_cli)
+    subscribe()

@@ -1,17 +1,20 @@
 """The request and reply forms: what they ask, and what they say when something is wrong."""
 
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import SelectField, SubmitField, TextAreaField
-from wtforms.validators import ValidationError
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import Length, ValidationError
 
 from app.core import uploads
+from app.core.identifiers import normalise_phone
 from app.tenancy.registry import Tenant
+from app.web.captcha.forms import CaptchaForm
+from app.web.forms import REQUIRED
 
-from . import service
+from . import callback, service
 
 KIND_NAMES = {"image": _l("pictures (PNG, JPEG, GIF, WebP)"), "pdf": _l("PDF documents")}
 
@@ -124,9 +127,48 @@ class RequestForm(MessageForm):
     def __init__(self, *args, locale: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.subject.choices = [
-            (s.code, self.tenant.text(s.name, locale)) for s in self.rules.subjects
+            (s.code, self.tenant.text(s.name, locale)) for s in self.rules.all_subjects()
         ]
 
 
 class ActionForm(FlaskForm):
     """Close or reopen: only the CSRF token."""
+
+
+class CallbackForm(FlaskForm):
+    """Whom to call, at which number, and in which of the tenant's windows."""
+
+    name = StringField(_l("Your name"), validators=[REQUIRED, Length(max=callback.MAX_NAME)])
+    phone = StringField(_l("Phone number"), validators=[REQUIRED, Length(max=40)])
+    when = SelectField(_l("When is it convenient to call you?"), choices=[], validate_choice=False)
+    comment = TextAreaField(
+        _l("What is it about (optional)"), validators=[Length(max=callback.MAX_COMMENT)]
+    )
+    submit = SubmitField(_l("Ask for a call"))
+
+    def __init__(self, *args, tenant: Tenant, windows: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tenant = tenant
+        self.when.choices = [(w.key, window_text(w)) for w in windows]
+        self.phone.render_kw = {"autocomplete": "tel", "inputmode": "tel"}
+        self.name.render_kw = {"autocomplete": "name"}
+        self.comment.render_kw = {"rows": 3}
+
+    def validate_phone(self, field):
+        if normalise_phone(field.data or "", self.tenant.config.phone_region) is None:
+            raise ValidationError(_("Please enter a phone number we can call, with its code."))
+
+    def validate_when(self, field):
+        # Also the answer when a window passed while the form was open.
+        if field.data not in {key for key, _label in field.choices}:
+            raise ValidationError(_("Please choose one of the times offered."))
+
+
+class CaptchaCallbackForm(CallbackForm, CaptchaForm):
+    """The callback form without logging in: with the picture code."""
+
+
+def window_text(window) -> str:
+    """A window as people read it, in the page's language, e.g. «чт, 3 декабря, 09:00–11:00»."""
+    day = format_date(window.start.date(), "EEE, d MMMM")
+    return f"{day}, {window.start:%H:%M}–{window.end:%H:%M}"

@@ -16,15 +16,24 @@ NAMESPACE = "help"
 
 
 def _rate(tenant: Tenant, action: str):
-    rules = tenant.config.help.requests
-    return parse(rules.open_limit if action == "open" else rules.reply_limit)
+    rules, callback = tenant.config.help.requests, tenant.config.help.callback
+    return parse(
+        {
+            "open": rules.open_limit,
+            "reply": rules.reply_limit,
+            "callback": callback.limit,
+            "public_callback": callback.public_limit,
+            "visit": tenant.config.help.visits.limit,
+        }[action]
+    )
 
 
-def _key(tenant: Tenant, action: str, subscriber_id: int) -> str:
-    return f"{action}:{tenant.slug}:{subscriber_id}"
+def _key(tenant: Tenant, action: str, who: int | str) -> str:
+    # `who`: a subscriber's id, or for a public callback the client's address.
+    return f"{action}:{tenant.slug}:{who}"
 
 
-def wait_minutes(tenant: Tenant, action: str, subscriber_id: int) -> int | None:
+def wait_minutes(tenant: Tenant, action: str, subscriber_id: int | str) -> int | None:
     """Minutes until the subscriber may do this again, or None when they may now."""
     strategy = limiter.limiter
     rate, key = _rate(tenant, action), _key(tenant, action, subscriber_id)
@@ -34,6 +43,6 @@ def wait_minutes(tenant: Tenant, action: str, subscriber_id: int) -> int | None:
     return max(1, math.ceil((reset - time.time()) / 60))
 
 
-def spend(tenant: Tenant, action: str, subscriber_id: int) -> None:
-    """Count one request opened or one reply sent."""
+def spend(tenant: Tenant, action: str, subscriber_id: int | str) -> None:
+    """Count one request opened, one reply sent or one callback asked for."""
     limiter.limiter.hit(_rate(tenant, action), NAMESPACE, _key(tenant, action, subscriber_id))

@@ -11,8 +11,11 @@ from app.persistence import TenantScoped, UTCDateTime, utcnow
 
 
 class RequestKind(StrEnum):
-    # A callback or a technician visit will be kinds of their own, sharing the thread.
+    # Other kinds share the number, the status and the thread; what is their own sits
+    # in a table beside (HelpCallback, HelpVisit).
     QUESTION = "question"
+    CALLBACK = "callback"
+    VISIT = "visit"
 
 
 class RequestStatus(StrEnum):
@@ -37,7 +40,8 @@ class HelpRequest(TenantScoped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Per-tenant sequence shown to people as HR-000123.
     number: Mapped[int] = mapped_column(sa.Integer)
-    subscriber_id: Mapped[int] = mapped_column(sa.ForeignKey("subscriber.id"))
+    # None: asked without logging in (a public callback), so no one's list shows it.
+    subscriber_id: Mapped[int | None] = mapped_column(sa.ForeignKey("subscriber.id"))
     kind: Mapped[RequestKind] = mapped_column(sa.String(20), default=RequestKind.QUESTION)
     # A code of the tenant's subjects when it was filed; kept if the YAML drops it later.
     subject: Mapped[str] = mapped_column(sa.String(40))
@@ -49,6 +53,8 @@ class HelpRequest(TenantScoped, db.Model):
     messages: Mapped[list["HelpMessage"]] = relationship(
         back_populates="request", order_by="HelpMessage.id"
     )
+    callback: Mapped["HelpCallback | None"] = relationship(back_populates="request")
+    visit: Mapped["HelpVisit | None"] = relationship(back_populates="request")
 
     @property
     def label(self) -> str:
@@ -83,6 +89,43 @@ class HelpAttachment(TenantScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     message: Mapped[HelpMessage] = relationship(back_populates="attachments")
+
+
+class HelpCallback(TenantScoped, db.Model):
+    """Whom to call, at which number, in which window: a request of kind callback."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("help_request.id"), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    phone: Mapped[str] = mapped_column(sa.String(20))  # E.164
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    window_end: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    request: Mapped[HelpRequest] = relationship(back_populates="callback")
+
+
+class HelpVisit(TenantScoped, db.Model):
+    """A technician's visit: where, in which slot, and which of the slot's places it holds."""
+
+    __table_args__ = (
+        # The place is what makes a full slot impossible to overbook, even by two at once:
+        # a booking takes a free place number, and two rows cannot hold the same one.
+        # A cancelled visit gives its place back (NULL, and NULLs never clash).
+        sa.UniqueConstraint("tenant", "region", "slot_start", "place"),
+        sa.Index("ix_help_visit_slot", "tenant", "slot_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("help_request.id"), unique=True)
+    service_point_id: Mapped[int] = mapped_column(sa.ForeignKey("service_point.id"))
+    address: Mapped[str] = mapped_column(sa.String(300))  # as it was when asked
+    region: Mapped[str] = mapped_column(sa.String(40))  # "" for a tenant without regions
+    slot_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    slot_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    place: Mapped[int | None] = mapped_column(sa.Integer)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    request: Mapped[HelpRequest] = relationship(back_populates="visit")
 
 
 class HelpCounter(db.Model):

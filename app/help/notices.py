@@ -13,6 +13,8 @@ REQUEST_PATH = "/help/requests/{number}"
 def answered(tenant: Tenant, request: HelpRequest) -> str | None:
     """Queue the notice of an answer through the subscriber's channel for replies (the
     notification centre's); the channel used, or None when it goes nowhere."""
+    if request.subscriber_id is None:
+        return None  # a callback asked without logging in: the answer is the call itself
     channel = notify.tell(
         tenant,
         request.subscriber_id,

@@ -20,7 +20,8 @@ from app.tenancy.locale import current_locale
 
 from . import SECTION, bp, limits, service
 from .forms import ActionForm, MessageForm, RequestForm
-from .models import RequestStatus
+from .models import RequestKind, RequestStatus
+from .visit_routes import visit_context
 
 # Room for the form's text beside the largest files allowed, and for one file too many,
 # so a file over the limit is named on the form with the text kept, not refused unread.
@@ -78,6 +79,8 @@ def new():
     _requests_on()
     form = RequestForm(tenant=g.tenant, locale=current_locale())
     status = 200
+    if request.method == "GET":
+        _prefill(form, request.args.get("subject", ""))
     if form.validate_on_submit():
         wait = limits.wait_minutes(g.tenant, "open", current_user.subscriber_id)
         if wait is None:
@@ -102,6 +105,17 @@ def new():
         "help/new.html", form=form, section=SECTION, too_large=_too_large_asked()
     )
     return page, status
+
+
+def _prefill(form: RequestForm, code: str) -> None:
+    # From the profile's «request a change»: the contract subject and a text to complete.
+    if code == service.rules(g.tenant).contract_change.code:
+        form.subject.data = code
+        form.text.data = _(
+            "Please change my name / address in the contract (cross out what stays).\n"
+            "The new details: \n"
+            "A document confirming the change (passport, property deed) is attached."
+        )
 
 
 def _too_many(minutes: int) -> str:
@@ -149,6 +163,7 @@ def _thread(found, form, status: int = 200):
         section=SECTION,
         subject=service.subject(g.tenant, found.subject),
         too_large=_too_large_asked(),
+        **visit_context(found),
     ), status
 
 
@@ -194,7 +209,9 @@ def reopen(number: int):
 
 def _act(number: int, action, done: str):
     _requests_on()
-    if service.request_of(g.tenant, current_user.subscriber_id, number) is None:
+    found = service.request_of(g.tenant, current_user.subscriber_id, number)
+    # A visit ends by cancelling it (its slot is given back), never by a bare close.
+    if found is None or found.kind == RequestKind.VISIT:
         abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)

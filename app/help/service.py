@@ -61,7 +61,7 @@ def enabled(tenant: Tenant | None) -> bool:
 
 def subject(tenant: Tenant, code: str) -> Subject | None:
     """The tenant's subject with this code, if it offers one."""
-    return next((s for s in rules(tenant).subjects if s.code == code), None)
+    return next((s for s in rules(tenant).all_subjects() if s.code == code), None)
 
 
 def allowed_kinds(tenant: Tenant) -> tuple[uploads.FileKind, ...]:
@@ -87,7 +87,8 @@ def _check(tenant: Tenant, text: str, files: list[Upload]) -> None:
             raise ValueError(f"{upload.filename!r} is not a file this tenant accepts")
 
 
-def _next_number(tenant_slug: str) -> int:
+def next_number(tenant_slug: str) -> int:
+    """The tenant's next request number, for a request of any kind."""
     # One atomic upsert: the counter row stays locked until commit, so two requests opened
     # at the same moment never get the same number.
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
@@ -115,7 +116,7 @@ def open_request(
     now = utcnow()
     request = HelpRequest(
         tenant=tenant.slug,
-        number=_next_number(tenant.slug),
+        number=next_number(tenant.slug),
         subscriber_id=subscriber_id,
         kind=RequestKind.QUESTION,
         subject=code,

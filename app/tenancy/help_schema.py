@@ -1,7 +1,7 @@
 """The help part of a tenant's schema: requests to the ISP's staff, their subjects and files.
 
-A request is one kind of help; a live chat with the ISP's consultants is another, and a
-callback or a technician visit will be others beside them.
+A request is one kind of help; a callback and a technician visit are others, filed as
+requests too; a live chat with the ISP's consultants is another beside them.
 """
 
 from enum import StrEnum
@@ -42,6 +42,14 @@ DEFAULT_SUBJECTS = (
 )
 
 
+CONTRACT_CHANGE = _subject(
+    "contract_data",
+    "Изменение имени или адреса в договоре",
+    "Change of name or address in the contract",
+    "अनुबंध में नाम या पता बदलना",
+)
+
+
 class Attachments(Model):
     """What files a subscriber may attach to a request or a reply."""
 
@@ -68,6 +76,9 @@ class Requests(Model):
     """The longest text of one message."""
     attachments: Attachments = Attachments()
     """Files on a request or a reply."""
+    contract_change: Subject = CONTRACT_CHANGE
+    """The subject of a request to change the name or address on the contract, opened
+    from the profile with a document attached; offered beside `subjects`."""
     open_limit: Rate = "5 per hour"
     """How many requests one subscriber may open, e.g. '5 per hour'."""
     reply_limit: Rate = "30 per hour"
@@ -80,6 +91,104 @@ class Requests(Model):
         if len(set(codes)) != len(codes):
             raise ValueError("subject codes must be unique")
         return value
+
+    @model_validator(mode="after")
+    def _own_code(self) -> "Requests":
+        if self.contract_change.code in {s.code for s in self.subjects}:
+            raise ValueError("contract_change needs a code of its own, not one of subjects")
+        return self
+
+    def all_subjects(self) -> tuple[Subject, ...]:
+        """Every subject a request may have: the list, then the contract change."""
+        return (*self.subjects, self.contract_change)
+
+
+def minutes_of(clock: str) -> int:
+    """Minutes since midnight of a "HH:MM" clock time."""
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+class Callback(Model):
+    """A request to be called back: a name, a phone and a time window within the hours."""
+
+    enabled: bool = False
+    """Whether subscribers may ask to be called back."""
+    hours_from: Clock = "09:00"
+    """When the first window starts, local time (in quotes, e.g. "09:00")."""
+    hours_to: Clock = "21:00"
+    """When the last window ends, local time; later than hours_from."""
+    window_minutes: int = Field(default=120, ge=30, le=720)
+    """How long one window is; the hours must divide into whole windows."""
+    days_ahead: int = Field(default=3, ge=1, le=14)
+    """How many days, today included, the subscriber may choose from."""
+    public: bool = False
+    """Whether it can be asked without logging in (from the contacts page), with the
+    picture code."""
+    limit: Rate = "3 per hour"
+    """How many callbacks one logged-in subscriber may ask for."""
+    public_limit: Rate = "3 per hour"
+    """How many callbacks may be asked without logging in from one address."""
+
+    @model_validator(mode="after")
+    def _whole_windows(self) -> "Callback":
+        span = minutes_of(self.hours_to) - minutes_of(self.hours_from)
+        if span <= 0:
+            raise ValueError("hours_to must be later than hours_from")
+        if span % self.window_minutes:
+            raise ValueError("the hours must divide into whole windows of window_minutes")
+        return self
+
+
+DEFAULT_REASONS = (
+    _subject("no_internet", "Не работает интернет", "Internet not working", "इंटरनेट काम नहीं कर रहा"),
+    _subject("no_tv", "Не работает телевидение", "TV not working", "टीवी काम नहीं कर रहा"),
+    _subject("cable", "Повреждён кабель", "Damaged cable", "केबल क्षतिग्रस्त है"),
+    _subject("equipment", "Настройка оборудования", "Setting up equipment", "उपकरण सेट करना"),
+)
+
+
+class Visits(Model):
+    """Technician visits: a reason, one of the subscriber's addresses, a slot of the schedule."""
+
+    enabled: bool = False
+    """Whether subscribers call a technician from the cabinet."""
+    reasons: tuple[Subject, ...] = Field(default=DEFAULT_REASONS, min_length=1)
+    """Why the technician is called, in this order."""
+    days: tuple[int, ...] = Field(default=(1, 2, 3, 4, 5), min_length=1)
+    """Working days, 1 (Monday) to 7 (Sunday)."""
+    hours_from: Clock = "09:00"
+    """When the first slot starts, local time (in quotes)."""
+    hours_to: Clock = "18:00"
+    """When the last slot ends, local time; later than hours_from."""
+    slot_minutes: int = Field(default=60, ge=30, le=480)
+    """How long one slot is; the hours must divide into whole slots."""
+    places: int = Field(default=2, ge=1, le=50)
+    """How many visits one slot takes in a region (how many technicians go out at once)."""
+    region_places: dict[Code, int] = {}
+    """Places per slot for particular regions, by region code; others have `places`."""
+    days_ahead: int = Field(default=14, ge=1, le=60)
+    """How many days ahead, today included, slots are offered."""
+    cutoff_hours: int = Field(default=24, ge=0, le=168)
+    """Until how many hours before the slot a visit may be moved or cancelled."""
+    limit: Rate = "5 per day"
+    """How many visits one subscriber may ask for."""
+
+    @field_validator("days")
+    @classmethod
+    def _weekdays(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if any(day < 1 or day > 7 for day in value) or len(set(value)) != len(value):
+            raise ValueError("days are distinct numbers from 1 (Monday) to 7 (Sunday)")
+        return value
+
+    @model_validator(mode="after")
+    def _whole_slots(self) -> "Visits":
+        span = minutes_of(self.hours_to) - minutes_of(self.hours_from)
+        if span <= 0:
+            raise ValueError("hours_to must be later than hours_from")
+        if span % self.slot_minutes:
+            raise ValueError("the hours must divide into whole slots of slot_minutes")
+        return self
 
 
 class ChatHours(Model):
@@ -128,3 +237,7 @@ class Help(Model):
     """Written requests to staff («Обратная связь», «Бесплатная помощь»)."""
     chat: Chat = Chat()
     """The live chat with consultants, and its hours."""
+    callback: Callback = Callback()
+    """Requests to be called back at a convenient time (Томтел)."""
+    visits: Visits = Visits()
+    """Technician visits («вызвать мастера», IP-Home)."""

@@ -111,7 +111,8 @@ def test_a_voluntary_block_waits_for_staff_and_the_cabinet_tells_the_decision(
 
 def test_a_refused_request_shows_staff_reason(app, make_subscriber, tenant_client):
     browser, facts = cabinet(make_subscriber, tenant_client, "iphome")
-    _, done = switch_on(browser, "technician", facts["account"], comment="No link since Monday")
+    # «Вызов мастера» is a help visit now; equipment is IP-Home's other order.
+    _, done = switch_on(browser, "equipment", facts["account"], comment="No link since Monday")
     assert done.status_code == 302
     (row,) = activations(app)
     assert (row.status, row.params["comment"]) == (Status.REQUESTED, "No link since Monday")
@@ -120,7 +121,7 @@ def test_a_refused_request_shows_staff_reason(app, make_subscriber, tenant_clien
     result = runner.invoke(args=["options", "review", str(row.id), "--refuse", reason])
     assert result.exit_code == 0, result.output
     page = browser.get("/my-services").get_data(as_text=True)
-    assert "Your request «Call a technician» was refused." in page and reason in page
+    assert "Your request «Order equipment» was refused." in page and reason in page
     assert runner.invoke(args=["options", "review", str(row.id)]).exit_code == 2
 
 
