@@ -183,6 +183,6 @@ def test_an_order_is_offered_without_an_on_or_off(make_subscriber, tenant_client
     browser, _ = options_cabinet(make_subscriber, tenant_client, "iphome")
     page = text(browser.get("/"))
     states = quick_options(page)
-    assert states["technician"] == "order" and states["freeze"] == "off"
-    ordered = re.search(r'data-option="technician">(.*?)</li>', page).group(1)
+    assert states["equipment"] == "order" and states["freeze"] == "off"
+    ordered = re.search(r'data-option="equipment">(.*?)</li>', page).group(1)
     assert "quick-option-state" not in ordered
