@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
-from app.core import uploads
+from app.core import counters, uploads
 from app.core.scoped import get_owned, owned
 from app.core.subscribers import subscriber_of
 from app.extensions import db
@@ -89,19 +88,7 @@ def _check(tenant: Tenant, text: str, files: list[Upload]) -> None:
 
 def next_number(tenant_slug: str) -> int:
     """The tenant's next request number, for a request of any kind."""
-    # One atomic upsert: the counter row stays locked until commit, so two requests opened
-    # at the same moment never get the same number.
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(HelpCounter)
-        .values(tenant=tenant_slug, last_number=1)
-        .on_conflict_do_update(
-            index_elements=[HelpCounter.tenant],
-            set_={"last_number": HelpCounter.last_number + 1},
-        )
-        .returning(HelpCounter.last_number)
-    )
-    return db.session.execute(statement).scalar_one()
+    return counters.next_number(HelpCounter, tenant_slug)
 
 
 def open_request(

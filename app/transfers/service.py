@@ -6,8 +6,8 @@ from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
+from app.core import counters
 from app.core.scoped import owned
 from app.core.subscribers import accounts_of, subscriber_of
 from app.extensions import db
@@ -60,22 +60,6 @@ def form_defaults(tenant: Tenant, subscriber_id: int) -> dict[str, str]:
     }
 
 
-def _next_number(tenant_slug: str) -> int:
-    # One atomic upsert: the counter row stays locked until commit, so two requests filed
-    # at the same moment never get the same number.
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(TransferCounter)
-        .values(tenant=tenant_slug, last_number=1)
-        .on_conflict_do_update(
-            index_elements=[TransferCounter.tenant],
-            set_={"last_number": TransferCounter.last_number + 1},
-        )
-        .returning(TransferCounter.last_number)
-    )
-    return db.session.execute(statement).scalar_one()
-
-
 def create_request(
     tenant: Tenant, subscriber_id: int, details: Details, receipt: Receipt, root: Path
 ) -> TransferRequest:
@@ -103,7 +87,7 @@ def _insert(tenant, subscriber_id, account_id, details, receipt, kind, relative)
     now = utcnow()
     request = TransferRequest(
         tenant=tenant.slug,
-        number=_next_number(tenant.slug),
+        number=counters.next_number(TransferCounter, tenant.slug),
         subscriber_id=subscriber_id,
         account_id=account_id,
         **asdict(details),
