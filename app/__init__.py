@@ -54,6 +54,7 @@ def _register_features(app: Flask) -> None:
         auth,
         billing,
         help,
+        news,
         notify,
         options,
         passkeys,
@@ -86,6 +87,7 @@ def _register_features(app: Flask) -> None:
         provisioning,
         usage,
         help,
+        news,
         sandbox,
     ):
         feature.init_app(app)
