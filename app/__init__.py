@@ -55,6 +55,7 @@ def _register_features(app: Flask) -> None:
         billing,
         chat,
         help,
+        news,
         notify,
         options,
         passkeys,
@@ -88,6 +89,7 @@ def _register_features(app: Flask) -> None:
         usage,
         help,
         chat,
+        news,
         sandbox,
     ):
         feature.init_app(app)

@@ -87,6 +87,11 @@ def _reference_problems(config: TenantConfig) -> Iterator[Problem]:
         yield ("login", "choose_region"), "is set but the tenant defines no regions"
     yield from _recovery_problems(config)
     yield from _money_problems(config)
+    regions = {r.code for r in config.regions}
+    for n, item in enumerate(config.news.items):
+        for i, code in enumerate(item.regions):
+            if code not in regions:
+                yield ("news", "items", n, "regions", i), f"refers to undefined region {code!r}"
 
 
 def _catalogue_problems(config: TenantConfig, tariffs: set[str]) -> Iterator[Problem]:

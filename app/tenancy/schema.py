@@ -43,6 +43,7 @@ from .money_schema import (  # noqa: F401  (part of the schema's public names)
     Requisites,
 )
 from .network_schema import Provisioning
+from .news_schema import News, NewsItem, NewsKind  # noqa: F401
 from .notify_schema import Notifications, QuietHours, Reminders  # noqa: F401
 from .option_schema import OptionDetail, OptionKind, OptionRules, OptionScope  # noqa: F401
 from .profile_schema import LoginChange, Profile, Registration  # noqa: F401
@@ -239,3 +240,5 @@ class TenantConfig(Model):
     as not sent and usage cannot be imported."""
     notifications: Notifications = Notifications()
     """Notices to subscribers: default channels, quiet hours, payment reminders."""
+    news: News = News()
+    """News, promotions, offers and outage or maintenance notices, per region."""

@@ -296,6 +296,18 @@ class Portal:
         expect(page).to_have_url(re.compile(r"^http://[^/]+/$"))
         expect(page.get_by_role("heading", level=1)).to_have_text(self.t(page, "My account"))
 
+    @staticmethod
+    def close_pop_up(page: Page) -> None:
+        """Close an important notice opened in the centre of the screen, with Esc, as a
+        person does before using the page behind it; nothing when there is none."""
+        page.wait_for_function(
+            "() => !document.querySelector('dialog[data-news-pop-up]')"
+            " || !!document.querySelector('dialog:modal')"
+        )
+        if page.locator("dialog:modal").count():
+            page.keyboard.press("Escape")
+            expect(page.locator("dialog:modal")).to_have_count(0)
+
     def menu(self, page: Page):
         """The main menu; on a phone, where it is folded into its «Menu» control, opened
         first, as a person does."""

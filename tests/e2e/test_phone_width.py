@@ -150,6 +150,7 @@ def test_a_blocked_accounts_way_out_on_a_phone(slug, demo, portal, open_page, sh
     portal.open(page, slug, "/login")
     portal.log_in(page, who)
     portal.expect_dashboard(page)
+    portal.close_pop_up(page)  # Томтел's Seversk outage notice opens first
     way_out = page.get_by_test_id("way-out")
     expect(way_out).to_contain_text(portal.t(page, "Access is suspended because of the debt."))
     top_up = page.get_by_role("link", name=portal.t(page, "Top up the balance"), exact=True)

@@ -91,6 +91,7 @@ def test_menu_shows_only_built_sections(client, make_subscriber):
         "/",
         "/services/",
         "/statement",
+        "/news/",
         "/help/requests",
         "/profile/",
         "/recover/contacts",

@@ -1,0 +1,90 @@
+"""Which news and notices a subscriber of a region sees now; plain functions on the tenant."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+import app.notify.service as notify
+from app.core.subscribers import Subscriber
+from app.extensions import db
+from app.tenancy.registry import Tenant
+from app.tenancy.schema import NewsItem, Region
+
+# Per tenant config, the items newest first: sorted once, so each page only filters a
+# short list (the dashboard shows notices on every visit). Checked by identity, so a
+# reloaded tenant never sees another's list.
+_sorted: dict[int, tuple[object, tuple[NewsItem, ...]]] = {}
+
+
+def newest_first(tenant: Tenant) -> tuple[NewsItem, ...]:
+    """The tenant's items sorted by publish date, newest first."""
+    news = tenant.config.news
+    found = _sorted.get(id(news))
+    if found is None or found[0] is not news:
+        items = tuple(sorted(news.items, key=lambda item: item.starts, reverse=True))
+        found = _sorted[id(news)] = (news, items)
+    return found[1]
+
+
+def has_news(tenant: Tenant) -> bool:
+    """Whether the ISP publishes news at all (the menu shows the section)."""
+    return bool(tenant.config.news.items)
+
+
+def local_now(tenant: Tenant, region: Region | None, now: datetime | None = None) -> datetime:
+    """The naive local time in the region (the tenant's zone without one): items' dates are
+    written in it."""
+    moment = now or datetime.now(ZoneInfo("UTC"))
+    return moment.astimezone(ZoneInfo(tenant.timezone(region))).replace(tzinfo=None)
+
+
+def current(tenant: Tenant, region: Region | None, now: datetime | None = None) -> list[NewsItem]:
+    """The items a subscriber of the region sees now, newest first."""
+    code = region.code if region is not None else None
+    moment = local_now(tenant, region, now)
+    return [i for i in newest_first(tenant) if i.for_region(code) and i.current(moment)]
+
+
+def notices(items: list[NewsItem]) -> list[NewsItem]:
+    """Of the current items, those the dashboard shows: outages, maintenance, important."""
+    return [item for item in items if item.notice]
+
+
+def to_pop_up(items: list[NewsItem], dismissed: set[str]) -> NewsItem | None:
+    """The newest important item the subscriber has not closed yet."""
+    return next((i for i in items if i.important and i.code not in dismissed), None)
+
+
+def _in_locale(tenant: Tenant, locale: str | None) -> str:
+    # The language the notification centre writes to this subscriber in (theirs if the ISP
+    # speaks it), so the item's title and text match the rest of the message.
+    available = tenant.config.locales.available
+    return locale if locale in available else tenant.config.locales.default
+
+
+def send(tenant: Tenant, now: datetime | None = None) -> int:
+    """Tell each reachable subscriber, once per item, the current news of their region
+    through their channel for region news; how many went to the notification centre (a
+    subscriber whose channel is «none» is counted, and not told)."""
+    if not tenant.config.news.items:
+        return 0
+    rows = db.session.execute(
+        sa.select(Subscriber.id, Subscriber.region, Subscriber.locale)
+        .where(Subscriber.tenant == tenant.slug, notify.reachable(tenant))
+        .order_by(Subscriber.id)
+    )
+    told = 0
+    for subscriber_id, code, locale in rows.all():
+        lang = _in_locale(tenant, locale)
+        for item in current(tenant, tenant.region(code), now):
+            told += notify.tell_once(
+                tenant,
+                subscriber_id,
+                "region_news",
+                f"{item.code}:{subscriber_id}",
+                title=item.title.get(lang),
+                text=item.text.get(lang),
+                path="/news/",
+            )
+    return told
