@@ -1,6 +1,12 @@
 """Picks the tenant and region from the request's host; an unknown host is a 400."""
 
-from flask import Flask, abort, current_app, g, request, send_from_directory, session
+import io
+import mimetypes
+import os
+import zlib
+
+from flask import Flask, abort, current_app, g, request, send_file, session
+from werkzeug.security import safe_join
 
 TENANT_FREE_ENDPOINTS = {"static"}
 
@@ -59,7 +65,24 @@ def region_url(tenant, region, path: str) -> str | None:
 
 def tenant_static(filename: str):
     """The current tenant's own assets (logo, favicon) from tenants/<slug>/static/."""
-    return send_from_directory(g.tenant.folder / "static", filename, max_age=3600)
+    path = safe_join(str(g.tenant.folder / "static"), filename)
+    if path is None:
+        abort(404)
+    try:
+        with open(path, "rb") as asset:
+            body = asset.read()
+            stat = os.fstat(asset.fileno())
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        abort(404)
+    # Served from memory: the assets are small, and no open file is then left waiting on
+    # the server to close an answer the browser abandoned.
+    return send_file(
+        io.BytesIO(body),
+        mimetype=mimetypes.guess_type(filename)[0] or "application/octet-stream",
+        etag=f"{stat.st_mtime_ns:x}-{len(body):x}-{zlib.adler32(body):x}",
+        last_modified=stat.st_mtime,
+        max_age=3600,
+    )
 
 
 def init_app(app: Flask) -> None:

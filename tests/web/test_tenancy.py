@@ -3,7 +3,7 @@
 import re
 import shutil
 
-from tests.conftest import TEST_TENANTS
+from tests.conftest import ROOT, TEST_TENANTS
 
 
 def _lang(response) -> str:
@@ -95,3 +95,22 @@ def test_tenant_template_override(tmp_path, make_app):
     assert (
         "Our own login page" not in client.get("/login", headers={"Host": "other.localhost"}).text
     )
+
+
+def test_a_tenant_serves_its_own_brand_assets_and_no_other_file(tenant_client):
+    tomtel = tenant_client("tomtel.localhost")
+    logo = tomtel.get("/brand/logo.svg")
+    assert logo.status_code == 200 and logo.mimetype == "image/svg+xml"
+    assert logo.get_data() == (ROOT / "tenants/tomtel/static/logo.svg").read_bytes()
+    assert "max-age=3600" in logo.headers["Cache-Control"]
+    again = tomtel.get("/brand/logo.svg", headers={"If-None-Match": logo.headers["ETag"]})
+    assert again.status_code == 304 and again.get_data() == b""
+    athome = tenant_client("athome.localhost").get("/brand/logo.svg")
+    assert athome.get_data() != logo.get_data(), "each tenant has its own logo"
+    for path in (
+        "/brand/../tenant.yaml",
+        "/brand/%2e%2e/tenant.yaml",
+        "/brand/missing.svg",
+        "/brand/",
+    ):
+        assert tomtel.get(path).status_code == 404, path
