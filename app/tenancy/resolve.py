@@ -72,7 +72,7 @@ def tenant_static(filename: str):
         with open(path, "rb") as asset:
             body = asset.read()
             stat = os.fstat(asset.fileno())
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+    except OSError:  # missing, a folder, a name too long for the file system
         abort(404)
     # Served from memory: the assets are small, and no open file is then left waiting on
     # the server to close an answer the browser abandoned.
