@@ -38,4 +38,6 @@ def dashboard():
         charts=charts,
         refusals=refusals,
         quick_options=options.catalogue(g.tenant),
+        # What the subscriber holds, for the news' personal offers: already loaded here.
+        news_holdings={a.number: {p.tariff_code for p in a.points} for a in accounts},
     )

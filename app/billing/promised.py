@@ -15,7 +15,7 @@ from functools import cache
 import sqlalchemy as sa
 
 from app.core.calendar import LocalDates, local_midnight
-from app.core.ledger import EntryKind, credit, lock_account, post_entry, set_status
+from app.core.ledger import Cause, EntryKind, credit, lock_account, post_entry, set_status
 from app.core.scoped import owned
 from app.core.subscribers import (
     Account,
@@ -228,7 +228,7 @@ def take(tenant: Tenant, account_id: int, now: datetime | None = None):
     if terms.fee > 0:
         post_entry(tenant.slug, account_id, -terms.fee, EntryKind.CHARGE, _fee_ref(promise))
     # The promise itself is the access extension, even where it leaves some debt.
-    set_status(tenant, account, AccountStatus.ACTIVE)
+    set_status(tenant, account, AccountStatus.ACTIVE, Cause.PROMISED)
     db.session.flush()
     return promise
 

@@ -33,6 +33,19 @@ class EntryKind(StrEnum):
     TARIFF_CHANGE = "tariff_change"
 
 
+class Cause(StrEnum):
+    """Why an account's access changed, as account_status_changed tells its listeners."""
+
+    PAYMENT = "payment"  # a payment credited (the payment's own notice says access is back)
+    PROMISED = "promised"  # a promised payment taken
+    CREDIT = "credit"  # any other money in: a refund, a transfer, a correction
+    OPTION = "option"  # a pause begun or ended
+
+
+# The cause of a lifted block, by the kind of the credit that lifted it.
+_CREDIT_CAUSES = {EntryKind.PAYMENT: Cause.PAYMENT, EntryKind.PROMISED_CREDIT: Cause.PROMISED}
+
+
 KIND_NAMES = {
     EntryKind.PAYMENT: _l("Payment"),
     EntryKind.CHARGE: _l("Charge"),
@@ -155,17 +168,20 @@ def credit(
     account = get_owned(Account, tenant, account_id)
     threshold = tenant.config.billing.suspend_below
     if account.status == AccountStatus.BLOCKED and account.balance >= threshold:
-        set_status(tenant, account, AccountStatus.ACTIVE)
+        cause = _CREDIT_CAUSES.get(EntryKind(kind), Cause.CREDIT)
+        set_status(tenant, account, AccountStatus.ACTIVE, cause)
     return entry
 
 
-def set_status(tenant: Tenant, account: Account, status: AccountStatus) -> None:
-    """Switch an account's access and tell whoever listens; a no-op when it is already so."""
+def set_status(tenant: Tenant, account: Account, status: AccountStatus, cause: Cause) -> None:
+    """Switch an account's access and tell whoever listens why; a no-op when it is already so."""
     old = AccountStatus(account.status)
     if old == status:
         return
     account.status = status
-    account_status_changed.send(tenant, account_id=account.id, old=old, new=status)
+    account_status_changed.send(
+        tenant, account_id=account.id, old=old, new=status, cause=Cause(cause)
+    )
 
 
 def balance_mismatches(tenant: str | None = None) -> list[tuple[str, str, int, int]]:

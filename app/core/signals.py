@@ -10,7 +10,8 @@ from blinker import Namespace
 
 _signals = Namespace()
 
-# After the credit is committed. sender=tenant; payment_id.
+# After the credit is committed. sender=tenant; payment_id, restored: whether this credit
+# lifted a debt suspension (its notice then says access is back: no «resumed» besides).
 payment_credited = _signals.signal("payment-credited")
 # After the daily charges are committed; each receiver is committed (or rolled back) on its
 # own and returns a line for the operator's report. sender=tenant; local_date.
@@ -18,7 +19,9 @@ daily_run = _signals.signal("daily-run")
 # Inside the transaction that stores the new password. sender=tenant; subscriber_id, reason:
 # "changed" (by the subscriber), "reset", "temporary" (sent by recovery), "issued".
 password_changed = _signals.signal("password-changed")
-# Inside the transaction that switches the account. sender=tenant; account_id, old, new.
+# Inside the transaction that switches the account. sender=tenant; account_id, old, new,
+# cause: an app.core.ledger.Cause ("payment", "promised", "credit", "option"). The daily
+# run suspends in bulk without it (app/billing/charging.py tells the holders itself).
 account_status_changed = _signals.signal("account-status-changed")
 # Inside the transaction that changes what the ISP's network must enforce (a tariff, an
 # option, a pause or block, a speed). sender=tenant; account_id, point_id (None for the

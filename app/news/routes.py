@@ -38,10 +38,19 @@ def dismissed() -> set[str]:
     return {t.removeprefix(prefix) for t in _seen_tokens() if t.startswith(prefix)}
 
 
-def dashboard_notices() -> DashboardNotices:
+def _held() -> dict[str, set[str]]:
+    return service.holdings(g.tenant, current_user.subscriber_id)
+
+
+def dashboard_notices(held: service.Holdings | None = None) -> DashboardNotices:
     """The outage, maintenance and important notices of the subscriber's region now, and the
-    one to open in the centre of the screen: from the tenant's YAML, no query."""
-    items = service.notices(service.current(g.tenant, g.region))
+    one to open in the centre of the screen: from the tenant's YAML, no query.
+
+    held: the subscriber's accounts and tariffs as the dashboard already loaded them, so a
+    personal offer costs it no query either."""
+    if held is None:
+        held = _held()
+    items = service.notices(service.current(g.tenant, g.region, held=held))
     pop_up = service.to_pop_up(items, dismissed()) if items else None
     return DashboardNotices(items, pop_up)
 
@@ -50,14 +59,17 @@ def dashboard_notices() -> DashboardNotices:
 @login_required
 def index():
     """The current news, promotions, offers and notices of the subscriber's region."""
-    return render_template("news/index.html", items=service.current(g.tenant, g.region))
+    items = service.current(g.tenant, g.region, held=_held())
+    return render_template("news/index.html", items=items)
 
 
 @bp.route("/seen/<code>", methods=["POST"])
 @login_required
 def seen(code: str):
     """Close an important notice for good (for this subscriber, in this browser)."""
-    if len(code) > 40 or not any(i.code == code for i in service.current(g.tenant, g.region)):
+    if len(code) > 40:
+        abort(404)
+    if not any(i.code == code for i in service.current(g.tenant, g.region, held=_held())):
         abort(404)
     # The script closing the dialog needs only the cookie, not the page again.
     if request.accept_mimetypes.best == "application/json":

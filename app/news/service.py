@@ -1,12 +1,19 @@
-"""Which news and notices a subscriber of a region sees now; plain functions on the tenant."""
+"""Which news and notices a subscriber of a region sees now; plain functions on the tenant.
 
+A personal offer is for the holders of some tariffs or accounts: what a subscriber holds
+is passed in as their holdings, {account number: its points' tariff codes}. Without them
+only the items for everyone are shown.
+"""
+
+from collections import defaultdict
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 import app.notify.service as notify
-from app.core.subscribers import Subscriber
+from app.core.subscribers import Account, Contract, ServicePoint, Subscriber, accounts_of
 from app.extensions import db
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import NewsItem, Region
@@ -32,6 +39,40 @@ def has_news(tenant: Tenant) -> bool:
     return bool(tenant.config.news.items)
 
 
+Holdings = Mapping[str, Collection[str]]
+
+
+def has_targeted(tenant: Tenant) -> bool:
+    """Whether any item is for some tariffs' or accounts' holders only: only then does
+    anyone need to know what a subscriber holds."""
+    return any(item.targeted for item in tenant.config.news.items)
+
+
+def holdings(tenant: Tenant, subscriber_id: int) -> dict[str, set[str]]:
+    """A subscriber's accounts and their tariffs, {number: codes}; no query when no item
+    is targeted (nothing depends on them then)."""
+    if not has_targeted(tenant):
+        return {}
+    accounts = accounts_of(tenant, subscriber_id, with_points=True)
+    return {a.number: {p.tariff_code for p in a.service_points} for a in accounts}
+
+
+def _all_holdings(tenant: Tenant) -> dict[int, dict[str, set[str]]]:
+    """Every subscriber's holdings in the tenant, in one query."""
+    rows = db.session.execute(
+        sa.select(Contract.subscriber_id, Account.number, ServicePoint.tariff_code)
+        .join(Account, Account.contract_id == Contract.id)
+        .outerjoin(ServicePoint, ServicePoint.account_id == Account.id)
+        .where(Contract.tenant == tenant.slug, Account.tenant == tenant.slug)
+    )
+    found: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for subscriber_id, number, code in rows:
+        codes = found[subscriber_id][number]
+        if code is not None:
+            codes.add(code)
+    return found
+
+
 def local_now(tenant: Tenant, region: Region | None, now: datetime | None = None) -> datetime:
     """The naive local time in the region (the tenant's zone without one): items' dates are
     written in it."""
@@ -39,11 +80,22 @@ def local_now(tenant: Tenant, region: Region | None, now: datetime | None = None
     return moment.astimezone(ZoneInfo(tenant.timezone(region))).replace(tzinfo=None)
 
 
-def current(tenant: Tenant, region: Region | None, now: datetime | None = None) -> list[NewsItem]:
-    """The items a subscriber of the region sees now, newest first."""
+def current(
+    tenant: Tenant,
+    region: Region | None,
+    now: datetime | None = None,
+    held: Holdings | None = None,
+) -> list[NewsItem]:
+    """The items a subscriber of the region holding these accounts sees now, newest first
+    (held unknown: the items for everyone only)."""
     code = region.code if region is not None else None
     moment = local_now(tenant, region, now)
-    return [i for i in newest_first(tenant) if i.for_region(code) and i.current(moment)]
+    held = held or {}
+    return [
+        i
+        for i in newest_first(tenant)
+        if i.for_region(code) and i.current(moment) and i.for_holder(held)
+    ]
 
 
 def notices(items: list[NewsItem]) -> list[NewsItem]:
@@ -69,6 +121,7 @@ def send(tenant: Tenant, now: datetime | None = None) -> int:
     subscriber whose channel is «none» is counted, and not told)."""
     if not tenant.config.news.items:
         return 0
+    held = _all_holdings(tenant) if has_targeted(tenant) else {}
     rows = db.session.execute(
         sa.select(Subscriber.id, Subscriber.region, Subscriber.locale)
         .where(Subscriber.tenant == tenant.slug, notify.reachable(tenant))
@@ -77,7 +130,7 @@ def send(tenant: Tenant, now: datetime | None = None) -> int:
     told = 0
     for subscriber_id, code, locale in rows.all():
         lang = _in_locale(tenant, locale)
-        for item in current(tenant, tenant.region(code), now):
+        for item in current(tenant, tenant.region(code), now, held.get(subscriber_id, {})):
             told += notify.tell_once(
                 tenant,
                 subscriber_id,

@@ -248,6 +248,7 @@ class PaymentReceipt:
     paid_at: datetime
     zone: str  # the account holder's region's timezone
     method: Text | None = None  # the ISP's name of the method
+    restored: bool = False  # the payment lifted a debt suspension (told to the holder only)
 
 
 def send_payment_receipt(

@@ -38,17 +38,27 @@ def _top_up() -> str:
     return _("You can top up the balance in your personal account.")
 
 
-def _payment_credited(tenant, account: str, amount: int, balance: int, **_facts) -> Wording:
+def _payment_credited(
+    tenant, account: str, amount: int, balance: int, restored: bool = False, **_facts
+) -> Wording:
     said = _(
         "Payment of %(amount)s credited to account %(account)s.",
         amount=money(amount),
         account=account,
     )
     left = _("Balance: %(balance)s.", balance=money(balance))
+    if not restored:
+        return Wording(
+            _("%(isp)s: payment credited", isp=_isp(tenant)),
+            (said, left),
+            f"{_isp(tenant)}: {said} {left}",
+        )
+    # The payment lifted a suspension: one message says both, no «access restored» besides.
+    back = _("Access is restored.")
     return Wording(
-        _("%(isp)s: payment credited", isp=_isp(tenant)),
-        (said, left),
-        f"{_isp(tenant)}: {said} {left}",
+        _("%(isp)s: payment credited, access restored", isp=_isp(tenant)),
+        (said, back, left),
+        f"{_isp(tenant)}: {said} {back} {left}",
     )
 
 

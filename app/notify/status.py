@@ -1,5 +1,6 @@
 """Access suspended for debt and restored: heard from the core, told through the centre."""
 
+from app.core.ledger import Cause
 from app.core.scoped import get_owned
 from app.core.signals import account_status_changed
 from app.core.subscribers import Account, AccountStatus
@@ -13,13 +14,17 @@ def subscribe() -> None:
     account_status_changed.connect(_on_status_changed)
 
 
-def _on_status_changed(tenant: Tenant, account_id: int, old, new) -> None:
+def _on_status_changed(tenant: Tenant, account_id: int, old, new, cause: Cause) -> None:
     # A pause and its end are the subscriber's own doing: only debt's comings and goings.
     if (old, new) == (AccountStatus.ACTIVE, AccountStatus.BLOCKED):
         notice = "suspended"
     elif (old, new) == (AccountStatus.BLOCKED, AccountStatus.ACTIVE):
         notice = "resumed"
     else:
+        return
+    if notice == "resumed" and cause == Cause.PAYMENT:
+        # The payment's own notice says access is back (app/payments/receipts.py): one
+        # message for one payment, told once the credit is committed.
         return
     account = get_owned(Account, tenant, account_id)
     if account is None:

@@ -6,7 +6,7 @@ request's, or the job's), and sends service_changed inside it.
 
 from datetime import datetime
 
-from app.core.ledger import EntryKind, lock_account, post_entry, set_status
+from app.core.ledger import Cause, EntryKind, lock_account, post_entry, set_status
 from app.core.scoped import get_owned
 from app.core.signals import service_changed
 from app.core.subscribers import Account, AccountStatus
@@ -91,7 +91,7 @@ def begin(tenant: Tenant, row: Activation, account: Account, now: datetime) -> N
     """Make an activation take effect: pause the account, raise the speed, block, switch on."""
     row.status = Status.ACTIVE
     if row.kind == OptionKind.PAUSE:
-        set_status(tenant, account, AccountStatus.PAUSED)
+        set_status(tenant, account, AccountStatus.PAUSED, Cause.OPTION)
         _tell(tenant, row, "pause-start", until=_iso(row.ends_at))
     elif row.kind == OptionKind.TURBO:
         _tell(tenant, row, "speed-changed", speed_mbps=row.params.get("speed_mbps"))
@@ -123,7 +123,9 @@ def finish(tenant: Tenant, row: Activation, account: Account, now: datetime) -> 
 def _resume(tenant: Tenant, account: Account) -> None:
     # Back to what the balance allows: a pause must not lift a block for debt.
     enough = account.balance >= tenant.config.billing.suspend_below
-    set_status(tenant, account, AccountStatus.ACTIVE if enough else AccountStatus.BLOCKED)
+    set_status(
+        tenant, account, AccountStatus.ACTIVE if enough else AccountStatus.BLOCKED, Cause.OPTION
+    )
 
 
 def tariff_speed(tenant: Tenant, account: Account, point_id: int | None = None) -> int | None:

@@ -2,7 +2,7 @@
 
 This is the portal's callback handler, behind POST /payments/notify/<provider>, where every
 gateway (the sandbox bank too) posts. Once a credit is committed, `payment_credited` tells
-whoever listens (the e-mail receipt, notifications).
+whoever listens (the e-mail receipt, notifications), and whether it lifted a suspension.
 """
 
 import logging
@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from app.core.ledger import EntryKind, credit
+from app.core.ledger import EntryKind, credit, lock_account
 from app.core.scoped import owned
 from app.core.signals import payment_credited
+from app.core.subscribers import AccountStatus
 from app.extensions import db
 from app.persistence import utcnow
 from app.tenancy.registry import Tenant
@@ -32,6 +33,8 @@ class Applied:
     payment_id: int
     credited: bool
     answer: str
+    # This credit lifted a debt suspension: the payment's notice says access is back.
+    restored: bool = False
 
 
 def apply_notification(
@@ -53,8 +56,8 @@ def apply_notification(
     if payment is None:
         raise NotificationRejected(f"unknown payment {notification.reference!r}")
     _check_matches(payment, provider_name, notification)
-    credited = _settle(tenant, payment, notification)
-    return Applied(payment.id, credited, provider.acknowledge(notification))
+    credited, restored = _settle(tenant, payment, notification)
+    return Applied(payment.id, credited, provider.acknowledge(notification), restored)
 
 
 def _check_matches(payment: Payment, provider_name: str, notification: Notification) -> None:
@@ -71,24 +74,28 @@ def _check_matches(payment: Payment, provider_name: str, notification: Notificat
         raise NotificationRejected(f"payment {payment.reference}: another provider payment id")
 
 
-def _settle(tenant: Tenant, payment: Payment, notification: Notification) -> bool:
-    """Move the payment to its outcome; True when this call credited the account."""
+def _settle(tenant: Tenant, payment: Payment, notification: Notification) -> tuple[bool, bool]:
+    """Move the payment to its outcome; whether this call credited the account, and whether
+    that lifted a debt suspension."""
     if payment.status == PaymentStatus.SUCCEEDED:
         if not notification.succeeded:
             log.warning("payment %s: failure notified after crediting, ignored", payment.reference)
-        return False
+        return False, False
     if not notification.succeeded:
         if payment.status == PaymentStatus.PENDING:
             reason = notification.failure_reason or FailureReason.DECLINED
             payment.status, payment.failure_reason = PaymentStatus.FAILED, reason.value
             payment.completed_at = utcnow()
-        return False
+        return False, False
     # A success after a failure still credits: the bank has taken the money.
-    _credit(tenant, payment, notification)
-    return True
+    return True, _credit(tenant, payment, notification)
 
 
-def _credit(tenant: Tenant, payment: Payment, notification: Notification) -> None:
+def _credit(tenant: Tenant, payment: Payment, notification: Notification) -> bool:
+    """Credit the payment; whether that lifted a debt suspension."""
+    # Locked and read afresh before the credit, so «was blocked» is what the credit found.
+    account = lock_account(tenant.slug, payment.account_id)
+    blocked = account is not None and account.status == AccountStatus.BLOCKED
     credit(
         tenant,
         payment.account_id,
@@ -103,6 +110,7 @@ def _credit(tenant: Tenant, payment: Payment, notification: Notification) -> Non
     if notification.card and payment.save_card and payment.payer_subscriber_id:
         keep_card(tenant, payment.payer_subscriber_id, payment.provider, notification.card)
     db.session.flush()
+    return blocked and account.status == AccountStatus.ACTIVE
 
 
 def card_last4(notification: Notification) -> str | None:
@@ -130,5 +138,5 @@ def handle_notification(
         log.info("notification deferred: tenant=%s: %s", tenant.slug, type(exc).__name__)
         return None
     if applied.credited:
-        payment_credited.send(tenant, payment_id=applied.payment_id)
+        payment_credited.send(tenant, payment_id=applied.payment_id, restored=applied.restored)
     return applied.answer

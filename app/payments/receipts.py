@@ -7,9 +7,11 @@ where the account holder lives: the region's timezone, not the ISP's head office
 
 The holder hears through the channel they chose for «payment credited» (notification
 centre); by e-mail the receipt itself is that notice. A holder who paid and asked for the
-receipt has it already: it is their notice, sent at once, whatever the hour.
+receipt has it already: it is their notice, sent at once, whatever the hour. A payment that
+lifts a debt suspension says so in that one notice: no «access restored» besides.
 """
 
+import dataclasses
 import logging
 
 import app.notify.service as notify
@@ -36,33 +38,44 @@ def subscribe() -> None:
     payment_credited.connect(_on_payment_credited)
 
 
-def _on_payment_credited(tenant: Tenant, payment_id: int) -> None:
-    send_receipt(tenant, payment_id)
+def _on_payment_credited(tenant: Tenant, payment_id: int, restored: bool = False) -> None:
+    send_receipt(tenant, payment_id, restored)
 
 
-def send_receipt(tenant: Tenant, payment_id: int) -> bool:
+def send_receipt(tenant: Tenant, payment_id: int, restored: bool = False) -> bool:
     """Queue the receipt if the payer gave an address, and the holder's notice unless that
-    receipt is theirs; False when the receipt cannot be sent to the address given."""
+    receipt is theirs; False when the receipt cannot be sent to the address given.
+
+    restored: the payment lifted a debt suspension, which the holder's notice then says."""
     payment = get_owned(Payment, tenant, payment_id)
     if payment is None:
         return True
     account = get_owned(Account, tenant, payment.account_id)
     receipt = _receipt(tenant, payment, account)
+    # Access is the holder's business: only their own message tells it.
+    holders = dataclasses.replace(receipt, restored=restored)
     holder = account.contract.subscriber
-    if not _holders_own(payment, holder):
-        notify.tell(
+    own = _holders_own(payment, holder)
+    if not own:
+        facts = {"account": account.number, "balance": account.balance}
+        channel = notify.tell(
             tenant,
             holder.id,
             "payment_credited",
-            receipt=receipt,
-            account=account.number,
+            receipt=holders,
             amount=payment.amount,
-            balance=account.balance,
+            restored=restored,
+            **facts,
         )
+        if restored and channel == "none":
+            # No payment notices wanted: access back is still told, the suspension's way.
+            notify.tell(tenant, holder.id, "resumed", **facts)
     if not payment.payer_email:
         return True
     try:
-        notify.send_payment_receipt(tenant, payment.payer_email, receipt, _locale(tenant, payment))
+        notify.send_payment_receipt(
+            tenant, payment.payer_email, holders if own else receipt, _locale(tenant, payment)
+        )
     except ValueError:
         # The money is credited; an address no e-mail can go to is logged, never a reason
         # to undo anything.

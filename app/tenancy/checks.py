@@ -92,6 +92,9 @@ def _reference_problems(config: TenantConfig) -> Iterator[Problem]:
         for i, code in enumerate(item.regions):
             if code not in regions:
                 yield ("news", "items", n, "regions", i), f"refers to undefined region {code!r}"
+        for i, code in enumerate(item.tariffs):
+            if code not in tariffs:
+                yield ("news", "items", n, "tariffs", i), f"refers to undefined tariff {code!r}"
 
 
 def _catalogue_problems(config: TenantConfig, tariffs: set[str]) -> Iterator[Problem]:

@@ -2,15 +2,21 @@
 
 Authored in YAML until staff write them in the console. Each item has its dates and one
 text per locale; notices (outages, maintenance) also appear on the dashboard, and an
-important one may open once in the centre of the screen.
+important one may open once in the centre of the screen. A personal offer names the
+tariffs or the accounts it is for: only their holders see it.
 """
 
+from collections.abc import Collection, Mapping
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from .types import Code, Model, Text
+from .types import Code, Model, Quoted, Text
+
+# As the ISP writes it on the contract, in quotes: YAML would drop its leading zeros.
+AccountNumber = Annotated[Quoted, Field(min_length=1, max_length=40)]
 
 
 class NewsKind(StrEnum):
@@ -37,6 +43,12 @@ class NewsItem(Model):
     """news, promotion, offer; or a notice shown on the dashboard: outage, maintenance."""
     regions: tuple[Code, ...] = ()
     """Codes of the regions it is for; empty: the whole tenant."""
+    tariffs: tuple[Code, ...] = ()
+    """A personal offer: codes of the tariffs it is for, shown only to subscribers with an
+    account on one of them; empty: any tariff."""
+    accounts: tuple[AccountNumber, ...] = ()
+    """A personal offer: numbers of the accounts it is for (in quotes), shown only to their
+    holders; empty: any account. With tariffs too, an account must be on one of them."""
     publish: date | datetime
     """When it appears, local time of the subscriber's region: a date (from its start) or
     a date and time, e.g. 2026-12-01 or "2026-12-01 09:00"."""
@@ -78,6 +90,22 @@ class NewsItem(Model):
     def for_region(self, code: str | None) -> bool:
         """Whether a subscriber of the region (None: unknown) is meant to see it."""
         return not self.regions or code in self.regions
+
+    @property
+    def targeted(self) -> bool:
+        """Whether it is for some tariffs' or accounts' holders only (a personal offer)."""
+        return bool(self.tariffs or self.accounts)
+
+    def for_holder(self, holdings: Mapping[str, Collection[str]]) -> bool:
+        """Whether the holder of these accounts (number -> its points' tariff codes) is
+        meant to see it; everyone is, unless it is targeted."""
+        if not self.targeted:
+            return True
+        return any(
+            (not self.accounts or number in self.accounts)
+            and (not self.tariffs or any(code in self.tariffs for code in codes))
+            for number, codes in holdings.items()
+        )
 
     def current(self, now: datetime) -> bool:
         """Whether it is shown at the naive local moment now."""

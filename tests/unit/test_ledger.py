@@ -62,8 +62,8 @@ def test_a_credit_that_clears_the_debt_lifts_the_block_and_says_so(app, make_sub
     facts = make_subscriber(balance=-5000, status="blocked")
     heard = []
 
-    def listener(tenant, account_id, old, new):
-        heard.append((tenant.slug, account_id, old, new))
+    def listener(tenant, account_id, old, new, cause):
+        heard.append((tenant.slug, account_id, old, new, cause))
 
     with app.app_context(), account_status_changed.connected_to(listener):
         acme = app.extensions["tenancy"].tenants["acme"]
@@ -72,7 +72,7 @@ def test_a_credit_that_clears_the_debt_lifts_the_block_and_says_so(app, make_sub
         credit(acme, facts["account_id"], 9000, EntryKind.PAYMENT, "pay-rest")
         db.session.commit()
         assert db.session.get(Account, facts["account_id"]).status == "active"
-    assert heard == [("acme", facts["account_id"], "blocked", "active")]
+    assert heard == [("acme", facts["account_id"], "blocked", "active", "payment")]
 
 
 def test_an_account_without_entries_agrees_with_its_zero_balance(app, make_subscriber):

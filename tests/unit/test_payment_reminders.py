@@ -123,7 +123,8 @@ def test_suspension_and_resumption_are_told(app, ctx, make_subscriber):
     assert f"Доступ по лицевому счёту {facts['account']} приостановлен" in suspended
     run_tenant(tenant, date(2025, 3, 11))  # still blocked: nothing more
     assert len(texts(PHONE)) == 1
-    credit(tenant, facts["account_id"], 50000, EntryKind.PAYMENT, "bank:resume")
+    # Money in other than a payment (whose own notice says access is back): «restored».
+    credit(tenant, facts["account_id"], 50000, EntryKind.CORRECTION, "staff:resume")
     db.session.commit()
     assert len(texts(PHONE)) == 2
     assert f"Доступ по лицевому счёту {facts['account']} восстановлен." in texts(PHONE)[1]

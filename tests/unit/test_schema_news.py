@@ -57,6 +57,16 @@ def _item(**fields) -> NewsItem:
             "    - {code: a, publish: 2026-01-01, title: {ru: Т}, text: {ru: Т, en: T, hi: टी}}\n",
             "missing the 'en' translation",
         ),
+        (
+            f"    - {{code: a, kind: offer, tariffs: [basic, gold], publish: 2026-01-01, "
+            f"title: {TEXT}, text: {TEXT}}}\n",
+            "news.items.0.tariffs.1: refers to undefined tariff 'gold'",
+        ),
+        (
+            f"    - {{code: a, kind: offer, accounts: [000123], publish: 2026-01-01, "
+            f"title: {TEXT}, text: {TEXT}}}\n",
+            "news.items.0.accounts.0",
+        ),
     ],
 )
 def test_mistakes_in_the_news_section_are_named(tenants_dir, items, complaint):

@@ -577,9 +577,9 @@ def test_restoring_access_tells_the_listeners_which_isp(app, ctx, subscriber):
     account_id = subscriber("tomtel", -r.max_debt, status="blocked")
     heard = []
 
-    def listener(sender, account_id, old, new):
-        heard.append((sender.slug, account_id, old, new))
+    def listener(sender, account_id, old, new, cause):
+        heard.append((sender.slug, account_id, old, new, cause))
 
     with account_status_changed.connected_to(listener):
         promised.take(tenant(app, "tomtel"), account_id, now=NOW)
-    assert heard == [("tomtel", account_id, "blocked", "active")]
+    assert heard == [("tomtel", account_id, "blocked", "active", "promised")]
