@@ -3,14 +3,14 @@
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.persistence import utcnow
-from app.tenancy.help_schema import WEEKDAYS, Chat, ChatHours
+from app.tenancy.help_schema import Chat, Hours
 from app.tenancy.registry import Region, Tenant
 
 from .broker import broker
@@ -45,27 +45,14 @@ class Opening:
     next_open: datetime | None = None
 
 
-def opening(hours: ChatHours | None, timezone: str, at: datetime) -> Opening:
+def opening(hours: Hours | None, timezone: str, at: datetime) -> Opening:
     """Whether consultants answer at the UTC moment `at` in this timezone, else when next."""
     if hours is None:
         return Opening(True)
     local = at.astimezone(ZoneInfo(timezone))
-    opens, closes = _clock(hours.opens), _clock(hours.closes)
-    minute = timedelta(hours=local.hour, minutes=local.minute)
-    if WEEKDAYS[local.weekday()] in hours.days and opens <= minute < closes:
+    if hours.is_open(local):
         return Opening(True)
-    day = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    for ahead in range(8):
-        candidate = day + timedelta(days=ahead)
-        start = candidate + opens
-        if WEEKDAYS[candidate.weekday()] in hours.days and start > local:
-            return Opening(False, start)
-    return Opening(False)  # not reached: days is never empty
-
-
-def _clock(value: str) -> timedelta:
-    hour, minute = value.split(":")
-    return timedelta(hours=int(hour), minutes=int(minute))
+    return Opening(False, hours.next_open(local))
 
 
 def opening_for(tenant: Tenant, region: Region | None) -> Opening:

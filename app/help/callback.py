@@ -5,14 +5,14 @@ call and when sits in HelpCallback beside it.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from app.core.identifiers import normalise_phone
 from app.core.subscribers import subscriber_of
 from app.extensions import db
 from app.persistence import utcnow
-from app.tenancy.help_schema import Callback, minutes_of
+from app.tenancy.help_schema import Callback
 from app.tenancy.registry import Region, Tenant
 
 from . import service
@@ -46,18 +46,8 @@ def enabled(tenant: Tenant | None) -> bool:
     return tenant is not None and rules(tenant).enabled
 
 
-def _day_windows(callback: Callback, day: date, zone: ZoneInfo) -> list[Window]:
-    first = datetime(day.year, day.month, day.day, tzinfo=zone)
-    start, end = minutes_of(callback.hours_from), minutes_of(callback.hours_to)
-    step = callback.window_minutes
-    return [
-        Window(first + timedelta(minutes=m), first + timedelta(minutes=m + step))
-        for m in range(start, end, step)
-    ]
-
-
 def windows(tenant: Tenant, region: Region | None, now: datetime | None = None) -> list[Window]:
-    """The windows still ahead, within the tenant's hours over its days ahead."""
+    """The windows still ahead on the tenant's days and within its hours, over its days ahead."""
     callback = rules(tenant)
     zone = ZoneInfo(tenant.timezone(region))
     now = (now or utcnow()).astimezone(zone)
@@ -65,7 +55,8 @@ def windows(tenant: Tenant, region: Region | None, now: datetime | None = None) 
     for offset in range(callback.days_ahead):
         day = now.date() + timedelta(days=offset)
         # A window already begun is not offered: nobody could promise to call in time.
-        found += [w for w in _day_windows(callback, day, zone) if w.start > now]
+        periods = callback.hours.periods(day, zone, callback.window_minutes)
+        found += [Window(*p) for p in periods if p[0] > now]
     return found
 
 

@@ -49,6 +49,9 @@ class HelpRequest(TenantScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last message of the thread the subscriber has seen on the request's page; staff
+    # replies after it are new to them. None: they have not opened it since a reply.
+    seen_message_id: Mapped[int | None] = mapped_column(sa.Integer)
 
     messages: Mapped[list["HelpMessage"]] = relationship(
         back_populates="request", order_by="HelpMessage.id"

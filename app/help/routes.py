@@ -18,7 +18,7 @@ from app.core import uploads
 from app.extensions import db
 from app.tenancy.locale import current_locale
 
-from . import SECTION, bp, limits, service
+from . import SECTION, bp, limits, service, unread
 from .forms import ActionForm, MessageForm, RequestForm
 from .models import RequestKind, RequestStatus
 from .visit_routes import visit_context
@@ -51,6 +51,23 @@ def _requests_on():
         abort(404)
 
 
+@bp.context_processor
+def _menu_counts() -> dict:
+    # Only on help pages: the count costs one query, which the other pages never pay.
+    if not current_user.is_authenticated or current_user.must_change_password:
+        return {}
+    if not service.enabled(g.get("tenant")):
+        return {}
+    return {"menu_counts": {"help.requests": len(_unread())}}
+
+
+def _unread() -> frozenset[int]:
+    # Once per page: the list's markers and the menu's count read the same answer.
+    if "help_unread" not in g:
+        g.help_unread = unread.unread_of(g.tenant, current_user.subscriber_id)
+    return g.help_unread
+
+
 @bp.route("/contacts")
 def contacts():
     """How to reach the ISP: open to everyone, as it is where someone who cannot log in looks."""
@@ -70,7 +87,7 @@ def contacts():
 def requests():
     _requests_on()
     found = service.requests_of(g.tenant, current_user.subscriber_id)
-    return render_template("help/requests.html", requests=found, section=SECTION)
+    return render_template("help/requests.html", requests=found, unread=_unread(), section=SECTION)
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])
@@ -151,13 +168,17 @@ def detail(number: int):
     found = service.request_of(g.tenant, current_user.subscriber_id, number)
     if found is None:
         abort(404)
-    return _thread(found, MessageForm(tenant=g.tenant, formdata=None))
+    # The one write of this GET (committed with the request): the replies are seen now.
+    # The page still marks them new, this once.
+    seen_before = unread.mark_seen(found) or 0
+    return _thread(found, MessageForm(tenant=g.tenant, formdata=None), seen_before=seen_before)
 
 
-def _thread(found, form, status: int = 200):
+def _thread(found, form, status: int = 200, seen_before: int | None = None):
     return render_template(
         "help/detail.html",
         filed=found,
+        seen_before=(found.seen_message_id or 0) if seen_before is None else seen_before,
         form=form,
         action=ActionForm(),
         section=SECTION,

@@ -20,7 +20,7 @@ from app.core.signals import daily_run
 from app.core.subscribers import account_region, accounts_of
 from app.extensions import db
 from app.persistence import utcnow
-from app.tenancy.help_schema import Visits, minutes_of
+from app.tenancy.help_schema import Visits
 from app.tenancy.registry import Region, Tenant
 
 from . import service
@@ -79,15 +79,6 @@ def _zone(tenant: Tenant, region: Region | None) -> ZoneInfo:
     return ZoneInfo(tenant.timezone(region))
 
 
-def _day_slots(visits: Visits, day: date, zone: ZoneInfo) -> list[Slot]:
-    first = datetime(day.year, day.month, day.day, tzinfo=zone)
-    step = visits.slot_minutes
-    return [
-        Slot(first + timedelta(minutes=m), first + timedelta(minutes=m + step))
-        for m in range(minutes_of(visits.hours_from), minutes_of(visits.hours_to), step)
-    ]
-
-
 def schedule(tenant: Tenant, region: Region | None, now: datetime | None = None) -> list[Slot]:
     """The slots still ahead on the working days, full or not."""
     visits, zone = rules(tenant), _zone(tenant, region)
@@ -95,8 +86,8 @@ def schedule(tenant: Tenant, region: Region | None, now: datetime | None = None)
     found = []
     for offset in range(visits.days_ahead):
         day = now.date() + timedelta(days=offset)
-        if day.isoweekday() in visits.days:
-            found += [s for s in _day_slots(visits, day, zone) if s.start > now]
+        periods = visits.hours.periods(day, zone, visits.slot_minutes)
+        found += [Slot(*p) for p in periods if p[0] > now]
     return found
 
 

@@ -4,16 +4,94 @@ A request is one kind of help; a callback and a technician visit are others, fil
 requests too; a live chat with the ISP's consultants is another beside them.
 """
 
+from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from .notify_schema import Clock
 from .types import Code, Model, Rate, Text
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def minutes_of(clock: str) -> int:
+    """Minutes since midnight of a "HH:MM" clock time."""
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+class Hours(Model):
+    """Opening hours: the days of the week and one span of local time on each of them."""
+
+    days: tuple[Weekday, ...] = Field(default=WEEKDAYS, min_length=1)
+    """The days it opens: mon, tue, wed, thu, fri, sat, sun."""
+    opens: Clock = "09:00"
+    """When it opens, local time (in quotes, e.g. "09:00")."""
+    closes: Clock = "18:00"
+    """When it closes, local time; later than opens (hours past midnight are not
+    supported)."""
+
+    @field_validator("days")
+    @classmethod
+    def _distinct(cls, value: tuple[Weekday, ...]) -> tuple[Weekday, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("days must not repeat")
+        return value
+
+    @field_validator("closes")
+    @classmethod
+    def _after_opens(cls, value: str, info: ValidationInfo) -> str:
+        opens = info.data.get("opens")  # absent when opens itself was wrong
+        if opens is not None and value <= opens:
+            raise ValueError(f"closes must be later than opens ({opens})")
+        return value
+
+    @property
+    def minutes(self) -> int:
+        """How long it is open on one of its days, in minutes."""
+        return minutes_of(self.closes) - minutes_of(self.opens)
+
+    def open_on(self, day: date) -> bool:
+        """Whether it opens on this date."""
+        return WEEKDAYS[day.weekday()] in self.days
+
+    def is_open(self, local: datetime) -> bool:
+        """Whether the local moment falls within the hours."""
+        minute = local.hour * 60 + local.minute
+        return self.open_on(local) and minutes_of(self.opens) <= minute < minutes_of(self.closes)
+
+    def next_open(self, local: datetime) -> datetime:
+        """The first opening after the local moment, in its timezone."""
+        midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        for ahead in range(8):  # days is never empty: one of the next eight days opens later
+            start = midnight + timedelta(days=ahead, minutes=minutes_of(self.opens))
+            if self.open_on(start) and start > local:
+                return start
+        raise AssertionError("hours without days")
+
+    def periods(self, day: date, zone: tzinfo, minutes: int) -> list[tuple[datetime, datetime]]:
+        """The day's hours cut into periods of `minutes` as aware local datetimes; none on a
+        day it does not open."""
+        if not self.open_on(day):
+            return []
+        first = datetime(day.year, day.month, day.day, tzinfo=zone)
+        return [
+            (first + timedelta(minutes=m), first + timedelta(minutes=m + minutes))
+            for m in range(minutes_of(self.opens), minutes_of(self.closes), minutes)
+        ]
+
+
+def _divides(hours: "Hours | None", minutes: int, what: str) -> int:
+    # A field validator on the length, so the error names that key and its line.
+    if hours is not None and hours.minutes % minutes:
+        raise ValueError(
+            f"the hours {hours.opens}–{hours.closes} must divide into whole {what} of {minutes}"
+            " minutes"
+        )
+    return minutes
 
 
 class FileFamily(StrEnum):
@@ -103,21 +181,14 @@ class Requests(Model):
         return (*self.subjects, self.contract_change)
 
 
-def minutes_of(clock: str) -> int:
-    """Minutes since midnight of a "HH:MM" clock time."""
-    hours, minutes = clock.split(":")
-    return int(hours) * 60 + int(minutes)
-
-
 class Callback(Model):
     """A request to be called back: a name, a phone and a time window within the hours."""
 
     enabled: bool = False
     """Whether subscribers may ask to be called back."""
-    hours_from: Clock = "09:00"
-    """When the first window starts, local time (in quotes, e.g. "09:00")."""
-    hours_to: Clock = "21:00"
-    """When the last window ends, local time; later than hours_from."""
+    hours: Hours = Hours(opens="09:00", closes="21:00")
+    """When the ISP calls back: windows are offered on these days within these hours;
+    unset: every day from 09:00 to 21:00."""
     window_minutes: int = Field(default=120, ge=30, le=720)
     """How long one window is; the hours must divide into whole windows."""
     days_ahead: int = Field(default=3, ge=1, le=14)
@@ -130,14 +201,10 @@ class Callback(Model):
     public_limit: Rate = "3 per hour"
     """How many callbacks may be asked without logging in from one address."""
 
-    @model_validator(mode="after")
-    def _whole_windows(self) -> "Callback":
-        span = minutes_of(self.hours_to) - minutes_of(self.hours_from)
-        if span <= 0:
-            raise ValueError("hours_to must be later than hours_from")
-        if span % self.window_minutes:
-            raise ValueError("the hours must divide into whole windows of window_minutes")
-        return self
+    @field_validator("window_minutes")
+    @classmethod
+    def _whole_windows(cls, value: int, info: ValidationInfo) -> int:
+        return _divides(info.data.get("hours"), value, "windows")
 
 
 DEFAULT_REASONS = (
@@ -155,12 +222,9 @@ class Visits(Model):
     """Whether subscribers call a technician from the cabinet."""
     reasons: tuple[Subject, ...] = Field(default=DEFAULT_REASONS, min_length=1)
     """Why the technician is called, in this order."""
-    days: tuple[int, ...] = Field(default=(1, 2, 3, 4, 5), min_length=1)
-    """Working days, 1 (Monday) to 7 (Sunday)."""
-    hours_from: Clock = "09:00"
-    """When the first slot starts, local time (in quotes)."""
-    hours_to: Clock = "18:00"
-    """When the last slot ends, local time; later than hours_from."""
+    hours: Hours = Hours(days=WEEKDAYS[:5], opens="09:00", closes="18:00")
+    """The technicians' working days and hours: slots are offered within them; unset:
+    mon to fri from 09:00 to 18:00."""
     slot_minutes: int = Field(default=60, ge=30, le=480)
     """How long one slot is; the hours must divide into whole slots."""
     places: int = Field(default=2, ge=1, le=50)
@@ -174,41 +238,10 @@ class Visits(Model):
     limit: Rate = "5 per day"
     """How many visits one subscriber may ask for."""
 
-    @field_validator("days")
+    @field_validator("slot_minutes")
     @classmethod
-    def _weekdays(cls, value: tuple[int, ...]) -> tuple[int, ...]:
-        if any(day < 1 or day > 7 for day in value) or len(set(value)) != len(value):
-            raise ValueError("days are distinct numbers from 1 (Monday) to 7 (Sunday)")
-        return value
-
-    @model_validator(mode="after")
-    def _whole_slots(self) -> "Visits":
-        span = minutes_of(self.hours_to) - minutes_of(self.hours_from)
-        if span <= 0:
-            raise ValueError("hours_to must be later than hours_from")
-        if span % self.slot_minutes:
-            raise ValueError("the hours must divide into whole slots of slot_minutes")
-        return self
-
-
-class ChatHours(Model):
-    """When consultants answer the chat, in the local time of the visitor's region."""
-
-    days: tuple[Weekday, ...] = Field(default=WEEKDAYS, min_length=1)
-    """The days it opens: mon, tue, wed, thu, fri, sat, sun."""
-    opens: Clock = "10:00"
-    """When it opens, local time (in quotes, e.g. "10:00")."""
-    closes: Clock = "21:00"
-    """When it closes, local time; later than opens (a chat open overnight: two days' hours
-    are not supported, leave hours unset for around the clock)."""
-
-    @model_validator(mode="after")
-    def _ordered(self):
-        if self.closes <= self.opens:
-            raise ValueError("closes must be later than opens")
-        if len(set(self.days)) != len(self.days):
-            raise ValueError("days must not repeat")
-        return self
+    def _whole_slots(cls, value: int, info: ValidationInfo) -> int:
+        return _divides(info.data.get("hours"), value, "slots")
 
 
 class Chat(Model):
@@ -216,7 +249,7 @@ class Chat(Model):
 
     enabled: bool = False
     """Whether the cabinet offers the chat."""
-    hours: ChatHours | None = None
+    hours: Hours | None = None
     """When consultants answer; unset: around the clock."""
     answer_within_minutes: int | None = Field(default=None, ge=1, le=120)
     """The promise shown on the page, «we answer within N minutes»; unset: none."""

@@ -7,11 +7,13 @@ from functools import cache, lru_cache
 
 from babel import Locale
 from babel.dates import format_date as format_babel_date
+from babel.dates import get_day_names
 from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask.templating import Environment
 from flask_babel import format_date, format_datetime
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, TemplateNotFound
 
+from .help_schema import WEEKDAYS
 from .locale import current_locale
 from .names import feature_name
 
@@ -141,6 +143,28 @@ def local_datetime(moment, fmt: str = "medium") -> str:
     return format_datetime(moment, fmt)
 
 
+@lru_cache(maxsize=256)
+def _hours_text(hours, locale: str) -> str:
+    names = get_day_names("abbreviated", "stand-alone", locale)
+    runs: list[list[int]] = []
+    for day in sorted(WEEKDAYS.index(d) for d in hours.days):
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    # Three days and more in a row read as a range, «пн–пт»; two as a list, «сб, вс».
+    parts = [
+        f"{names[run[0]]}–{names[run[-1]]}" if len(run) > 2 else ", ".join(names[d] for d in run)
+        for run in runs
+    ]
+    return f"{', '.join(parts)} {hours.opens}–{hours.closes}"
+
+
+def hours(value) -> str:
+    """Opening hours (help_schema.Hours) in the current language, e.g. «пн–пт 09:00–18:00»."""
+    return _hours_text(value, current_locale())
+
+
 def text(value) -> str:
     """ISP text from YAML in the current language."""
     tenant = g.get("tenant")
@@ -185,6 +209,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_datetime)
     app.add_template_filter(dateformat)
     app.add_template_filter(text)
+    app.add_template_filter(hours)
     app.add_template_global(locale_name)
     app.add_template_global(brand_css)
     app.add_template_global(tenant_feature_name, "feature_name")

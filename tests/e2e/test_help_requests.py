@@ -100,10 +100,20 @@ def test_a_request_end_to_end(app, isp, device, demo, portal, open_page, uploads
     number = int(heading.inner_text().rsplit("-", 1)[1])
 
     _answer(app, slug, number)
-    page.reload()
+    # The list says in words that a reply is new, the menu counts it; opening reads it.
+    portal.menu(page).get_by_role("link", name=section, exact=True).click()
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=f"HR-{number:06d}"))
+    expect(row.get_by_test_id("new-reply")).to_have_text(portal.t(page, "new reply"))
+    expect(portal.menu(page).get_by_test_id("menu-count")).to_contain_text("1")
+    audit.check(page, f"{slug} requests, a new reply")
+    row.get_by_role("link", name=f"HR-{number:06d}").click()
     expect(page.get_by_text(ANSWER)).to_be_visible()
+    expect(page.get_by_test_id("new-reply")).to_be_visible()
     expect(_status(page)).to_have_text(portal.t(page, "Answered"))
     audit.check(page, f"{slug} request answered")
+    page.reload()
+    expect(page.get_by_test_id("new-reply")).to_have_count(0)
+    expect(page.get_by_test_id("menu-count")).to_have_count(0)
     with app.app_context():
         sent_to = db.session.scalars(sa.select(QueuedMessage.recipient)).all()
     assert sent_to and set(sent_to) <= {who.person.email, _e164(who.person.phone)}

@@ -9,7 +9,7 @@ import pytest
 
 from app.chat.broker import InProcessBroker, RedisBroker
 from app.chat.service import opening
-from app.tenancy.help_schema import ChatHours
+from app.tenancy.help_schema import Hours
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
@@ -63,7 +63,7 @@ def test_two_processes_share_a_chat_through_redis():
         assert subscription.wait(2) is True
 
 
-DAYTIME = ChatHours(opens="10:00", closes="21:00")
+DAYTIME = Hours(opens="10:00", closes="21:00")
 
 
 def test_hours_are_local_to_the_region():
@@ -81,7 +81,7 @@ def test_hours_are_local_to_the_region():
 
 
 def test_closing_time_and_days_off():
-    weekdays = ChatHours(days=("mon", "tue", "wed", "thu", "fri"), opens="10:00", closes="21:00")
+    weekdays = Hours(days=("mon", "tue", "wed", "thu", "fri"), opens="10:00", closes="21:00")
     assert not opening(weekdays, "Europe/Moscow", datetime(2026, 12, 3, 18, 0, tzinfo=UTC)).open
     saturday = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)  # 12:00 on a Saturday in Moscow
     closed = opening(weekdays, "Europe/Moscow", saturday)

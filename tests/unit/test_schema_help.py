@@ -1,13 +1,17 @@
-"""The help section of tenant.yaml: subjects, attachment limits, rates, notice channels."""
+"""The help section of tenant.yaml: subjects, attachment limits, rates, hours, notice channels."""
 
 import shutil
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from app.core import uploads
+from app.tenancy import theming
+from app.tenancy.help_schema import Hours
 from app.tenancy.registry import load_registry
-from tests.unit.test_schema import ACME, LOCALES, problems
+from tests.unit.test_schema import ACME, LOCALES, line_of, problems
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -92,3 +96,72 @@ def test_only_the_allowed_families_are_accepted():
     pdf_only = uploads.kinds_of(["pdf"])
     assert uploads.detect_kind(b"%PDF-1.4", pdf_only) is not None
     assert uploads.detect_kind(b"\x89PNG\r\n\x1a\n", pdf_only) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "needle", "key", "complaint"),
+    [
+        (
+            "  visits:\n    enabled: true\n    hours:\n      days: [1, 2]\n",
+            "days: [1, 2]",
+            "help.visits.hours.days.0",
+            "'mon'",
+        ),
+        (
+            '  chat:\n    hours:\n      opens: "18:00"\n      closes: "09:00"\n',
+            'closes: "09:00"',
+            "help.chat.hours.closes",
+            "closes must be later than opens (18:00)",
+        ),
+        (
+            "  callback:\n    hours:\n      days: [mon, tue, mon]\n",
+            "days: [mon, tue, mon]",
+            "help.callback.hours.days",
+            "days must not repeat",
+        ),
+        (
+            '  callback:\n    hours: {opens: "09:00", closes: "20:00"}\n    window_minutes: 120\n',
+            "window_minutes: 120",
+            "help.callback.window_minutes",
+            "the hours 09:00–20:00 must divide into whole windows of 120 minutes",
+        ),
+        (
+            '  visits:\n    hours: {opens: "09:00", closes: "18:00"}\n    slot_minutes: 120\n',
+            "slot_minutes: 120",
+            "help.visits.slot_minutes",
+            "whole slots of 120 minutes",
+        ),
+        ('  visits:\n    hours: {opens: "9:00"}\n', 'opens: "9:00"', "help.visits.hours.opens", ""),
+    ],
+)
+def test_wrong_hours_are_named_with_file_line_and_key(tenants_dir, text, needle, key, complaint):
+    _with_help(tenants_dir, text)
+    line = line_of(tenants_dir, needle)
+    problem = problems(tenants_dir)[0]  # days: [1, 2] is two problems, one per day
+    assert problem.startswith(f"tenants/acme/tenant.yaml:{line}: {key}: "), problem
+    assert complaint in problem
+
+
+def test_one_hours_type_opens_on_its_days_within_its_times():
+    hours = Hours(days=("mon", "tue", "wed", "thu", "fri"), opens="09:00", closes="18:00")
+    zone = ZoneInfo("Europe/Moscow")
+    friday_evening = datetime(2026, 12, 4, 18, 0, tzinfo=zone)
+    assert hours.is_open(datetime(2026, 12, 4, 17, 59, tzinfo=zone))
+    assert not hours.is_open(friday_evening)
+    assert hours.next_open(friday_evening) == datetime(2026, 12, 7, 9, 0, tzinfo=zone)
+    assert hours.periods(date(2026, 12, 5), zone, 60) == []  # a Saturday
+    monday = hours.periods(date(2026, 12, 7), zone, 180)
+    assert [(s.hour, e.hour) for s, e in monday] == [(9, 12), (12, 15), (15, 18)]
+
+
+@pytest.mark.parametrize(
+    ("days", "locale", "shown"),
+    [
+        (("mon", "tue", "wed", "thu", "fri"), "ru", "пн–пт 09:00–18:00"),
+        (("mon", "tue", "wed", "thu", "fri", "sat"), "en", "Mon–Sat 09:00–18:00"),
+        (("sat", "sun", "mon"), "en", "Mon, Sat, Sun 09:00–18:00"),
+        (("mon", "tue", "wed", "thu", "fri"), "hi", "सोम–शुक्र 09:00–18:00"),
+    ],
+)
+def test_hours_read_as_days_and_times_in_the_language(days, locale, shown):
+    assert theming._hours_text(Hours(days=days), locale) == shown

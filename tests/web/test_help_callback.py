@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from app.extensions import db
 from app.help import callback
 from app.help.models import HelpCallback, HelpRequest
-from app.tenancy.help_schema import Callback
+from app.tenancy.help_schema import Callback, Hours
 from tests.conftest import CSRF_INPUT
 from tests.web.test_captcha import code_in_session
 
@@ -136,9 +136,32 @@ def test_a_wrong_phone_is_named_on_the_form(app, browser, tomtel):
 
 def test_hours_that_do_not_divide_into_windows_fail_the_tenant_check():
     with pytest.raises(ValidationError, match="whole windows"):
-        Callback(hours_from="09:00", hours_to="20:00", window_minutes=120)
+        Callback(hours=Hours(opens="09:00", closes="20:00"), window_minutes=120)
     with pytest.raises(ValidationError, match="later than"):
-        Callback(hours_from="21:00", hours_to="09:00")
+        Callback(hours={"opens": "21:00", "closes": "09:00"})
+
+
+def test_a_window_is_offered_only_on_the_callback_days(tomtel, monkeypatch):
+    weekdays = Callback(
+        enabled=True,
+        hours=Hours(days=("mon", "tue", "wed", "thu", "fri"), opens="09:00", closes="21:00"),
+        days_ahead=4,
+    )
+    monkeypatch.setattr(callback, "rules", lambda tenant: weekdays)
+    friday_evening = datetime(2026, 12, 4, 20, 0, tzinfo=ZoneInfo(tomtel.config.timezone))
+    offered = callback.windows(tomtel, None, friday_evening)
+    # Friday's last window has begun; Saturday and Sunday are not callback days.
+    assert {w.start.date().isoformat() for w in offered} == {"2026-12-07"}
+    assert [w.key[-5:] for w in offered] == ["09:00", "11:00", "13:00", "15:00", "17:00", "19:00"]
+
+
+def test_the_contacts_page_and_the_form_show_the_hours_alike(tenant_client):
+    page = tenant_client(HOST).get("/help/contacts").text
+    assert "<dt>Call me back</dt><dd>Mon–Sun 09:00–21:00</dd>" in page
+    assert "we call Mon–Sun 09:00–21:00." in tenant_client(HOST).get("/help/callback").text
+    ru = tenant_client(HOST)
+    ru.set_cookie("lang", "ru", domain=HOST)
+    assert "<dd>пн–вс 09:00–21:00</dd>" in ru.get("/help/contacts").text
 
 
 def test_a_tenant_without_callbacks_has_no_form(tenant_client):
