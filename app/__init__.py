@@ -66,6 +66,7 @@ def _register_features(app: Flask) -> None:
         sandbox,
         security,
         services,
+        staff,
         statements,
         transfers,
         usage,
@@ -90,6 +91,7 @@ def _register_features(app: Flask) -> None:
         help,
         chat,
         news,
+        staff,
         sandbox,
     ):
         feature.init_app(app)

@@ -93,6 +93,20 @@ def load_settings(overrides: dict | None = None) -> dict:
         "PORTAL_SESSION_ABSOLUTE": timedelta(
             hours=int(os.environ.get("PORTAL_SESSION_ABSOLUTE_HOURS", "12"))
         ),
+        # The staff console's sessions are shorter than subscribers'.
+        "PORTAL_STAFF_SESSION_IDLE": timedelta(
+            minutes=int(os.environ.get("PORTAL_STAFF_SESSION_IDLE", "15"))
+        ),
+        "PORTAL_STAFF_SESSION_ABSOLUTE": timedelta(
+            hours=int(os.environ.get("PORTAL_STAFF_SESSION_ABSOLUTE_HOURS", "8"))
+        ),
+        # Failed console logins and codes, per address in a tenant and per staff account.
+        "PORTAL_STAFF_LIMIT_ADDRESS": os.environ.get(
+            "PORTAL_STAFF_LIMIT_ADDRESS", "30 per 10 minutes"
+        ),
+        "PORTAL_STAFF_LIMIT_ACCOUNT": os.environ.get(
+            "PORTAL_STAFF_LIMIT_ACCOUNT", "5 per 10 minutes"
+        ),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Failed logins per account (any spelling of it), then 429 even for the right

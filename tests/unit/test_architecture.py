@@ -188,9 +188,9 @@ def test_services_and_core_do_not_read_the_request():
     assert not wrong, "\n".join(wrong)
 
 
-# Besides the views (*routes.py): auth's request hooks, and notify, whose job is rendering
-# the texts it sends.
-REQUEST_HOOKS = {"app.auth.sessions"}
+# Besides the views (*routes.py): the session hooks of auth and of the staff console, and
+# notify, whose job is rendering the texts it sends.
+REQUEST_HOOKS = {"app.auth.sessions", "app.staff.access"}
 RENDERS_MESSAGES = {"app.notify.messages"}
 
 
