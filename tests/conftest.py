@@ -134,8 +134,29 @@ def _clean_state(request):
         db.session.remove()
         with db.engine.begin() as conn:
             for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+                if table.name == "audit_entry":
+                    _empty_audit_trail(conn)
+                else:
+                    conn.execute(table.delete())
         limiter.reset()
+
+
+def _empty_audit_trail(conn) -> None:
+    """Empty the append-only table between tests, past the triggers that keep it so."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("TRUNCATE audit_entry"))  # row triggers do not fire on TRUNCATE
+        return
+    triggers = conn.execute(
+        sa.text(
+            "SELECT name, sql FROM sqlite_master"
+            " WHERE type = 'trigger' AND tbl_name = 'audit_entry'"
+        )
+    ).all()
+    for name, _sql in triggers:
+        conn.execute(sa.text(f'DROP TRIGGER "{name}"'))
+    conn.execute(sa.text("DELETE FROM audit_entry"))
+    for _name, sql in triggers:
+        conn.execute(sa.text(sql))
 
 
 class Client(FlaskClient):

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.extensions import login_manager
+from app.web import acting
 from app.web.login_session import forget
 
 from . import service
@@ -53,6 +54,7 @@ def enforce() -> object | None:
     # What the cabinet shows (contacts, tariffs, dates) follows the subscriber's own region,
     # even on a host of another region, e.g. a session older than that rule.
     g.region = own_region(current_user) or g.region
+    acting.bind("subscriber", current_user.subscriber_id, current_user.name)
     if current_user.must_change_password and request.endpoint not in OPEN_WITH_TEMPORARY_PASSWORD:
         return redirect(url_for("auth.change_password"))
     return None

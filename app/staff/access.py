@@ -12,7 +12,10 @@ from collections.abc import Callable
 from flask import abort, current_app, g, redirect, request, session, url_for
 from flask_login import logout_user
 
-from . import bp, sessions
+from app.core import audit
+from app.web import acting
+
+from . import bp, service, sessions
 from .roles import Permission, allows
 
 SESSION_KEY = "staff"
@@ -50,6 +53,8 @@ def limits() -> tuple:
 @bp.before_request
 def _check() -> object | None:
     g.staff = sessions.load_session(g.tenant.slug, session.get(SESSION_KEY, ""), limits())
+    if g.staff is not None:
+        acting.bind("staff", g.staff.account_id, g.staff.name)
     if request.endpoint not in RULES:
         abort(403)
     permission = RULES[request.endpoint]
@@ -98,6 +103,11 @@ def begin(account_id: int, method: str) -> None:
     token = sessions.open_session(g.tenant.slug, account_id, request.remote_addr, method, limits())
     session.clear()
     session[SESSION_KEY] = token
+    account = service.account(account_id)
+    acting.bind("staff", account_id, account.name)
+    audit.record(
+        g.tenant.slug, "staff.logged_in", target=f"staff:{account_id}", after={"by": method}
+    )
 
 
 def end() -> None:

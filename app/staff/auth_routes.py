@@ -5,6 +5,7 @@ from flask import current_app, flash, g, redirect, render_template, request, url
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from app.core import audit
 from app.tenancy.theming import text
 from app.web.redirects import same_site_path
 
@@ -115,6 +116,7 @@ def change_password():
         account = service.account(g.staff.account_id)
         service.set_password(account, form.new.data, _profile())
         sessions.end_sessions(g.tenant.slug, account.id, keep=g.staff.session_id)
+        audit.record(g.tenant.slug, "staff.password_changed", target=f"staff:{account.id}")
         flash(_("Your password is changed."), "info")
         return redirect(url_for("staff.home"))
     return render_template("staff/password.html", form=form)

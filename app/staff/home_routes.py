@@ -1,7 +1,6 @@
 """The console's home: who is here, in which ISP, and the sections their role opens."""
 
 from flask import current_app, g, render_template, url_for
-from flask_babel import lazy_gettext as _l
 
 from app.tenancy.resolve import region_url
 
@@ -9,16 +8,15 @@ from . import bp, service
 from .access import may, requires
 from .roles import ROLE_NAMES, Permission, Role
 
-# (endpoint, title, what it is for, the permission it needs); a section is listed here
-# when its pages exist, and shown to those whose role reads it.
-SECTIONS: list[tuple[str, object, object, Permission]] = [
-    (
-        "staff.team",
-        _l("Staff"),
-        _l("Staff accounts of this ISP and their roles."),
-        Permission.STAFF,
-    ),
-]
+# (endpoint, title, what it is for, the permission it reads) of each section, in the order
+# the menu shows them; each console module declares its own with section().
+SECTIONS: list[tuple[str, object, object, Permission]] = []
+
+
+def section(endpoint: str, title, about, permission: Permission) -> None:
+    """Declare a section of the console: listed on the home page and in the menu for whoever
+    may read it."""
+    SECTIONS.append((endpoint, title, about, permission))
 
 
 def sections() -> list[tuple[str, object, object]]:

@@ -2,12 +2,20 @@
 
 from flask import abort, current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.core import audit
 
 from . import bp, service
 from .access import requires
 from .forms import ConfirmForm, NewStaffForm, RoleForm
+from .home_routes import section
 from .models import StaffAccount
 from .roles import ROLE_NAMES, Permission, Role
+
+section(
+    "staff.team", _l("Staff"), _l("Staff accounts of this ISP and their roles."), Permission.STAFF
+)
 
 
 def _profile() -> str:
@@ -60,6 +68,12 @@ def add_member():
         form.email.errors = [_("This person already works in this ISP's console.")]
         return _team_page(form, 422)
     service.grant(account, g.tenant.slug, Role(form.role.data))
+    audit.record(
+        g.tenant.slug,
+        "staff.added",
+        target=f"staff:{account.id}",
+        after={"email": account.email, "name": account.name, "role": form.role.data},
+    )
     return render_template("staff/issued.html", member=account, password=password)
 
 
@@ -67,10 +81,18 @@ def add_member():
 @requires(Permission.STAFF)
 def change_role(account_id: int):
     _not_self(account_id)
-    account, _grant = _member(account_id)
+    account, grant = _member(account_id)
     form = RoleForm()
     if form.validate_on_submit():
+        before = grant.role
         service.grant(account, g.tenant.slug, Role(form.role.data))
+        audit.record(
+            g.tenant.slug,
+            "staff.role_changed",
+            target=f"staff:{account.id}",
+            before={"role": before},
+            after={"role": form.role.data},
+        )
         flash(_("The role of %(name)s is changed.", name=account.name), "info")
     return redirect(url_for("staff.team"))
 
@@ -79,9 +101,15 @@ def change_role(account_id: int):
 @requires(Permission.STAFF)
 def remove_member(account_id: int):
     _not_self(account_id)
-    account, _grant = _member(account_id)
+    account, grant = _member(account_id)
     if ConfirmForm().validate_on_submit():
         service.revoke(account.id, g.tenant.slug)
+        audit.record(
+            g.tenant.slug,
+            "staff.removed",
+            target=f"staff:{account.id}",
+            before={"email": account.email, "role": grant.role},
+        )
         flash(_("%(name)s no longer has access to this console.", name=account.name), "info")
     return redirect(url_for("staff.team"))
 
@@ -100,4 +128,5 @@ def reset_member(account_id: int):
         flash(refusal % {"name": account.name}, "error")
         return redirect(url_for("staff.team"))
     password = service.reset_login(account, _profile())
+    audit.record(g.tenant.slug, "staff.login_reset", target=f"staff:{account.id}")
     return render_template("staff/issued.html", member=account, password=password)

@@ -8,9 +8,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the picture-code image route, its store of spent challenges and the
-    language switcher."""
-    from . import captcha, language
+    """Register who acts (for the audit trail), the picture-code image route, its store of
+    spent challenges and the language switcher."""
+    from . import acting, captcha, language
 
+    acting.init_app(app)
     captcha.init_app(app)
     language.init_app(app)

@@ -142,3 +142,29 @@ def test_flask_staff_create_makes_the_first_administrator(app):
         args=["staff", "create", "--tenant", "nowhere", "--email", "a@b.example", "--name", "A"]
     )
     assert unknown.exit_code != 0 and "no tenant" in unknown.output
+
+
+def test_every_change_to_the_staff_is_in_the_audit_trail(app, tenant_client):
+    from app.core import audit
+
+    admin, client = _admin(app, tenant_client)
+    client.form("/staff/team", {"name": "Аня", "email": "anya@staff.example", "role": "operator"})
+    with app.app_context():
+        anya = service.account_by_email("anya@staff.example").id
+    client.form(f"/staff/team/{anya}/role", {"role": "auditor"}, page="/staff/team")
+    client.form(f"/staff/team/{anya}/reset", {}, page="/staff/team")
+    client.form(f"/staff/team/{anya}/remove", {}, page="/staff/team")
+    with app.app_context():
+        trail = list(reversed(audit.entries("athome", actor_kind="staff")))
+        assert [e.action for e in trail] == [
+            "staff.logged_in",
+            "staff.added",
+            "staff.role_changed",
+            "staff.login_reset",
+            "staff.removed",
+        ]
+        assert {(e.actor_id, e.actor_name) for e in trail} == {(admin.id, "Administrator")}
+        assert trail[2].changes() == ({"role": "operator"}, {"role": "auditor"})
+        assert all(e.target == f"staff:{anya}" for e in trail[1:])
+        assert all(e.network == "127.0.0.0/24" for e in trail), "the network, not the address"
+        assert audit.entries("tomtel") == []
