@@ -13,12 +13,14 @@ def offered(tenant) -> bool:
 
 
 def init_app(app: Flask) -> None:
-    """Register the page and its actions, the menu entry and the header's list."""
+    """Register the page and its actions, the menu entry, the header's list, and the
+    unlinking of a cabinet whose password changes."""
     from app.tenancy.theming import add_menu_item
 
-    from . import routes  # views attach to bp on import
+    from . import routes, service  # views attach to bp on import
 
     app.register_blueprint(bp)
+    service.subscribe()
     add_menu_item(app, "cabinets.index", _l("My contracts"), order=79, visible=offered)
     # The header includes cabinets/_switch.html for a linked subscriber; it asks for its list.
     app.add_template_global(routes.linked_cabinets)

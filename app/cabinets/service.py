@@ -16,6 +16,7 @@ import app.auth.service as auth_service
 import app.notify.service as notify
 from app.core import confirmation, linked, verification
 from app.core.scoped import get_owned
+from app.core.signals import password_changed
 from app.core.subscribers import Account, Contract, Subscriber
 from app.core.verification import Outcome
 from app.extensions import db
@@ -180,3 +181,16 @@ def unlink(tenant: Tenant, subscriber_id: int, other_id: int) -> bool:
     if other_id != subscriber_id and not linked.same_group(tenant.slug, subscriber_id, other_id):
         return False
     return linked.unlink(tenant.slug, other_id)
+
+
+def subscribe() -> None:
+    """Unlink a cabinet whenever its password is changed or reset (see _on_password_changed)."""
+    password_changed.connect(_on_password_changed)
+
+
+def _on_password_changed(tenant: Tenant, subscriber_id: int, reason: str) -> None:
+    # «If it was not you, change the password», the holder is told when a link is made: a
+    # link made by someone who knew the old password must end with it, as its sessions do.
+    # The first password an operator issues ends nothing.
+    if reason != "issued":
+        linked.unlink(tenant.slug, subscriber_id)

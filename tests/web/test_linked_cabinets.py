@@ -394,3 +394,18 @@ def test_the_page_is_not_offered_where_the_isp_does_not(make_subscriber, tenant_
 def test_the_menu_offers_the_page_on_tomtel(person):
     _mine, _other, browser = person
     assert 'href="/contracts/"' in text(browser.get("/"))
+
+
+def test_a_new_password_of_the_linked_contract_unlinks_it(app, person, tenant_client):
+    mine, other, browser = person
+    link_by_password(browser, "701000002", OTHER_PASSWORD)
+    holder = tenant_client(HOST)
+    assert holder.login("701000002", OTHER_PASSWORD).status_code == 302
+    changed = holder.form(
+        "/password",
+        {"current": OTHER_PASSWORD, "new": "Quiet-Meadow-4417", "confirm": "Quiet-Meadow-4417"},
+    )
+    assert changed.status_code == 302
+    # Whoever linked it knowing the old password reaches it no more.
+    assert group_of(app, mine["id"]) == set()
+    assert switch(browser, other["id"]).status_code == 403
