@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from werkzeug.exceptions import Forbidden
 
-from app.core import devices, passwords
+from app.core import devices, linked, passwords
 from app.core.devices import LoginSession
 from app.core.identifiers import candidates, normalise
 from app.core.scoped import get_owned
@@ -36,8 +36,13 @@ class SessionUser(UserMixin):
     shared_demo: bool = False  # a public demo account: see refuse_if_shared_demo
     session_id: int | None = None  # this browser's LoginSession, once begun
     token: str = ""
-    # When this browser's session began: a login proves the password (or a passkey) then.
+    # When this browser's session proved the password (or a passkey): at its login. None
+    # for a session switched to from a linked cabinet, which proved nothing of this one's.
     signed_in_at: datetime | None = None
+    # When the login this session descends from began: its absolute limit counts from here,
+    # and switching to a linked cabinet carries it over rather than starting anew.
+    began_at: datetime | None = None
+    linked: bool = False  # linked with other cabinets (app.core.linked): the header offers a switch
 
     def get_id(self) -> str:
         return self.token
@@ -101,9 +106,15 @@ def _session_query() -> sa.Select:
     # Built once: every request of a logged-in subscriber runs it, the only query it adds.
     # The session's own tenant is compared with the host's here and nowhere else: the
     # cookie is signed with one key for every ISP, so only this keeps tenant A's session
-    # from opening on tenant B's host.
+    # from opening on tenant B's host. Whether the subscriber has linked cabinets comes
+    # along as one EXISTS, so a subscriber without any pays no query for the header.
     return (
-        sa.select(LoginSession, Subscriber, Credential)
+        sa.select(
+            LoginSession,
+            Subscriber,
+            Credential,
+            linked.has_links(Subscriber.id).label("linked"),
+        )
         .join(Subscriber, Subscriber.id == LoginSession.subscriber_id)
         .join(Credential, Credential.subscriber_id == Subscriber.id)
         .where(
@@ -124,13 +135,15 @@ def load_session_user(tenant_slug: str, token: str) -> SessionUser | None:
     ).first()
     if row is None:
         return None
-    record, subscriber, credential = row
+    record, subscriber, credential, has_links = row
     now = devices.utcnow()
     if devices.expired(record, now):
         raise SessionExpired()
     devices.touch(record, now)
     user = session_user(subscriber, credential, record.id, token)
-    user.signed_in_at = record.created_at
+    user.began_at = record.created_at
+    user.signed_in_at = None if record.method == devices.SWITCH else record.created_at
+    user.linked = bool(has_links)
     return user
 
 

@@ -30,6 +30,9 @@ HISTORY_KEPT = timedelta(days=90)
 HISTORY_SHOWN = 20
 IPV4_PREFIX = 24
 IPV6_PREFIX = 64
+# The method of a session switched to from a linked cabinet (app.core.linked): it proved
+# no password of its own, and it keeps the absolute limit of the login it came from.
+SWITCH = "switch"
 
 
 class LoginSession(TenantScoped, db.Model):
@@ -114,10 +117,17 @@ def _live(now: datetime):
 
 
 def open_session(
-    tenant: str, subscriber_id: int, user_agent: str | None, address: str | None, method: str
+    tenant: str,
+    subscriber_id: int,
+    user_agent: str | None,
+    address: str | None,
+    method: str,
+    began_at: datetime | None = None,
 ) -> tuple[LoginSession, str]:
     """A new session for a subscriber who just proved who they are, and its token (to give
-    the browser); the login goes into the history, the subscriber's dead sessions go."""
+    the browser); the login goes into the history, the subscriber's dead sessions go.
+
+    began_at: when the login it continues began (a switch), so its absolute limit stays."""
     now = utcnow()
     db.session.execute(
         sa.delete(LoginSession).where(
@@ -132,7 +142,7 @@ def open_session(
         tenant=tenant,
         subscriber_id=subscriber_id,
         token_hash=hash_token(token),
-        created_at=now,
+        created_at=min(began_at, now) if began_at else now,
         last_seen_at=now,
         browser=device.browser,
         system=device.system,

@@ -27,7 +27,12 @@ from .messages import (
 )
 from .notices import NOTICES
 from .preferences import channel_for, choices, offered, quiet_hours, reachable
-from .profile_messages import send_already_registered, send_registration_link
+from .profile_messages import (
+    send_already_registered,
+    send_cabinet_linked,
+    send_link_code,
+    send_registration_link,
+)
 from .queue import queue_email, queue_sms
 from .tell import tell, tell_holders, tell_once
 
@@ -44,7 +49,9 @@ __all__ = [
     "quiet_hours",
     "reachable",
     "send_already_registered",
+    "send_cabinet_linked",
     "send_contact_code",
+    "send_link_code",
     "send_passkey_added",
     "send_password_changed",
     "send_payment_receipt",

@@ -12,6 +12,7 @@ METHODS = {
     "password": _l("Password"),
     "reset": _l("Password recovery"),
     "passkey": _l("Passkey"),
+    "switch": _l("Switched from a linked contract"),
 }
 
 

@@ -1,9 +1,11 @@
 """The profile part of a tenant's config: changing the login, registering a cabinet."""
 
+from enum import StrEnum
+
 from pydantic import Field, field_validator
 
 from .access_schema import FindBy
-from .types import Model, Text
+from .types import Model, Rate, Text
 
 LOGIN_PATTERN = r"[a-z0-9][a-z0-9._-]{2,31}"
 # Fields a registration form can ask for as plain text.
@@ -54,6 +56,37 @@ class Registration(Model):
         return value
 
 
+class LinkProof(StrEnum):
+    """How a subscriber proves they hold the contract they link."""
+
+    PASSWORD = "password"  # that cabinet's password
+    CODE = "code"  # a one-time code by SMS to that contract's phone on record
+
+
+class LinkedCabinets(Model):
+    """One person holding several contracts links their cabinets and switches between
+    them without logging in again; each stays a subscriber of its own."""
+
+    offered: bool = False
+    """The «My contracts» page and the switch in the header are shown."""
+    proofs: tuple[LinkProof, ...] = (LinkProof.PASSWORD,)
+    """How the other contract is proved, of password and code."""
+    max_linked: int = Field(default=5, ge=1, le=20)
+    """How many other contracts one cabinet may be linked with."""
+    attempts: Rate = "5 per 15 minutes"
+    """Failed proofs (a wrong login, password or code) and codes sent, per cabinet asking;
+    past it the form answers «try again in N min.»."""
+
+    @field_validator("proofs")
+    @classmethod
+    def _some_proof(cls, value: tuple[LinkProof, ...]) -> tuple[LinkProof, ...]:
+        if not value:
+            raise ValueError("name at least one proof: password or code")
+        if len(set(value)) != len(value):
+            raise ValueError("names a proof twice")
+        return value
+
+
 class Profile(Model):
     """The subscriber's own profile page."""
 
@@ -61,6 +94,8 @@ class Profile(Model):
     """Changing the login name."""
     registration: Registration = Registration()
     """Registering a cabinet for an existing contract."""
+    linked_cabinets: LinkedCabinets = LinkedCabinets()
+    """Linking several contracts of one person and switching between them."""
     name_change_note: Text | None = None
     """How to change the name or address on the contract (documents needed); the
     portal's own sentence pointing to the contacts when unset."""

@@ -46,7 +46,7 @@ from .network_schema import Provisioning
 from .news_schema import News, NewsItem, NewsKind  # noqa: F401
 from .notify_schema import Notifications, QuietHours, Reminders  # noqa: F401
 from .option_schema import OptionDetail, OptionKind, OptionRules, OptionScope  # noqa: F401
-from .profile_schema import LoginChange, Profile, Registration  # noqa: F401
+from .profile_schema import LinkedCabinets, LinkProof, LoginChange, Profile, Registration  # noqa: F401
 from .types import (  # noqa: F401  (part of the schema's public names)
     HEX_COLOUR,
     Code,

@@ -38,12 +38,13 @@ def region_elsewhere(user, path: str) -> str | bool | None:
     return region_url(g.tenant, own, path) or False
 
 
-def begin(user, picked: str | None = None, method: str = "password") -> None:
+def begin(user, picked: str | None = None, method: str = "password", began_at=None) -> None:
     """Start a brand-new session for a subscriber who just proved who they are (method:
     how, e.g. "password"), with a fresh token: a cookie copied before it opens nothing.
 
     The session's region is the subscriber's own (user.region, when the tenant knows it);
     only a subscriber without one keeps the region picked at login (or this browser's).
+    began_at: when the login it continues began (see switch).
     """
     own = g.tenant.region(user.region)
     region = own.code if own else picked or session.get("region")
@@ -53,11 +54,21 @@ def begin(user, picked: str | None = None, method: str = "password") -> None:
         request.headers.get("User-Agent"),
         request.remote_addr,
         method,
+        began_at,
     )
     session.clear()
     if region:
         session["region"] = region
     login_user(replace(user, session_id=record.id, token=token))
+
+
+def switch(user) -> None:
+    """Replace this browser's session by one of a linked cabinet (user): the old session
+    ends, the new one is a switch, not a login, so it proves no password and lives no
+    longer than the login it came from."""
+    began_at = current_user.began_at
+    end()
+    begin(user, method=devices.SWITCH, began_at=began_at)
 
 
 def end() -> None:

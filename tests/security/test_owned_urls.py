@@ -32,7 +32,8 @@ NOT_FOUND_OR_AWAY = {302, 303, 403, 404}
 def world(app, make_subscriber, tenant_client, monkeypatch, tmp_path):
     """An athome subscriber with a paid and a pending card payment, a statement, a
     transfer request, a help request with a file, a passkey and the Turbo button on; a
-    second athome subscriber and a tomtel one with nothing."""
+    second athome subscriber and a tomtel one with nothing; and two linked tomtel
+    contracts of the owner's."""
     monkeypatch.setitem(app.config, "PORTAL_UPLOADS_DIR", str(tmp_path / "uploads"))
     owner = make_subscriber(
         tenant="athome",
@@ -55,7 +56,25 @@ def world(app, make_subscriber, tenant_client, monkeypatch, tmp_path):
     # Nothing of their own: not even a service point, whose id would open their own page.
     make_subscriber(tenant="athome", password=PASSWORD, logins={"login": "neighbour"}, tariffs=())
     make_subscriber(tenant="tomtel", password=PASSWORD, logins={"account": "555000999"}, tariffs=())
+    _linked_tomtel_pair(make_subscriber, tenant_client)
     return {"owner": owner, "browser": browser, "values": _values_in(app)}
+
+
+def _linked_tomtel_pair(make_subscriber, tenant_client) -> None:
+    """Two Томтел contracts of the owner, linked: their ids open a switch and an unlink
+    for the owner alone."""
+    for account in ("555000111", "555000222"):
+        make_subscriber(
+            tenant="tomtel", password=PASSWORD, logins={"account": account}, surname=OWNER_NAME
+        )
+    browser = tenant_client("tomtel.localhost")
+    assert browser.login("555000111", PASSWORD).status_code == 302
+    linked = browser.form(
+        "/contracts/link",
+        {"password-login": "555000222", "password-password": PASSWORD},
+        page="/contracts/",
+    )
+    assert linked.status_code == 303
 
 
 def _values_in(app) -> dict[str, set]:
@@ -97,6 +116,8 @@ def test_owned_routes_are_found(app):
         "/help/requests/<int:number>",
         "/help/requests/<int:number>/reopen",
         "/help/attachments/<int:attachment_id>",
+        "/contracts/<int:subscriber_id>/switch",
+        "/contracts/<int:subscriber_id>/unlink",
     } <= endpoints
 
 
