@@ -48,9 +48,10 @@ def _subscriber_id() -> int | None:
     return current_user.subscriber_id if current_user.is_authenticated else None
 
 
-def _held() -> tuple[int, str] | None:
-    """The conversation id and token this browser holds for this tenant."""
-    held = session.get(SESSION_KEY, {}).get(g.tenant.slug)
+def _held(stored=session) -> tuple[int, str] | None:
+    """The conversation id and token this browser holds for this tenant (in its session,
+    or in what `stored` kept of it)."""
+    held = stored.get(SESSION_KEY, {}).get(g.tenant.slug)
     if not isinstance(held, list) or len(held) != 2:
         return None
     return int(held[0]), str(held[1])
@@ -60,6 +61,20 @@ def _hold(conversation_id: int, token: str) -> None:
     chats = dict(session.get(SESSION_KEY, {}))
     chats[g.tenant.slug] = [conversation_id, token]
     session[SESSION_KEY] = chats
+
+
+def carry_across_login(tenant, subscriber_id: int, before: dict, **_) -> None:
+    """At login, keep the conversation this browser started, and give it to the subscriber.
+
+    The same person in the same browser goes on with the same chat; logout clears the
+    session, and a conversation with a subscriber opens for that subscriber alone.
+    """
+    held = _held(before)
+    if held is None:
+        return
+    conversation_id, token = held
+    if service.claim(tenant, conversation_id, token, subscriber_id) is not None:
+        _hold(conversation_id, token)
 
 
 def _own(conversation_id: int):
