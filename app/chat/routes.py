@@ -215,7 +215,8 @@ def end(conversation_id: int):
 
 @bp.route("/chat/<int:conversation_id>/messages")
 def feed(conversation_id: int):
-    """Messages after ?after=<id>, waiting a little for one if there are none yet."""
+    """Messages after ?after=<id>, waiting a little for one if there are none yet (or, with
+    every waiting place of the process taken, at once with retry_after)."""
     if (refused := _chat_on()) is not None:
         return refused
     found = _own(conversation_id)
