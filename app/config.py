@@ -129,6 +129,14 @@ def load_settings(overrides: dict | None = None) -> dict:
         "PORTAL_CHAT_REDIS_URL": os.environ.get("PORTAL_CHAT_REDIS_URL", ""),
         # How long one feed request waits for a new message before it answers «nothing yet».
         "PORTAL_CHAT_WAIT_SECONDS": float(os.environ.get("PORTAL_CHAT_WAIT_SECONDS", "10")),
+        # How many feeds of one process may wait at once; the next answers at once and asks
+        # the script to come back, so pages always find a thread. Half gunicorn's threads
+        # (PORTAL_THREADS in gunicorn.conf.py) unless set.
+        "PORTAL_CHAT_MAX_WAITING": int(
+            os.environ.get(
+                "PORTAL_CHAT_MAX_WAITING", max(1, int(os.environ.get("PORTAL_THREADS", "8")) // 2)
+            )
+        ),
         **_notify_settings(),
     }
     if overrides:

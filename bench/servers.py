@@ -15,6 +15,8 @@ LOCALHOST = "127.0.0.1"
 WORKERS = 2
 READY_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
+# Read instead of the gunicorn.conf.py of the folder the benchmark runs in: no settings.
+CONFIG = Path(__file__).with_name("gunicorn.conf.py")
 
 
 class BenchError(RuntimeError):
@@ -51,6 +53,8 @@ def gunicorn_command(target: str, folder: Path, port: int, log: Path) -> list[st
         sys.executable,
         "-m",
         "gunicorn",
+        "--config",
+        str(CONFIG),
         "--workers",
         str(WORKERS),
         "--worker-class",

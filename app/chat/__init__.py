@@ -15,6 +15,7 @@ bp = Blueprint(
 
 def init_app(app: Flask) -> None:
     """Register the chat pages, its broker and `flask chat`."""
+    from app.core.signals import logged_in
     from app.tenancy.theming import add_menu_item
 
     from . import broker, models, routes  # noqa: F401  (views and tables register on import)
@@ -22,6 +23,7 @@ def init_app(app: Flask) -> None:
     from .service import enabled
 
     broker.init_app(app)
+    logged_in.connect(routes.carry_across_login)
     app.register_blueprint(bp)
     add_menu_item(app, "chat.page", _l("Online chat"), order=55, visible=enabled)
     app.cli.add_command(chat_cli)

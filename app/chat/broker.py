@@ -2,7 +2,9 @@
 
 The message itself is always read from the database; the broker only wakes the waiters, so
 a lost wake-up costs one poll interval, never a message. A waiter subscribes before it reads
-the database, so a message written between its read and its wait still wakes it.
+the database, so a message written between its read and its wait still wakes it. A waiter
+also takes one of the process's waiting places (PORTAL_CHAT_MAX_WAITING): a thread that
+waits serves no page, so they are fewer than the threads.
 """
 
 import threading
@@ -96,9 +98,24 @@ class _RedisSubscription:
 
 
 def init_app(app: Flask) -> None:
-    """Pick the broker: Redis when PORTAL_CHAT_REDIS_URL is set, else in-process."""
+    """Pick the broker: Redis when PORTAL_CHAT_REDIS_URL is set, else in-process; and the
+    process's waiting places."""
     url = app.config.get("PORTAL_CHAT_REDIS_URL")
     app.extensions["chat_broker"] = RedisBroker(url) if url else InProcessBroker()
+    places = max(0, app.config["PORTAL_CHAT_MAX_WAITING"])  # 0: no feed waits
+    app.extensions["chat_waiting"] = threading.BoundedSemaphore(places)
+
+
+@contextmanager
+def waiting_place() -> Iterator[bool]:
+    """Take one of this process's waiting places if one is free: True while it is held."""
+    places = current_app.extensions["chat_waiting"]
+    held = places.acquire(blocking=False)
+    try:
+        yield held
+    finally:
+        if held:
+            places.release()
 
 
 def broker() -> Broker:

@@ -1,10 +1,13 @@
 """The visitor's chat: start with a name, a list of messages with a send form, a live feed.
 
 Every page works by plain POST and reload; chat.js only asks the feed for what is new. The
-feed is a long poll (`?after=<message id>`), not a Server-Sent Events stream: a sync
-gunicorn worker serves one request at a time, so a stream would take a worker for as long
-as a chat is open and two visitors would stop the portal; a poll gives its worker back
-within PORTAL_CHAT_WAIT_SECONDS whatever happens.
+feed is a long poll (`?after=<message id>`), not a Server-Sent Events stream: a stream would
+hold a thread for as long as a chat is open, a poll gives it back within
+PORTAL_CHAT_WAIT_SECONDS whatever happens. Gunicorn runs gthread workers (gunicorn.conf.py):
+each process serves PORTAL_THREADS requests at once, and a waiting feed holds one of them.
+So at most PORTAL_CHAT_MAX_WAITING feeds of a process wait at once (fewer than its threads);
+the next one answers at once with what there is and `retry_after`, the seconds after which
+the script asks again, and the portal's other pages always find a free thread.
 """
 
 from flask import (
@@ -29,11 +32,13 @@ from app.extensions import db
 from app.tenancy.theming import local_datetime, text
 
 from . import bp, limits, service
-from .broker import broker
+from .broker import broker, waiting_place
 from .forms import ChatMessageForm, EndForm, StartForm
 from .models import ChatStatus, Side
 
 SESSION_KEY = "chat"
+# When every waiting place is taken: how soon the script asks the feed again.
+RETRY_AFTER_SECONDS = 3
 
 
 def _chat_on():
@@ -48,9 +53,10 @@ def _subscriber_id() -> int | None:
     return current_user.subscriber_id if current_user.is_authenticated else None
 
 
-def _held() -> tuple[int, str] | None:
-    """The conversation id and token this browser holds for this tenant."""
-    held = session.get(SESSION_KEY, {}).get(g.tenant.slug)
+def _held(stored=session) -> tuple[int, str] | None:
+    """The conversation id and token this browser holds for this tenant (in its session,
+    or in what `stored` kept of it)."""
+    held = stored.get(SESSION_KEY, {}).get(g.tenant.slug)
     if not isinstance(held, list) or len(held) != 2:
         return None
     return int(held[0]), str(held[1])
@@ -60,6 +66,20 @@ def _hold(conversation_id: int, token: str) -> None:
     chats = dict(session.get(SESSION_KEY, {}))
     chats[g.tenant.slug] = [conversation_id, token]
     session[SESSION_KEY] = chats
+
+
+def carry_across_login(tenant, subscriber_id: int, before: dict, **_) -> None:
+    """At login, keep the conversation this browser started, and give it to the subscriber.
+
+    The same person in the same browser goes on with the same chat; logout clears the
+    session, and a conversation with a subscriber opens for that subscriber alone.
+    """
+    held = _held(before)
+    if held is None:
+        return
+    conversation_id, token = held
+    if service.claim(tenant, conversation_id, token, subscriber_id) is not None:
+        _hold(conversation_id, token)
 
 
 def _own(conversation_id: int):
@@ -195,24 +215,31 @@ def end(conversation_id: int):
 
 @bp.route("/chat/<int:conversation_id>/messages")
 def feed(conversation_id: int):
-    """Messages after ?after=<id>, waiting a little for one if there are none yet."""
+    """Messages after ?after=<id>, waiting a little for one if there are none yet (or, with
+    every waiting place of the process taken, at once with retry_after)."""
     if (refused := _chat_on()) is not None:
         return refused
     found = _own(conversation_id)
     after = request.args.get("after", default=0, type=int)
     wait = current_app.config["PORTAL_CHAT_WAIT_SECONDS"]
+    later = {}
     # Subscribed before reading, so a message committed in between still wakes this wait.
     with broker().subscribe(service.channel(found.tenant, found.id)) as subscription:
         new = service.messages_after(found, after)
         if not new and wait > 0 and found.status == ChatStatus.OPEN:
-            # Give the connection back to the pool while waiting.
-            db.session.rollback()
-            subscription.wait(wait)
-            found = _own(conversation_id)
-            new = service.messages_after(found, after)
+            with waiting_place() as placed:
+                if placed:
+                    # Give the connection back to the pool while waiting.
+                    db.session.rollback()
+                    subscription.wait(wait)
+                    found = _own(conversation_id)
+                    new = service.messages_after(found, after)
+                else:
+                    later = {"retry_after": RETRY_AFTER_SECONDS}
     response = jsonify(
         status=str(found.status),
         messages=[_json(m) for m in new],
+        **later,
     )
     response.headers["Cache-Control"] = "no-store"
     return response

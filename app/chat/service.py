@@ -115,6 +115,19 @@ def conversation_of(
     return found
 
 
+def claim(
+    tenant: Tenant, conversation_id: int, token: str, subscriber_id: int
+) -> ChatConversation | None:
+    """The conversation this browser started, now the logged-in subscriber's; None if it
+    is not theirs to take (someone else's already, another tenant's, a wrong token)."""
+    found = conversation_of(tenant, conversation_id, token, subscriber_id)
+    if found is not None and found.subscriber_id is None:
+        # Staff see who it is from now on; the next person on this browser no longer can.
+        found.subscriber_id = subscriber_id
+        db.session.flush()
+    return found
+
+
 def _add(
     tenant: Tenant, conversation: ChatConversation, side: Side, text: str, staff: str | None
 ) -> ChatMessage:

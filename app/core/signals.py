@@ -28,3 +28,7 @@ account_status_changed = _signals.signal("account-status-changed")
 # whole account), event: "tariff-changed", "option-on", "option-off", "pause-start",
 # "pause-end", "block-start", "block-end" or "speed-changed"; details: a JSON-ready dict.
 service_changed = _signals.signal("service-changed")
+# Inside the request (and transaction) that begins a login session in this browser, after
+# its session was renewed. sender=tenant; subscriber_id, before: what the browser's session
+# held until then, so a feature may carry over what is still its own (the chat's hold).
+logged_in = _signals.signal("logged-in")

@@ -11,6 +11,7 @@ from flask import g, request, session
 from flask_login import current_user, login_user, logout_user
 
 from app.core import devices
+from app.core.signals import logged_in
 from app.tenancy.resolve import region_url
 
 # The recovery challenge this browser is proving (recovery's pages, and a temporary
@@ -45,6 +46,8 @@ def begin(user, picked: str | None = None, method: str = "password", began_at=No
     The session's region is the subscriber's own (user.region, when the tenant knows it);
     only a subscriber without one keeps the region picked at login (or this browser's).
     began_at: when the login it continues began (see switch).
+    Nothing else of the old session survives unless a feature hearing `logged_in` puts it
+    back (the chat keeps the conversation this browser started).
     """
     own = g.tenant.region(user.region)
     region = own.code if own else picked or session.get("region")
@@ -56,10 +59,12 @@ def begin(user, picked: str | None = None, method: str = "password", began_at=No
         method,
         began_at,
     )
+    before = dict(session)
     session.clear()
     if region:
         session["region"] = region
     login_user(replace(user, session_id=record.id, token=token))
+    logged_in.send(g.tenant, subscriber_id=user.subscriber_id, before=before)
 
 
 def switch(user) -> None:

@@ -2,6 +2,8 @@
 without a reload; outside them a request is offered. Audited by axe on desktop and phone."""
 
 import re
+import threading
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -71,3 +73,31 @@ def test_outside_hours_a_request_is_offered(app, demo, portal, open_page, clock,
     page.get_by_role("link", name=portal.t(page, "Write a request")).click()
     expect(page).to_have_url(re.compile(r"/help/requests/new$"))
     audit.assert_clean()
+
+
+def test_a_busy_server_is_asked_again_later_and_the_reply_still_comes(
+    app, portal, open_page, clock, monkeypatch
+):
+    # No waiting place is free in the process: every empty feed answers with retry_after.
+    monkeypatch.setitem(app.extensions, "chat_waiting", threading.BoundedSemaphore(0))
+    page = open_page("desktop")
+    asked = []  # (when, request) of every feed request
+    page.on(
+        "request",
+        lambda request: "/messages" in request.url and asked.append((time.monotonic(), request)),
+    )
+    portal.open(page, "tomtel", "/help/chat")
+    page.get_by_label(portal.t(page, "Your name")).fill("Гость")
+    page.get_by_label(portal.t(page, "Your question (optional)")).fill(QUESTION)
+    page.get_by_role("button", name=portal.t(page, "Start the chat")).click()
+    messages = page.get_by_test_id("chat-messages")
+    expect(messages).to_contain_text(QUESTION)
+    chat_id = int(re.search(r"/help/chat/(\d+)", page.url).group(1))
+    while not asked:
+        page.wait_for_timeout(50)
+    assert asked[0][1].response().json()["retry_after"] == 3
+    with app.app_context():
+        service.staff_reply(app.extensions["tenancy"].tenants["tomtel"], chat_id, ANSWER)
+    expect(messages).to_contain_text(ANSWER, timeout=10_000)
+    # Told to come back in 3 s, the script did not ask again sooner (its usual pause: 0.3 s).
+    assert asked[1][0] - asked[0][0] > 2.5

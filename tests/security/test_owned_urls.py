@@ -2,12 +2,23 @@
 
 The routes come from app.url_map and the values tried in them from the database: every id,
 number and reference of one subscriber's rows is put into every parameter of every route,
-by a second subscriber of the same ISP and by a subscriber of another ISP. Nothing of the
-first subscriber may show, and nothing may change.
+by a second subscriber of the same ISP, by a subscriber of another ISP and by a visitor of
+Томтел who has not logged in. Nothing of the first subscriber may show, and nothing may
+change.
+
+The chat's conversations are opened by a token in the browser's session, not by a login,
+so each rule that keeps a stranger out has a stranger of its own: the neighbour holds the
+owner's chat token (as from a copied cookie) and only the subscriber rule stops them; the
+same neighbour holding the token of a Томтел visitor's chat, which has no subscriber, is
+stopped only by the tenant rule; the Томтел visitor holds no token at all. A chat URL that
+is not theirs is a 404, whatever the reason.
 """
+
+from datetime import UTC, datetime
 
 import pytest
 
+from app.chat import service as chat_service
 from tests.conftest import CSRF_INPUT
 from tests.passkey_authenticator import SoftAuthenticator
 from tests.web.help_steps import number_of, open_request
@@ -17,7 +28,7 @@ from tests.web.test_payments_card import start_card_payment
 from tests.web.test_payments_support import pay_with_card
 from tests.web.test_transfers import send, tiny_png
 
-from .surface import CHANGING, database_state, surface, url
+from .surface import CHANGING, database_state, endpoint_of, surface, url
 
 PASSWORD = "Sunny-Garden-77"
 OWNER_NAME = "Владелецтайны"
@@ -26,15 +37,28 @@ OWNER_NAME = "Владелецтайны"
 # token, and files and provider names belong to nobody.
 NOT_OWNED = {"operation_id", "token", "provider", "filename", "code"}
 NOT_FOUND_OR_AWAY = {302, 303, 403, 404}
+# Blueprints whose owned URLs answer a stranger 404 and nothing else: not even a 403 tells
+# that the conversation exists.
+ONLY_NOT_FOUND = {"chat"}
+CHAT_ROUTES = {
+    "/help/chat/<int:conversation_id>",
+    "/help/chat/<int:conversation_id>/messages",
+    "/help/chat/<int:conversation_id>/send",
+    "/help/chat/<int:conversation_id>/end",
+}
+# 12:00 in Saint Petersburg: At Home's consultants answer 10:00–21:00.
+CHAT_OPEN = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def world(app, make_subscriber, tenant_client, monkeypatch, tmp_path):
     """An athome subscriber with a paid and a pending card payment, a statement, a
-    transfer request, a help request with a file, a passkey and the Turbo button on; a
-    second athome subscriber and a tomtel one with nothing; and two linked tomtel
-    contracts of the owner's."""
+    transfer request, a help request with a file, a passkey, the Turbo button on and a
+    chat; a chat of a tomtel visitor who never logged in; a second athome subscriber and a
+    tomtel one with nothing; and two linked tomtel contracts of the owner's."""
     monkeypatch.setitem(app.config, "PORTAL_UPLOADS_DIR", str(tmp_path / "uploads"))
+    monkeypatch.setitem(app.config, "PORTAL_CHAT_WAIT_SECONDS", 0)
+    monkeypatch.setattr(chat_service, "now", lambda: CHAT_OPEN)
     owner = make_subscriber(
         tenant="athome",
         password=PASSWORD,
@@ -53,11 +77,23 @@ def world(app, make_subscriber, tenant_client, monkeypatch, tmp_path):
     assert number_of(asked) == 1
     assert add_passkey(browser, SoftAuthenticator(), name="owner-key").status_code == 200
     assert switch_on(browser, "turbo", owner["account"])[1].status_code == 302
+    chats = {"owner": _start_chat(browser, f"{OWNER_NAME}: my chat")}
+    visitor = tenant_client("tomtel.localhost")
+    visitor.set_cookie("lang", "en", domain=visitor.host)
+    chats["visitor"] = _start_chat(visitor, f"{OWNER_NAME}: a chat without login", OWNER_NAME)
     # Nothing of their own: not even a service point, whose id would open their own page.
     make_subscriber(tenant="athome", password=PASSWORD, logins={"login": "neighbour"}, tariffs=())
     make_subscriber(tenant="tomtel", password=PASSWORD, logins={"account": "555000999"}, tariffs=())
     _linked_tomtel_pair(make_subscriber, tenant_client)
-    return {"owner": owner, "browser": browser, "values": _values_in(app)}
+    return {"owner": owner, "browser": browser, "chats": chats, "values": _values_in(app)}
+
+
+def _start_chat(browser, text: str, name: str = "Owner") -> list:
+    """Start a chat in this browser; the [id, token] its session holds."""
+    started = browser.form("/help/chat", {"name": name, "text": text})
+    assert started.status_code == 303, started.get_data(as_text=True)
+    with browser.session_transaction() as session:
+        return session["chat"][browser.host.split(".")[0]]
 
 
 def _linked_tomtel_pair(make_subscriber, tenant_client) -> None:
@@ -99,11 +135,23 @@ def _owned_routes(app):
             yield rule, method, params
 
 
-def _stranger(tenant_client, host: str, login: str):
+def _stranger(tenant_client, host: str, login: str | None, chat: list | None):
+    """A browser on host, logged in as login (None: a visitor), holding this chat's
+    [id, token] if any; and a CSRF token of its session."""
     browser = tenant_client(host)
     browser.set_cookie("lang", "en", domain=host)
-    assert browser.login(login, PASSWORD).status_code == 302
-    return browser
+    if login is not None:
+        assert browser.login(login, PASSWORD).status_code == 302
+    if chat is not None:
+        with browser.session_transaction() as session:
+            session["chat"] = {host.split(".")[0]: chat}
+    page = browser.get("/password" if login else "/login").text
+    return browser, CSRF_INPUT.search(page).group(1)
+
+
+def _allowed(app, rule: str) -> set[int]:
+    blueprint = endpoint_of(app, rule).partition(".")[0]
+    return {404} if blueprint in ONLY_NOT_FOUND else NOT_FOUND_OR_AWAY
 
 
 def test_owned_routes_are_found(app):
@@ -118,20 +166,37 @@ def test_owned_routes_are_found(app):
         "/help/attachments/<int:attachment_id>",
         "/contracts/<int:subscriber_id>/switch",
         "/contracts/<int:subscriber_id>/unlink",
+        *CHAT_ROUTES,
     } <= endpoints
+    # Every chat URL that names something is swept: a new one cannot slip by.
+    named = {
+        r.rule for r in app.url_map.iter_rules() if r.endpoint.startswith("chat.") and r.arguments
+    }
+    assert {rule for rule in named if rule not in CHAT_ROUTES} == {
+        "/help/chat-static/<path:filename>"
+    }
 
 
 @pytest.mark.parametrize(
-    ("host", "login"), [("athome.localhost", "neighbour"), ("tomtel.localhost", "555000999")]
+    ("host", "login", "holding"),
+    [
+        ("athome.localhost", "neighbour", "owner"),
+        ("athome.localhost", "neighbour", "visitor"),
+        ("tomtel.localhost", "555000999", "owner"),
+        ("tomtel.localhost", None, None),
+    ],
 )
-def test_nothing_of_the_owner_opens_for_anyone_else(app, world, tenant_client, host, login):
-    stranger = _stranger(tenant_client, host, login)
-    token = CSRF_INPUT.search(stranger.get("/password").get_data(as_text=True)).group(1)
+def test_nothing_of_the_owner_opens_for_anyone_else(
+    app, world, tenant_client, host, login, holding
+):
+    held = world["chats"][holding] if holding else None
+    stranger, token = _stranger(tenant_client, host, login, held)
     before = database_state(app)
     leaks = []
     for rule, method, params in _owned_routes(app):
         (converter, name), *more = params
         assert not more, f"{rule}: teach this test about several parameters"
+        allowed = _allowed(app, rule)
         for value in sorted(world["values"][converter], key=str):
             path = url(rule, {name: value})
             if method in CHANGING:
@@ -140,7 +205,7 @@ def test_nothing_of_the_owner_opens_for_anyone_else(app, world, tenant_client, h
                 response = stranger.get(path)
             # A not-found page may repeat the address asked for; that tells nothing.
             body = response.get_data(as_text=True).replace(str(value), "")
-            if response.status_code not in NOT_FOUND_OR_AWAY or OWNER_NAME in body:
+            if response.status_code not in allowed or OWNER_NAME in body:
                 leaks.append(f"{method} {path}: {response.status_code}")
     assert not leaks, "\n".join(leaks)
     assert database_state(app) == before
@@ -148,7 +213,7 @@ def test_nothing_of_the_owner_opens_for_anyone_else(app, world, tenant_client, h
 
 def test_the_owner_opens_them(app, world):
     browser = world["browser"]
-    opened = 0
+    opened, rules = 0, set()
     for rule, method, params in _owned_routes(app):
         (converter, name), *_ = params
         if method != "GET":
@@ -156,8 +221,12 @@ def test_the_owner_opens_them(app, world):
         for value in world["values"][converter]:
             if browser.get(url(rule, {name: value})).status_code == 200:
                 opened += 1
-    # Both payments' result lines, the transfer request, the help request and its file.
-    assert opened >= 5
+                rules.add(rule)
+    # Both payments' result lines, the transfer request, the help request and its file,
+    # the chat and its feed: the strangers' 404 there is the ownership rule, not a closed
+    # or switched-off chat.
+    assert opened >= 7
+    assert {r for r in CHAT_ROUTES if r.endswith(("<int:conversation_id>", "/messages"))} <= rules
 
 
 def test_no_get_changes_anything(app, world):

@@ -51,7 +51,8 @@
           }
         });
         if (data.status === "open") {
-          window.setTimeout(poll, 300);
+          // retry_after: every waiting place of the server is taken; ask again a little later.
+          window.setTimeout(poll, data.retry_after ? data.retry_after * 1000 : 300);
         }
       })
       .catch(function () {
