@@ -1,7 +1,5 @@
-"""axe-core on every section in each tenant's menu and on its recovery pages.
-
-At phone width only: colours and labels do not change with the width, and the narrow layout
-is where a page can break; test_accessibility.py covers the desktop layout of the core pages.
+"""axe-core on every section in each tenant's menu, at desktop and phone width, and on its
+recovery pages (at phone width: the narrow layout is where those break).
 """
 
 from urllib.parse import urlsplit
@@ -14,9 +12,10 @@ from tests.e2e.test_accessibility import Audit
 pytestmark = pytest.mark.e2e
 
 
-def test_every_menu_section_passes_axe(slug, demo, portal, open_page):
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_every_menu_section_passes_axe(slug, device, demo, portal, open_page):
     who = demo.login(slug)
-    page = open_page("phone")
+    page = open_page(device)
     portal.open(page, slug, "/login")
     portal.log_in(page, who)
     portal.expect_dashboard(page)
@@ -27,7 +26,7 @@ def test_every_menu_section_passes_axe(slug, demo, portal, open_page):
         response = page.goto(link)
         assert response is not None and response.status == 200, link
         expect(page.get_by_role("heading", level=1)).to_be_visible()
-        audit.check(page, f"{slug} {urlsplit(link).path}")
+        audit.check(page, f"{slug} {urlsplit(link).path} ({device})")
     audit.assert_clean()
 
 
