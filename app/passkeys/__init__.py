@@ -7,8 +7,6 @@ bp = Blueprint(
     __name__,
     url_prefix="/passkeys",
     template_folder="templates",
-    static_folder="static",
-    static_url_path="/static",
 )
 
 

@@ -8,10 +8,10 @@ from flask_babel import gettext as _
 import app.auth.service as auth
 from app.extensions import db
 from app.web import login_session
+from app.web.ceremony import answer, json_body, options_answer, relying_party
 from app.web.redirects import same_site_path
 
 from . import bp, challenges, limits, service
-from .routes import answer, json_body, options_answer, relying_party
 
 LOGIN_HANDLE = "passkey_login"
 

@@ -6,50 +6,23 @@ resolved, the challenge they took from the store, and the browser's JSON.
 
 import hashlib
 import hmac
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
-from webauthn import (
-    generate_authentication_options,
-    generate_registration_options,
-    options_to_json,
-    verify_authentication_response,
-    verify_registration_response,
-)
-from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
-from webauthn.helpers.exceptions import WebAuthnException
-from webauthn.helpers.structs import (
-    AuthenticatorSelectionCriteria,
-    AuthenticatorTransport,
-    PublicKeyCredentialDescriptor,
-    ResidentKeyRequirement,
-    UserVerificationRequirement,
-)
+from webauthn.helpers import bytes_to_base64url
 
+from app.core import webauthn
 from app.core.scoped import get_owned, owned
+from app.core.webauthn import Refused, RelyingParty
 from app.extensions import db
 from app.persistence import utcnow
 from app.tenancy.registry import Tenant
 
 from .models import Passkey
 
-TIMEOUT_MS = 120_000
+__all__ = ["Refused", "RelyingParty"]
+
 NAME_LENGTH = 60
-KNOWN_TRANSPORTS = {t.value for t in AuthenticatorTransport}
-
-
-@dataclass(frozen=True)
-class RelyingParty:
-    """Who asks for the passkey: the host (rp id), the ISP's name, the page's origin."""
-
-    id: str
-    name: str
-    origin: str
-
-
-class Refused(Exception):
-    """The browser's answer does not prove what it claims."""
 
 
 def passkeys_of(tenant: Tenant, subscriber_id: int) -> list[Passkey]:
@@ -79,34 +52,9 @@ def registration_options(
     display_name: str,
 ) -> str:
     """The JSON for navigator.credentials.create(): a discoverable, user-verified passkey."""
-    exclude = [
-        PublicKeyCredentialDescriptor(id=base64url_to_bytes(p.credential_id))
-        for p in passkeys_of(tenant, subscriber_id)
-        if p.rp_id == rp.id
-    ]
-    options = generate_registration_options(
-        rp_id=rp.id,
-        rp_name=rp.name,
-        user_id=base64url_to_bytes(_user_handle(tenant, subscriber_id)),
-        user_name=user_name,
-        user_display_name=display_name,
-        challenge=challenge,
-        timeout=TIMEOUT_MS,
-        authenticator_selection=AuthenticatorSelectionCriteria(
-            resident_key=ResidentKeyRequirement.REQUIRED,
-            user_verification=UserVerificationRequirement.REQUIRED,
-        ),
-        exclude_credentials=exclude,
-    )
-    return options_to_json(options)
-
-
-def _transports(credential: dict) -> str:
-    response = credential.get("response")
-    listed = response.get("transports") if isinstance(response, dict) else None
-    if not isinstance(listed, list):
-        return ""
-    return ",".join(t for t in listed if isinstance(t, str) and t in KNOWN_TRANSPORTS)
+    exclude = [p.credential_id for p in passkeys_of(tenant, subscriber_id) if p.rp_id == rp.id]
+    handle = _user_handle(tenant, subscriber_id)
+    return webauthn.creation_options(rp, challenge, handle, user_name, display_name, exclude)
 
 
 def register(
@@ -118,17 +66,8 @@ def register(
     name: str | None,
 ) -> Passkey:
     """Store the passkey the browser made, once its attestation checks out; else Refused."""
-    try:
-        verified = verify_registration_response(
-            credential=credential,
-            expected_challenge=challenge,
-            expected_rp_id=rp.id,
-            expected_origin=rp.origin,
-            require_user_verification=True,
-        )
-    except (WebAuthnException, ValueError, TypeError, KeyError) as exc:
-        raise Refused(str(exc)) from exc
-    credential_id = bytes_to_base64url(verified.credential_id)
+    made = webauthn.verify_creation(rp, challenge, credential)
+    credential_id = made.id
     taken = owned(Passkey, tenant).where(Passkey.credential_id == credential_id)
     if db.session.scalar(sa.select(taken.exists())):
         raise Refused("this credential is registered already")
@@ -136,9 +75,9 @@ def register(
         tenant=tenant.slug,
         subscriber_id=subscriber_id,
         credential_id=credential_id,
-        public_key=verified.credential_public_key,
-        sign_count=verified.sign_count,
-        transports=_transports(credential),
+        public_key=made.public_key,
+        sign_count=made.sign_count,
+        transports=made.transports,
         rp_id=rp.id,
         user_handle=_user_handle(tenant, subscriber_id),
         name=(name or "").strip()[:NAME_LENGTH] or None,
@@ -150,13 +89,7 @@ def register(
 
 def login_options(rp: RelyingParty, challenge: bytes) -> str:
     """The JSON for navigator.credentials.get(): any passkey of this host, user-verified."""
-    options = generate_authentication_options(
-        rp_id=rp.id,
-        challenge=challenge,
-        timeout=TIMEOUT_MS,
-        user_verification=UserVerificationRequirement.REQUIRED,
-    )
-    return options_to_json(options)
+    return webauthn.request_options(rp, challenge)
 
 
 def authenticate(tenant: Tenant, rp: RelyingParty, challenge: bytes, credential: dict) -> int:
@@ -165,9 +98,7 @@ def authenticate(tenant: Tenant, rp: RelyingParty, challenge: bytes, credential:
     The lookup is the tenant's and the host's own, so another ISP's or another host's
     passkey finds nothing; the counter must grow unless the authenticator keeps none.
     """
-    credential_id = credential.get("id")
-    if not isinstance(credential_id, str) or not credential_id:
-        raise Refused("no credential id")
+    credential_id = webauthn.credential_id(credential)
     passkey = db.session.scalar(
         owned(Passkey, tenant).where(Passkey.credential_id == credential_id, Passkey.rp_id == rp.id)
     )
@@ -177,23 +108,14 @@ def authenticate(tenant: Tenant, rp: RelyingParty, challenge: bytes, credential:
     handle = response.get("userHandle") if isinstance(response, dict) else None
     if handle and handle != passkey.user_handle:
         raise Refused("the passkey belongs to another user")
-    try:
-        verified = verify_authentication_response(
-            credential=credential,
-            expected_challenge=challenge,
-            expected_rp_id=rp.id,
-            expected_origin=rp.origin,
-            credential_public_key=passkey.public_key,
-            credential_current_sign_count=passkey.sign_count,
-            require_user_verification=True,
-        )
-    except (WebAuthnException, ValueError, TypeError, KeyError) as exc:
-        raise Refused(str(exc)) from exc
+    new_count = webauthn.verify_assertion(
+        rp, challenge, credential, passkey.public_key, passkey.sign_count
+    )
     # Compare and set: of two assertions racing with one counter value, only one counts.
     moved = db.session.execute(
         sa.update(Passkey)
         .where(Passkey.id == passkey.id, Passkey.sign_count == passkey.sign_count)
-        .values(sign_count=verified.new_sign_count, last_used_at=utcnow())
+        .values(sign_count=new_count, last_used_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount
     if moved != 1:

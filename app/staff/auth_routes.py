@@ -7,9 +7,10 @@ from markupsafe import Markup
 
 from app.core import audit
 from app.tenancy.theming import text
+from app.web.ceremony import relying_party
 from app.web.redirects import same_site_path
 
-from . import access, bp, limits, service, sessions, totp
+from . import access, bp, limits, passkeys, service, sessions, totp
 from .access import public, requires
 from .forms import CodeForm, StaffLoginForm, StaffPasswordForm
 from .models import StaffAccount
@@ -73,7 +74,8 @@ def code():
     if form.validate_on_submit() and _code_checked(account, form, totp.check_code):
         access.begin(account.id, "totp")
         return redirect(_next())
-    return render_template("staff/code.html", form=form)
+    offered = bool(passkeys.passkeys_of(account.id, relying_party()))
+    return render_template("staff/code.html", form=form, passkey=offered)
 
 
 def _qr(uri: str) -> Markup:
@@ -101,7 +103,7 @@ def enrol():
 
 
 @bp.route("/logout", methods=["POST"])
-@requires(Permission.VIEW)
+@requires(Permission.SELF)
 def logout():
     access.end()
     flash(_("You have logged out of the console."), "info")
@@ -109,7 +111,7 @@ def logout():
 
 
 @bp.route("/password", methods=["GET", "POST"])
-@requires(Permission.VIEW)
+@requires(Permission.SELF)
 def change_password():
     form = StaffPasswordForm()
     if form.validate_on_submit():

@@ -28,6 +28,10 @@ class StaffAccount(db.Model):
     totp_pending: Mapped[str | None] = mapped_column(sa.String(64))
     # The last time step a code was accepted for: a code is good once, never replayed.
     totp_last_step: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    # The challenge of the passkey ceremony under way (one at a time): single use, minutes.
+    ceremony: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    ceremony_purpose: Mapped[str | None] = mapped_column(sa.String(20))
+    ceremony_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     locale: Mapped[str | None] = mapped_column(sa.String(10))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -58,3 +62,19 @@ class StaffSession(TenantScoped, db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     network: Mapped[str] = mapped_column(sa.String(50), default="")
     method: Mapped[str] = mapped_column(sa.String(20))
+
+
+class StaffPasskey(db.Model):
+    """A passkey a staff member registered on one host: a second factor instead of the code."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(sa.ForeignKey("staff_account.id"), index=True)
+    credential_id: Mapped[str] = mapped_column(sa.String(1400), unique=True)
+    public_key: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    sign_count: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    transports: Mapped[str] = mapped_column(sa.String(200), default="")
+    # The host it was made on: it works there only, so a platform operator has one per ISP.
+    rp_id: Mapped[str] = mapped_column(sa.String(253))
+    name: Mapped[str | None] = mapped_column(sa.String(60))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 class Permission(StrEnum):
     """One kind of thing a console page shows or does."""
 
+    SELF = "self"  # one's own password, passkeys and logout: everyone, the auditor too
     VIEW = "view"  # the console's home and the read-only pages
     LOOKUP = "lookup"  # find subscribers, see their accounts, statements, sessions
     SUBSCRIBER_SUPPORT = "subscriber_support"  # reset a password, unlock, end sessions
@@ -36,7 +37,7 @@ ROLE_NAMES = {
     Role.AUDITOR: _l("Auditor"),
 }
 
-_EVERYONE = {Permission.VIEW, Permission.LOOKUP}
+_EVERYONE = {Permission.SELF, Permission.VIEW, Permission.LOOKUP}
 
 # Money and staff rights are apart, so no single role both creates staff and moves money.
 # The auditor is not in this table: it reads every page and changes nothing (allows).
@@ -72,6 +73,8 @@ def allows(role: str, permission: Permission, changing: bool) -> bool:
         role = Role(role)
     except ValueError:
         return False
+    if permission is Permission.SELF:
+        return True
     if role is Role.AUDITOR:
         return not changing
     return permission in ROLE_PERMISSIONS[role]

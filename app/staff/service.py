@@ -9,7 +9,7 @@ from app.core import passwords
 from app.core.verification import new_temporary_password
 from app.extensions import db
 
-from .models import StaffAccount, StaffGrant, StaffSession
+from .models import StaffAccount, StaffGrant, StaffPasskey, StaffSession
 from .roles import Role
 from .sessions import end_sessions
 
@@ -113,12 +113,13 @@ def set_password(account: StaffAccount, password: str, profile: str) -> None:
 
 def reset_login(account: StaffAccount, profile: str) -> str:
     """A new temporary password and a new second factor to enrol at the next login, for a
-    staff member who lost either; their sessions everywhere end."""
+    staff member who lost either; their passkeys go and their sessions everywhere end."""
     password = new_temporary_password()
     account.password_hash = passwords.hasher(profile).hash(password)
     account.password_temporary = True
     account.totp_secret = account.totp_pending = None
     account.totp_last_step = 0
+    db.session.execute(sa.delete(StaffPasskey).where(StaffPasskey.account_id == account.id))
     db.session.execute(sa.delete(StaffSession).where(StaffSession.account_id == account.id))
     return password
 

@@ -25,6 +25,7 @@ class StaffUser:
     session_id: int
     locale: str | None
     must_change_password: bool
+    signed_in_at: datetime | None = None  # when both factors were proved for this session
 
 
 def open_session(
@@ -91,6 +92,7 @@ def load_session(tenant: str, token: str, limits: tuple[timedelta, ...]) -> Staf
         session_id=record.id,
         locale=account.locale,
         must_change_password=account.password_temporary,
+        signed_in_at=record.created_at,
     )
 
 

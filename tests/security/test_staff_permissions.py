@@ -5,6 +5,7 @@ role may do is a change to this table too.
 """
 
 import pytest
+import sqlalchemy as sa
 
 from app.staff.access import RULES
 from app.staff.roles import Permission, Role
@@ -13,7 +14,7 @@ from tests.web.staff_steps import log_in, make_member
 
 HOST = "netbynet.localhost"
 P = Permission
-EVERYONE = {P.VIEW, P.LOOKUP}
+EVERYONE = {P.SELF, P.VIEW, P.LOOKUP}
 MAY = {
     Role.OPERATOR: EVERYONE | {P.SUBSCRIBER_SUPPORT, P.QUEUES, P.REQUESTS, P.CHAT, P.OUTBOX},
     Role.ACCOUNTANT: EVERYONE | {P.MONEY},
@@ -22,6 +23,8 @@ MAY = {
 
 
 def expected(role: Role, permission: Permission, method: str) -> bool:
+    if permission is P.SELF:
+        return True  # one's own password, passkeys, logout
     if role is Role.AUDITOR:
         return method == "GET"
     return permission in MAY[role]
@@ -56,7 +59,7 @@ def test_each_role_may_do_what_its_table_says_and_nothing_else(app, tenant_clien
     for rule, method, permission in console_routes(app):
         if rule == "/staff/logout":
             continue  # would end the session the sweep runs in; allowed to everyone
-        path = url(rule, {"account_id": other.id})
+        path = url(rule, {"account_id": other.id, "passkey_id": _passkey_of(app, member)})
         if method == "GET":
             answer = client.get(path)
         else:
@@ -65,6 +68,28 @@ def test_each_role_may_do_what_its_table_says_and_nothing_else(app, tenant_clien
         if allowed != expected(role, permission, method):
             wrong.append(f"{method} {rule}: {answer.status_code}")
     assert not wrong, f"{role.value}: " + ", ".join(wrong)
+
+
+def _passkey_of(app, member) -> int:
+    """A passkey row of the member's (its key material does not matter here)."""
+    from app.extensions import db
+    from app.staff.models import StaffPasskey
+
+    with app.app_context():
+        row = StaffPasskey(
+            account_id=member.id,
+            credential_id=f"key-{member.id}-{len(member.email)}",
+            public_key=b"-",
+            rp_id="nowhere",
+        )
+        existing = db.session.scalar(
+            sa.select(StaffPasskey.id).where(StaffPasskey.credential_id == row.credential_id)
+        )
+        if existing is not None:
+            return existing
+        db.session.add(row)
+        db.session.commit()
+        return row.id
 
 
 def _token(client) -> str:
@@ -83,7 +108,8 @@ def test_another_tenants_staff_member_is_not_found(app, tenant_client):
     for rule, method, _permission in console_routes(app):
         if "<" not in rule or method == "GET":
             continue
-        answer = client.post(url(rule, {"account_id": stranger.id}), data={"csrf_token": token})
+        values = {"account_id": stranger.id, "passkey_id": _passkey_of(app, stranger)}
+        answer = client.post(url(rule, values), data={"csrf_token": token})
         assert answer.status_code == 404, f"{method} {rule} reached athome's staff"
     team = client.get("/staff/team").get_data(as_text=True)
     assert stranger.email not in team

@@ -64,10 +64,10 @@ def test_the_login_page_offers_the_passkey_button_without_inline_script(client):
     response = client.get("/login")
     page = response.get_data(as_text=True)
     assert "Log in with a passkey" in page
-    assert '<script src="/passkeys/static/passkeys.js" defer></script>' in page
+    assert '<script src="/static/passkeys.js" defer></script>' in page
     assert "<script>" not in page
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
-    script = client.get("/passkeys/static/passkeys.js")
+    script = client.get("/static/passkeys.js")
     assert script.status_code == 200 and "navigator.credentials.get" in script.get_data(
         as_text=True
     )

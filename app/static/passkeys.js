@@ -1,4 +1,4 @@
-// Passkeys: add one on the security page, log in with one on the login page.
+// Passkeys: add one, log in with one (the cabinet's security and login pages, the console).
 // The server sends py_webauthn's JSON options and checks what comes back; this file only
 // turns base64url into bytes and back around navigator.credentials.
 (function () {
