@@ -86,3 +86,34 @@ def test_an_administrator_adds_a_colleague_who_enrols(app, live_server, portal, 
     expect(page.get_by_role("heading", level=1)).to_contain_text(portal.t(page, "Staff console"))
     expect(page.locator(".who")).to_contain_text(portal.t(page, "Operator"))
     audit.assert_clean()
+
+
+def test_a_staff_passkey_replaces_the_code(app, live_server, portal, open_page):
+    from tests.e2e.test_passkeys import virtual_authenticator
+
+    member = make_member(app, SLUG, Role.AUDITOR, email="auditor-key@staff.example")
+    forget_used_codes(app, member)
+    page = open_page("desktop")
+    virtual_authenticator(page)
+    audit = Audit()
+    _log_in(page, portal, member)
+    page.get_by_label(portal.t(page, "Code from the authenticator app"), exact=True).fill(
+        member.code()
+    )
+    page.get_by_role("button", name=portal.t(page, "Log in")).click()
+    page.get_by_role("link", name=portal.t(page, "My passkeys"), exact=True).click()
+    expect(page.get_by_text(portal.t(page, "You have no passkey here yet."))).to_be_visible()
+    audit.check(page, "console passkeys, none yet")
+    page.get_by_label(portal.t(page, "Name of the passkey (optional)")).fill("Ключ аудитора")
+    page.get_by_role("button", name=portal.t(page, "Add a passkey"), exact=True).click()
+    expect(page.get_by_role("status").first).to_have_text(
+        portal.t(page, "The passkey is added: at login you may use it instead of the code.")
+    )
+    expect(page.get_by_text("Ключ аудитора", exact=True)).to_be_visible()
+    audit.check(page, "console passkeys, one")
+    page.get_by_role("button", name=portal.t(page, "Log out")).click()
+
+    _log_in(page, portal, member)
+    page.get_by_role("button", name=portal.t(page, "Use my passkey instead")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(portal.t(page, "Staff console"))
+    audit.assert_clean()
