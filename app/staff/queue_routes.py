@@ -17,6 +17,7 @@ from flask import abort, current_app, flash, g, redirect, render_template, send_
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+import app.notify.service as notify
 import app.options.service as options
 import app.transfers.service as transfer_requests
 from app.core import audit, uploads
@@ -85,16 +86,21 @@ def _decide(activation_id: int, orders: bool, approve: bool):
     if decided is None:
         flash(str(DECIDED), "error")
         return redirect(back, 303)
-    area = "orders" if orders else "reviews"
+    if orders:
+        action = "orders.done" if approve else "orders.refused"
+    else:
+        action = "reviews.approved" if approve else "reviews.refused"
     audit.record(
         g.tenant.slug,
-        f"{area}.{'approved' if approve else 'refused'}",
+        action,
         subscriber_id=asked.subscriber.id,
         target=f"activation:{decided.id}",
         before={"status": str(before)},
         after={"status": str(decided.status), "reason": decided.decided_reason},
     )
-    name = _option_name(decided.code)
+    if orders:
+        _tell_order(asked)
+    name = _option_name(decided.code, current_locale())
     if approve:
         done = _("«%(option)s» is marked done.") if orders else _("«%(option)s» is approved.")
     else:
@@ -103,9 +109,25 @@ def _decide(activation_id: int, orders: bool, approve: bool):
     return redirect(back, 303)
 
 
-def _option_name(code: str) -> str:
+def _option_name(code: str, locale: str) -> str:
     option = options.option_of(g.tenant, code)
-    return g.tenant.text(option.name, current_locale()) if option else code
+    return g.tenant.text(option.name, locale) if option else code
+
+
+def _tell_order(asked) -> None:
+    """Tell the subscriber their order is decided, through the channel they chose for
+    answers to their requests; the reason is on «My services». A voluntary block and the
+    other reviews have their notice there only, as before."""
+    locales = g.tenant.config.locales
+    locale = asked.subscriber.locale
+    name = _option_name(asked.row.code, locale if locale in locales.available else locales.default)
+    notify.tell(
+        g.tenant,
+        asked.subscriber.id,
+        "request_answered",
+        number=f"«{name}»",
+        path=url_for("options.my_services"),
+    )
 
 
 @bp.route("/reviews")

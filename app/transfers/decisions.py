@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+import app.notify.service as notify
 from app.core import audit
 from app.core.ledger import EntryKind, credit, lock_account, post_entry
 from app.core.scoped import owned
@@ -19,6 +20,8 @@ from app.tenancy.registry import Tenant
 from .models import TransferEvent, TransferRequest, TransferStatus
 
 OPEN = (TransferStatus.SUBMITTED, TransferStatus.IN_REVIEW)
+# The request's page in the cabinet, built by hand: a decision may come from the command line.
+REQUEST_PATH = "/transfers/{number}"
 
 
 def record(request: TransferRequest, status, note: str | None, actor: str, when) -> None:
@@ -208,6 +211,7 @@ def approve(
         note=request.staff_note,
     )
     db.session.flush()
+    _tell(tenant, request)
     return Moved(request, source, target)
 
 
@@ -220,7 +224,20 @@ def refuse(tenant: Tenant, request_id: int, reason: str, actor: str) -> Transfer
         raise LookupError(f"no transfer request {request_id} in {tenant.slug}")
     if request.status not in OPEN:
         raise NotApproved("decided")
-    return set_status(request, TransferStatus.REJECTED, reason, actor)
+    set_status(request, TransferStatus.REJECTED, reason, actor)
+    _tell(tenant, request)
+    return request
+
+
+def _tell(tenant: Tenant, request: TransferRequest) -> None:
+    # The channel the subscriber chose for answers to their requests (notification centre).
+    notify.tell(
+        tenant,
+        request.subscriber_id,
+        "request_answered",
+        number=request.label,
+        path=REQUEST_PATH.format(number=request.number),
+    )
 
 
 def holders(tenant: Tenant, requests: list[TransferRequest]) -> dict[int, Subscriber]:

@@ -9,6 +9,7 @@ from app.core import audit
 from app.core.ledger import LedgerEntry
 from app.core.subscribers import Account, AccountStatus
 from app.extensions import db
+from app.notify.models import QueuedMessage
 from app.options.models import Activation, Status
 from app.staff.roles import Role
 from app.transfers.models import TransferRequest, TransferStatus
@@ -32,6 +33,13 @@ def _console(app, tenant_client, slug: str, role: Role, email: str | None = None
 def _get(app, model, key):
     with app.app_context():
         return db.session.get(model, key)
+
+
+def _told(app, email: str) -> list[str]:
+    """The subjects of the messages queued to this address."""
+    with app.app_context():
+        query = sa.select(QueuedMessage.subject).where(QueuedMessage.recipient == email)
+        return list(db.session.scalars(query.order_by(QueuedMessage.id)))
 
 
 def _audit(app, slug: str, action: str) -> list:
@@ -138,7 +146,14 @@ def test_each_queue_lists_only_this_tenants_requests(app, tenant_client, make_su
 
 
 def test_an_order_is_marked_done_or_refused(app, tenant_client, make_subscriber):
-    facts = make_subscriber(tenant="iphome", balance=100_000, region="msk", phone="+79161234567")
+    facts = make_subscriber(
+        tenant="iphome",
+        balance=100_000,
+        region="msk",
+        phone="+79161234567",
+        email="orders@example.com",
+        locale="en",
+    )
     first = ask_option(app, "iphome", facts["account_id"], "equipment", comment="A router, please")
     second = ask_option(app, "iphome", facts["account_id"], "equipment", comment="A cable")
     operator = _console(app, tenant_client, "iphome", Role.OPERATOR)
@@ -155,7 +170,10 @@ def test_an_order_is_marked_done_or_refused(app, tenant_client, make_subscriber)
     page = _text(operator.get("/staff/orders"))
     assert "This request is already decided" in page
     assert "Done" in page and "Refused: Out of stock" in page
-    assert len(_audit(app, "iphome", "orders.approved")) == 1
+    assert len(_audit(app, "iphome", "orders.done")) == 1
+    # Told through the channel chosen for answers to requests, once per decision.
+    told = _told(app, "orders@example.com")
+    assert told == ["IP-Home: reply to your request «Order equipment»"] * 2, told
     assert len(_audit(app, "iphome", "orders.refused")) == 1
 
 
@@ -285,7 +303,12 @@ def test_another_tenants_account_is_not_one_to_move_money_from(
 
 def test_a_refused_transfer_tells_the_subscriber_why(app, tenant_client, make_subscriber, uploads):
     payer = make_subscriber(
-        tenant="athome", balance=10_000, password="Sunny-Garden-77", logins={"login": "payer_1"}
+        tenant="athome",
+        balance=10_000,
+        password="Sunny-Garden-77",
+        logins={"login": "payer_1"},
+        email="payer@example.com",
+        locale="en",
     )
     transfer = file_transfer(app, "athome", payer["id"], payer["account"], 1_000, uploads)
     accountant = _console(app, tenant_client, "athome", Role.ACCOUNTANT)
@@ -298,6 +321,8 @@ def test_a_refused_transfer_tells_the_subscriber_why(app, tenant_client, make_su
     accountant.form(refuse, {"reason": reason}, page="/staff/transfers")
     assert "This request is already decided" in _text(accountant.get("/staff/transfers"))
     assert len(_audit(app, "athome", "transfers.refused")) == 1
+    assert len(_told(app, "payer@example.com")) == 1
+    assert "TR-000001" in _told(app, "payer@example.com")[0]
 
     cabinet = tenant_client("athome.localhost")
     assert cabinet.login("payer_1", "Sunny-Garden-77").status_code == 302
