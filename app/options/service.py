@@ -17,7 +17,7 @@ from app.extensions import db
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import Option, OptionKind
 
-from . import engine, jobs, prepay, rules
+from . import engine, jobs, prepay, queue, rules
 from .models import OPEN, Activation, Status
 from .rules import Quote, Refusal, Request, option_of, zone_of  # noqa: F401  (the face)
 
@@ -27,6 +27,10 @@ change_address = engine.change_address
 run_due = jobs.run_due
 charge_day = jobs.charge_day
 charge_days = jobs.charge_days
+Waiting = queue.Waiting
+waiting = queue.waiting
+decided_lately = queue.decided_lately
+request_in = queue.request_in
 REFERENCE = re.compile(r"^option(?:-day|-refund|-unused)?:(\d{1,18})(?::(\d{4}-\d{2}-\d{2}))?$")
 NOTICE_DAYS = 14
 

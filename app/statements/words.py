@@ -4,7 +4,9 @@ The ledger keeps machine references: `charge:<account id>:<YYYY-MM-DD>` (the dai
 `payment:<payment reference>` (an online payment), `promised:<hex>`, `promised-fee:<id>`
 and `promised-repay:<id>` (the promised payment), `option:<id>`, `option-day:<id>:<date>` and
 `option-refund:<id>` (options, worded by app.options), `tariff-fee:<id>` and
-`tariff-difference:<id>` (a tariff change), `demo:<account>:<n>` (demo seeding).
+`tariff-difference:<id>` (a tariff change), `transfer-out:<id>` and `transfer-in:<id>` (a
+payment moved between accounts by an approved transfer request), `demo:<account>:<n>`
+(demo seeding).
 The words are worked out each time an entry is shown, from its kind and that reference,
 in the page's language: stored entries are never rewritten, and a tariff's name or a
 translation fixed later reads right on old entries too. The statement page, its CSV and

@@ -1,4 +1,9 @@
-"""Wrong-account transfer requests: filing, reading one's own, and staff status changes."""
+"""Wrong-account transfer requests: filing, reading one's own, and staff decisions.
+
+Approving a request (approve) is the one way it becomes done: it moves the money through
+the ledger in the same transaction. set_status only moves a request between the statuses
+that move no money. The decisions live in decisions.py; this is their face.
+"""
 
 import re
 from dataclasses import asdict, dataclass
@@ -14,10 +19,23 @@ from app.extensions import db
 from app.persistence import utcnow
 from app.tenancy.registry import Tenant
 
-from . import storage
-from .models import TransferCounter, TransferEvent, TransferRequest, TransferStatus
+from . import decisions, storage
+from .decisions import record as _record
+from .models import TransferCounter, TransferRequest, TransferStatus
 
 NUMBER_TEXT = re.compile(r"^\s*(?:TR-?)?0*(\d{1,9})\s*$", re.IGNORECASE)
+OPEN = decisions.OPEN
+NotApproved = decisions.NotApproved
+Moved = decisions.Moved
+set_status = decisions.set_status
+open_requests = decisions.open_requests
+recent_decisions = decisions.recent_decisions
+request_in = decisions.request_in
+holders = decisions.holders
+approve = decisions.approve
+refuse = decisions.refuse
+out_reference = decisions.out_reference
+in_reference = decisions.in_reference
 
 
 @dataclass(frozen=True)
@@ -106,19 +124,6 @@ def _insert(tenant, subscriber_id, account_id, details, receipt, kind, relative)
     return request
 
 
-def _record(request: TransferRequest, status, note: str | None, actor: str, when) -> None:
-    db.session.add(
-        TransferEvent(
-            tenant=request.tenant,
-            request_id=request.id,
-            status=status,
-            note=note,
-            actor=actor,
-            created_at=when,
-        )
-    )
-
-
 def requests_of(tenant: Tenant, subscriber_id: int) -> list[TransferRequest]:
     """The subscriber's own requests in this tenant, newest first."""
     return list(
@@ -164,24 +169,6 @@ def queue(tenant_slug: str | None = None, status: str | None = None) -> list[Tra
     if status is not None:
         query = query.where(TransferRequest.status == status)
     return list(db.session.scalars(query.order_by(TransferRequest.created_at, TransferRequest.id)))
-
-
-def set_status(
-    request: TransferRequest, status: TransferStatus, note: str | None, actor: str
-) -> TransferRequest:
-    """Move a request to a status, keeping the note for the subscriber; the caller commits."""
-    note = (note or "").strip() or None
-    if status == request.status and note is None:
-        raise ValueError(f"{request.label} is already {status.value}")
-    if status == TransferStatus.REJECTED and note is None:
-        raise ValueError("a rejection needs a note telling the subscriber why")
-    now = utcnow()
-    request.status = status
-    request.staff_note = note
-    request.updated_at = now
-    _record(request, status, note, actor, now)
-    db.session.flush()
-    return request
 
 
 def contact_email(tenant: Tenant, subscriber_id: int) -> str | None:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from app.staff.access import RULES
 from app.staff.roles import Permission, Role
 from tests.security.surface import surface, url
+from tests.web.queue_steps import ask_block, file_transfer
 from tests.web.staff_steps import log_in, make_member
 
 HOST = "netbynet.localhost"
@@ -49,17 +50,33 @@ def test_every_console_url_declares_who_may_use_it(app):
     assert len(console_routes(app)) >= 6
 
 
+def objects_of(app, slug: str, make_subscriber, root) -> dict:
+    """A real object of the tenant for each placeholder of the console's URLs (besides
+    account_id, a staff member): a voluntary block's or a pause's request, a transfer."""
+    facts = make_subscriber(tenant=slug, balance=100_000)
+    if slug == "netbynet":
+        activation = ask_block(app, slug, facts["account_id"])
+    else:
+        activation = ask_block(app, slug, facts["account_id"], code="otpusk")
+    transfer = file_transfer(app, slug, facts["id"], facts["account"], 1_000, root)
+    return {"activation_id": activation, "transfer_id": transfer}
+
+
 @pytest.mark.parametrize("role", list(Role))
-def test_each_role_may_do_what_its_table_says_and_nothing_else(app, tenant_client, role):
+def test_each_role_may_do_what_its_table_says_and_nothing_else(
+    app, tenant_client, make_subscriber, tmp_path, role
+):
     member = make_member(app, "netbynet", role)
     other = make_member(app, "netbynet", Role.OPERATOR, email="colleague@staff.example")
+    objects = objects_of(app, "netbynet", make_subscriber, tmp_path)
     client = tenant_client(HOST)
     log_in(app, client, member)
     wrong = []
     for rule, method, permission in console_routes(app):
         if rule == "/staff/logout":
             continue  # would end the session the sweep runs in; allowed to everyone
-        path = url(rule, {"account_id": other.id, "passkey_id": _passkey_of(app, member)})
+        values = {"account_id": other.id, "passkey_id": _passkey_of(app, member), **objects}
+        path = url(rule, values)
         if method == "GET":
             answer = client.get(path)
         else:
@@ -99,17 +116,26 @@ def _token(client) -> str:
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
 
-def test_another_tenants_staff_member_is_not_found(app, tenant_client):
-    admin = make_member(app, "netbynet", Role.ADMINISTRATOR)
+def test_another_tenants_staff_member_is_not_found(app, tenant_client, make_subscriber, tmp_path):
     stranger = make_member(app, "athome", Role.OPERATOR, email="stranger@staff.example")
-    client = tenant_client(HOST)
-    log_in(app, client, admin)
-    token = _token(client)
-    for rule, method, _permission in console_routes(app):
-        if "<" not in rule or method == "GET":
+    objects = objects_of(app, "athome", make_subscriber, tmp_path)
+    # Each URL is tried by a role that may use it, so a 404 is the tenant's wall, not a 403.
+    clients = {}
+    for role in (Role.ADMINISTRATOR, Role.OPERATOR, Role.ACCOUNTANT):
+        client = tenant_client(HOST)
+        log_in(app, client, make_member(app, "netbynet", role))
+        clients[role] = (client, _token(client))
+    for rule, method, permission in console_routes(app):
+        if "<" not in rule:
             continue
-        values = {"account_id": stranger.id, "passkey_id": _passkey_of(app, stranger)}
-        answer = client.post(url(rule, values), data={"csrf_token": token})
-        assert answer.status_code == 404, f"{method} {rule} reached athome's staff"
-    team = client.get("/staff/team").get_data(as_text=True)
+        role = next(r for r in clients if permission in MAY[r])
+        client, token = clients[role]
+        values = {"account_id": stranger.id, "passkey_id": _passkey_of(app, stranger), **objects}
+        path = url(rule, values)
+        if method == "GET":
+            answer = client.get(path)
+        else:
+            answer = client.post(path, data={"csrf_token": token})
+        assert answer.status_code == 404, f"{method} {rule} reached athome's object"
+    team = clients[Role.ADMINISTRATOR][0].get("/staff/team").get_data(as_text=True)
     assert stranger.email not in team

@@ -291,7 +291,10 @@ def test_numbers_and_requests_are_per_tenant(tmp_path, make_app, make_subscriber
     assert (tmp_path / "uploads" / "acme").is_dir() and (tmp_path / "uploads" / "athome").is_dir()
 
 
-def test_operator_cli_lists_and_changes_status_shown_to_the_subscriber(app, petrov, uploads):
+def test_operator_cli_lists_and_changes_status_shown_to_the_subscriber(
+    app, petrov, uploads, make_subscriber
+):
+    reached = make_subscriber(tenant="athome", balance=200_000)  # where the money went
     send(petrov, tiny_png(), "receipt.png")
     runner = app.test_cli_runner()
     listed = runner.invoke(args=["transfers", "list", "--tenant", "athome"])
@@ -305,6 +308,9 @@ def test_operator_cli_lists_and_changes_status_shown_to_the_subscriber(app, petr
     assert refused.exit_code != 0 and "needs a note" in refused.output
     note = "Moved 1 500,50 ₽ to account 000001 on 22.11."
     result = runner.invoke(args=["transfers", "set-status", "tr-1", "done", "--note", note])
+    assert result.exit_code != 0 and "only approving it moves the money" in result.output
+    approve = ["transfers", "approve", "tr-1", "--from", reached["account"], "--note", note]
+    result = runner.invoke(args=approve)
     assert result.exit_code == 0 and "TR-000001 (athome) is now done" in result.output
 
     page = _text(petrov.get("/transfers/1"))
