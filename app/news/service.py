@@ -5,18 +5,22 @@ is passed in as their holdings, {account number: its points' tariff codes}. With
 only the items for everyone are shown.
 """
 
+import heapq
 from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask_login import current_user
 
 import app.notify.service as notify
 from app.core.subscribers import Account, Contract, ServicePoint, Subscriber, accounts_of
 from app.extensions import db
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import NewsItem, Region
+
+from . import authored as staff_written
 
 # Per tenant config, the items newest first: sorted once, so each page only filters a
 # short list (the dashboard shows notices on every visit). Checked by identity, so a
@@ -35,8 +39,17 @@ def newest_first(tenant: Tenant) -> tuple[NewsItem, ...]:
 
 
 def has_news(tenant: Tenant) -> bool:
-    """Whether the ISP publishes news at all (the menu shows the section)."""
-    return bool(tenant.config.news.items)
+    """Whether the ISP publishes news at all (the menu shows the section): in its YAML, or
+    written by staff (the subscriber's session knows that without a query)."""
+    if tenant.config.news.items:
+        return True
+    return bool(getattr(current_user, "news_authored", False))
+
+
+def authored_known() -> tuple[NewsItem, ...] | None:
+    """The staff-written items when the session already knows there are none (no query
+    then); None: they must be read."""
+    return None if getattr(current_user, "news_authored", True) else ()
 
 
 Holdings = Mapping[str, Collection[str]]
@@ -80,22 +93,30 @@ def local_now(tenant: Tenant, region: Region | None, now: datetime | None = None
     return moment.astimezone(ZoneInfo(tenant.timezone(region))).replace(tzinfo=None)
 
 
+def _merged(ours: Sequence[NewsItem], theirs: Sequence[NewsItem]) -> list[NewsItem]:
+    # Both newest first already: a merge, not a sort, on every dashboard.
+    return list(heapq.merge(ours, theirs, key=lambda item: item.starts, reverse=True))
+
+
 def current(
     tenant: Tenant,
     region: Region | None,
     now: datetime | None = None,
     held: Holdings | None = None,
+    authored: Sequence[NewsItem] | None = None,
 ) -> list[NewsItem]:
-    """The items a subscriber of the region holding these accounts sees now, newest first
-    (held unknown: the items for everyone only)."""
+    """The items a subscriber of the region holding these accounts sees now, newest first:
+    the YAML's and the staff's (held unknown: the items for everyone only).
+
+    authored: the tenant's staff-written items when already known (none: no query);
+    None reads them, one query."""
     code = region.code if region is not None else None
     moment = local_now(tenant, region, now)
     held = held or {}
-    return [
-        i
-        for i in newest_first(tenant)
-        if i.for_region(code) and i.current(moment) and i.for_holder(held)
-    ]
+    if authored is None:
+        authored = staff_written.published(tenant, now)
+    items = _merged(newest_first(tenant), authored) if authored else newest_first(tenant)
+    return [i for i in items if i.for_region(code) and i.current(moment) and i.for_holder(held)]
 
 
 def notices(items: list[NewsItem]) -> list[NewsItem]:
@@ -119,7 +140,8 @@ def send(tenant: Tenant, now: datetime | None = None) -> int:
     """Tell each reachable subscriber, once per item, the current news of their region
     through their channel for region news; how many went to the notification centre (a
     subscriber whose channel is «none» is counted, and not told)."""
-    if not tenant.config.news.items:
+    authored = staff_written.published(tenant, now)
+    if not tenant.config.news.items and not authored:
         return 0
     held = _all_holdings(tenant) if has_targeted(tenant) else {}
     rows = db.session.execute(
@@ -130,7 +152,9 @@ def send(tenant: Tenant, now: datetime | None = None) -> int:
     told = 0
     for subscriber_id, code, locale in rows.all():
         lang = _in_locale(tenant, locale)
-        for item in current(tenant, tenant.region(code), now, held.get(subscriber_id, {})):
+        for item in current(
+            tenant, tenant.region(code), now, held.get(subscriber_id, {}), authored
+        ):
             told += notify.tell_once(
                 tenant,
                 subscriber_id,

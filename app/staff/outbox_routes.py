@@ -1,0 +1,109 @@
+"""The outbox: SMS and e-mail sent and failed, the network's provisioning deliveries, and
+sending a failed one again."""
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.core import audit
+
+from . import bp
+from . import outbox as box
+from .access import may, requires
+from .forms import ConfirmForm
+from .home_routes import section
+from .roles import Permission
+
+section(
+    "staff.outbox",
+    _l("Outbox"),
+    _l("SMS and e-mail sent and failed, deliveries to the network; send a failed one again."),
+    Permission.OUTBOX,
+)
+
+CHANNELS = ("sms", "email")
+
+
+def _choice(name: str, allowed) -> str:
+    value = request.args.get(name, "")
+    return value if value in allowed else ""
+
+
+def _page_number() -> int:
+    return request.args.get("page", 1, type=int) or 1
+
+
+@bp.route("/outbox")
+@requires(Permission.OUTBOX)
+def outbox():
+    status = _choice("status", box.MESSAGE_STATUSES)
+    channel = _choice("channel", CHANNELS)
+    recipient = request.args.get("recipient", "")[:254]
+    page = box.messages(g.tenant.slug, status, channel, recipient, _page_number())
+    return render_template(
+        "staff/outbox/messages.html",
+        page=page,
+        filters={"status": status, "channel": channel, "recipient": recipient},
+        statuses=box.MESSAGE_STATUSES,
+        channels=CHANNELS,
+        shown_body=box.shown_body,
+        resendable=box.resendable,
+        can_change=may(Permission.OUTBOX, changing=True),
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/outbox/messages/<int:message_id>/resend", methods=["POST"])
+@requires(Permission.OUTBOX)
+def resend_message(message_id: int):
+    message = box.message(g.tenant.slug, message_id)
+    if message is None:
+        abort(404)  # another ISP's message is not here
+    if ConfirmForm().validate_on_submit():
+        if box.resend(message):
+            audit.record(
+                g.tenant.slug,
+                "outbox.message_resent",
+                target=f"message:{message.id}",
+                before={"status": "failed"},
+                after={"status": "pending"},
+            )
+            flash(_("The message is queued to be sent again."), "info")
+        else:
+            flash(_("This message cannot be sent again."), "error")
+    return redirect(url_for("staff.outbox"))
+
+
+@bp.route("/outbox/deliveries")
+@requires(Permission.OUTBOX)
+def deliveries():
+    status = _choice("status", box.DELIVERY_STATUSES)
+    page = box.deliveries(g.tenant.slug, status, _page_number())
+    return render_template(
+        "staff/outbox/deliveries.html",
+        page=page,
+        filters={"status": status},
+        statuses=box.DELIVERY_STATUSES,
+        can_change=may(Permission.OUTBOX, changing=True),
+    )
+
+
+@bp.route("/outbox/deliveries/<int:event_id>/retry", methods=["POST"])
+@requires(Permission.OUTBOX)
+def retry_delivery(event_id: int):
+    event = box.delivery(g.tenant.slug, event_id)
+    if event is None:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        if box.retry(event):
+            audit.record(
+                g.tenant.slug,
+                "outbox.delivery_retried",
+                target=f"provisioning:{event.id}",
+                before={"status": "failed"},
+                after={"status": "pending"},
+            )
+            flash(_("The delivery is queued to be tried again."), "info")
+        else:
+            flash(_("Only a failed delivery can be tried again."), "error")
+    return redirect(url_for("staff.deliveries"))
