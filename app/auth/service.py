@@ -16,7 +16,6 @@ from app.core.scoped import get_owned
 from app.core.signals import password_changed
 from app.core.subscribers import LoginIdentifier, Subscriber
 from app.extensions import db
-from app.news import authored as authored_news
 from app.persistence import utcnow
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import IdentifierKind
@@ -44,8 +43,6 @@ class SessionUser(UserMixin):
     # and switching to a linked cabinet carries it over rather than starting anew.
     began_at: datetime | None = None
     linked: bool = False  # linked with other cabinets (app.core.linked): the header offers a switch
-    # The tenant has staff-written news still to show (app.news.authored): unknown, read it.
-    news_authored: bool = True
 
     def get_id(self) -> str:
         return self.token
@@ -110,15 +107,13 @@ def _session_query() -> sa.Select:
     # The session's own tenant is compared with the host's here and nowhere else: the
     # cookie is signed with one key for every ISP, so only this keeps tenant A's session
     # from opening on tenant B's host. Whether the subscriber has linked cabinets comes
-    # along as one EXISTS, so a subscriber without any pays no query for the header; so does
-    # whether the tenant has staff-written news, so a tenant without pays none for it.
+    # along as one EXISTS, so a subscriber without any pays no query for the header.
     return (
         sa.select(
             LoginSession,
             Subscriber,
             Credential,
             linked.has_links(Subscriber.id).label("linked"),
-            authored_news.live(LoginSession.tenant).label("news_authored"),
         )
         .join(Subscriber, Subscriber.id == LoginSession.subscriber_id)
         .join(Credential, Credential.subscriber_id == Subscriber.id)
@@ -136,12 +131,11 @@ def load_session_user(tenant_slug: str, token: str) -> SessionUser | None:
     if not token:
         return None
     row = db.session.execute(
-        _session_query(),
-        {"token_hash": devices.hash_token(token), "tenant": tenant_slug, "now": devices.utcnow()},
+        _session_query(), {"token_hash": devices.hash_token(token), "tenant": tenant_slug}
     ).first()
     if row is None:
         return None
-    record, subscriber, credential, has_links, news_authored = row
+    record, subscriber, credential, has_links = row
     now = devices.utcnow()
     if devices.expired(record, now):
         raise SessionExpired()
@@ -150,7 +144,6 @@ def load_session_user(tenant_slug: str, token: str) -> SessionUser | None:
     user.began_at = record.created_at
     user.signed_in_at = None if record.method == devices.SWITCH else record.created_at
     user.linked = bool(has_links)
-    user.news_authored = bool(news_authored)
     return user
 
 

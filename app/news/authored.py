@@ -11,6 +11,7 @@ from app.persistence import utcnow
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import NewsItem
 
+from . import live
 from .models import AuthoredNews
 
 CODE_PREFIX = "staff-"
@@ -49,17 +50,22 @@ def code_of(row: AuthoredNews) -> str:
     return f"{CODE_PREFIX}{row.id}"
 
 
-def live(tenant_slug) -> sa.Exists:
-    """EXISTS: the tenant (a slug or a column) has an item not withdrawn nor ended
-    everywhere; the bind parameter "now" is the UTC moment."""
-    return sa.exists().where(
+def _live(tenant_slug: str, moment: datetime):
+    return (
         AuthoredNews.tenant == tenant_slug,
         AuthoredNews.withdrawn_at.is_(None),
-        sa.or_(
-            AuthoredNews.shown_until.is_(None),
-            AuthoredNews.shown_until > sa.bindparam("now", type_=AuthoredNews.shown_until.type),
-        ),
+        sa.or_(AuthoredNews.shown_until.is_(None), AuthoredNews.shown_until > moment),
     )
+
+
+def has_live(tenant: Tenant) -> bool:
+    """Whether the tenant has an item not withdrawn nor ended everywhere: known per process
+    (app.news.live), else one EXISTS on the index."""
+
+    def read() -> bool:
+        return bool(db.session.scalar(sa.select(sa.exists().where(*_live(tenant.slug, utcnow())))))
+
+    return live.has_live(tenant.slug, read)
 
 
 def item_of(row: AuthoredNews) -> NewsItem:
@@ -85,11 +91,7 @@ def published(tenant: Tenant, now: datetime | None = None) -> tuple[NewsItem, ..
     moment = now or utcnow()
     rows = db.session.scalars(
         sa.select(AuthoredNews)
-        .where(
-            AuthoredNews.tenant == tenant.slug,
-            AuthoredNews.withdrawn_at.is_(None),
-            sa.or_(AuthoredNews.shown_until.is_(None), AuthoredNews.shown_until > moment),
-        )
+        .where(*_live(tenant.slug, moment))
         .order_by(AuthoredNews.publish.desc(), AuthoredNews.id.desc())
     )
     return tuple(item_of(row) for row in rows)
@@ -154,6 +156,8 @@ def create(tenant: Tenant, draft: Draft, staff_id: int | None) -> AuthoredNews:
     _apply(row, draft)
     db.session.add(row)
     db.session.flush()
+    # Known at once in this process (before the commit, so no refresh here misses it).
+    live.note(tenant.slug, True)
     return row
 
 
@@ -161,6 +165,7 @@ def update(row: AuthoredNews, draft: Draft) -> None:
     """Rewrite an item; flushed, not committed."""
     _apply(row, draft)
     db.session.flush()
+    live.note(row.tenant, True)
 
 
 def withdraw(row: AuthoredNews) -> None:
@@ -168,6 +173,7 @@ def withdraw(row: AuthoredNews) -> None:
     row.withdrawn_at = utcnow()
     row.updated_at = row.withdrawn_at
     db.session.flush()
+    live.note(row.tenant, None)  # was it the last one? read again
 
 
 def republish(row: AuthoredNews) -> None:
@@ -175,3 +181,4 @@ def republish(row: AuthoredNews) -> None:
     row.withdrawn_at = None
     row.updated_at = utcnow()
     db.session.flush()
+    live.note(row.tenant, True)

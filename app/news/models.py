@@ -14,7 +14,7 @@ class AuthoredNews(TenantScoped, db.Model):
     """One item as staff wrote it; shown to subscribers like a YAML item of the same kind."""
 
     __tablename__ = "authored_news"
-    # The session's EXISTS (is anything of the tenant still to be shown?) reads this index.
+    # The EXISTS of app.news.authored.has_live (anything of the tenant still to show?) reads it.
     __table_args__ = (sa.Index("ix_authored_news_live", "tenant", "withdrawn_at", "shown_until"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -26,7 +26,7 @@ class AuthoredNews(TenantScoped, db.Model):
     # Naive local times of the subscriber's region, as the YAML's items are written.
     publish: Mapped[datetime] = mapped_column(sa.DateTime)
     expires: Mapped[datetime | None] = mapped_column(sa.DateTime)
-    # A moment in UTC by which the item has expired in every timezone: the session's EXISTS
+    # A moment in UTC by which the item has expired in every timezone: the EXISTS
     # compares it with the clock without knowing the subscriber's region. None: never.
     shown_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     important: Mapped[bool] = mapped_column(default=False)

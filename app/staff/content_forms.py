@@ -13,7 +13,7 @@ from wtforms import (
 from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.news.authored import Draft
+import app.news.service as news
 from app.tenancy.locale import current_locale
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import NewsKind
@@ -66,9 +66,9 @@ class NewsForm(FlaskForm):
         """(locale, its title field, its text field) of each language the ISP speaks."""
         return [(code, self[f"title_{code}"], self[f"text_{code}"]) for code in self._locales]
 
-    def draft(self) -> Draft:
+    def draft(self) -> news.Draft:
         """What the staff member wrote, as the news listing takes it."""
-        return Draft(
+        return news.Draft(
             kind=self.kind.data,
             regions=tuple(self.regions.data or ()),
             title={code: title.data.strip() for code, title, _text in self.locales()},
@@ -79,7 +79,7 @@ class NewsForm(FlaskForm):
         )
 
 
-def news_form(tenant: Tenant, draft: Draft | None = None, **kwargs) -> NewsForm:
+def news_form(tenant: Tenant, draft: news.Draft | None = None, **kwargs) -> NewsForm:
     """The form for this tenant's languages and regions, filled with draft when given."""
     locales = tuple(tenant.config.locales.available)
 

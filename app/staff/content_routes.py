@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+import app.news.service as news
 from app.core import audit
-from app.news import authored
 
 from . import bp
 from .access import may, requires
@@ -52,7 +52,7 @@ def _previews(draft) -> list[tuple[str, Markup]]:
 
 
 def _item(item_id: int):
-    row = authored.get(g.tenant, item_id)
+    row = news.authored_item(g.tenant, item_id)
     if row is None:
         abort(404)  # another ISP's item is not here
     return row
@@ -87,7 +87,7 @@ def _checked(form):
 @bp.route("/content")
 @requires(Permission.CONTENT)
 def content():
-    rows = authored.of_tenant(g.tenant)
+    rows = news.authored_of(g.tenant)
     return render_template(
         "staff/content/index.html",
         rows=rows,
@@ -111,12 +111,12 @@ def create_content():
         return _form_page(form, status=422)
     if request.form.get("action") == "preview":
         return _form_page(form, previews=_previews(draft))
-    row = authored.create(g.tenant, draft, g.staff.account_id)
+    row = news.create_authored(g.tenant, draft, g.staff.account_id)
     audit.record(
         g.tenant.slug,
         "content.created",
         target=f"news:{row.id}",
-        after=authored.snapshot(row),
+        after=news.snapshot(row),
     )
     flash(_("The item is saved."), "info")
     return redirect(url_for("staff.edit_content", item_id=row.id))
@@ -126,7 +126,7 @@ def create_content():
 @requires(Permission.CONTENT)
 def edit_content(item_id: int):
     row = _item(item_id)
-    draft = authored.draft_of(row)
+    draft = news.draft_of(row)
     return _form_page(news_form(g.tenant, draft), row, _previews(draft))
 
 
@@ -140,14 +140,14 @@ def update_content(item_id: int):
         return _form_page(form, row, status=422)
     if request.form.get("action") == "preview":
         return _form_page(form, row, _previews(draft))
-    before = authored.snapshot(row)
-    authored.update(row, draft)
+    before = news.snapshot(row)
+    news.update_authored(row, draft)
     audit.record(
         g.tenant.slug,
         "content.changed",
         target=f"news:{row.id}",
         before=before,
-        after=authored.snapshot(row),
+        after=news.snapshot(row),
     )
     flash(_("The item is saved."), "info")
     return redirect(url_for("staff.edit_content", item_id=row.id))
@@ -158,7 +158,7 @@ def update_content(item_id: int):
 def withdraw_content(item_id: int):
     row = _item(item_id)
     if ConfirmForm().validate_on_submit() and row.withdrawn_at is None:
-        authored.withdraw(row)
+        news.withdraw_authored(row)
         audit.record(g.tenant.slug, "content.withdrawn", target=f"news:{row.id}")
         flash(_("Subscribers no longer see the item."), "info")
     return redirect(url_for("staff.content"))
@@ -169,7 +169,7 @@ def withdraw_content(item_id: int):
 def republish_content(item_id: int):
     row = _item(item_id)
     if ConfirmForm().validate_on_submit() and row.withdrawn_at is not None:
-        authored.republish(row)
+        news.republish_authored(row)
         audit.record(g.tenant.slug, "content.republished", target=f"news:{row.id}")
         flash(_("The item is published again."), "info")
     return redirect(url_for("staff.content"))
