@@ -5,10 +5,11 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+import app.notify.service as notify
+import app.provisioning.service as provisioning
 from app.core import audit
 
 from . import bp
-from . import outbox as box
 from .access import may, requires
 from .forms import ConfirmForm
 from .home_routes import section
@@ -20,8 +21,6 @@ section(
     _l("SMS and e-mail sent and failed, deliveries to the network; send a failed one again."),
     Permission.OUTBOX,
 )
-
-CHANNELS = ("sms", "email")
 
 
 def _choice(name: str, allowed) -> str:
@@ -36,18 +35,18 @@ def _page_number() -> int:
 @bp.route("/outbox")
 @requires(Permission.OUTBOX)
 def outbox():
-    status = _choice("status", box.MESSAGE_STATUSES)
-    channel = _choice("channel", CHANNELS)
+    status = _choice("status", notify.MESSAGE_STATUSES)
+    channel = _choice("channel", notify.MESSAGE_CHANNELS)
     recipient = request.args.get("recipient", "")[:254]
-    page = box.messages(g.tenant.slug, status, channel, recipient, _page_number())
+    page = notify.messages(g.tenant.slug, status, channel, recipient, _page_number())
     return render_template(
         "staff/outbox/messages.html",
         page=page,
         filters={"status": status, "channel": channel, "recipient": recipient},
-        statuses=box.MESSAGE_STATUSES,
-        channels=CHANNELS,
-        shown_body=box.shown_body,
-        resendable=box.resendable,
+        statuses=notify.MESSAGE_STATUSES,
+        channels=notify.MESSAGE_CHANNELS,
+        shown_body=notify.shown_body,
+        resendable=notify.resendable,
         can_change=may(Permission.OUTBOX, changing=True),
         confirm=ConfirmForm(),
     )
@@ -56,11 +55,11 @@ def outbox():
 @bp.route("/outbox/messages/<int:message_id>/resend", methods=["POST"])
 @requires(Permission.OUTBOX)
 def resend_message(message_id: int):
-    message = box.message(g.tenant.slug, message_id)
+    message = notify.message(g.tenant.slug, message_id)
     if message is None:
         abort(404)  # another ISP's message is not here
     if ConfirmForm().validate_on_submit():
-        if box.resend(message):
+        if notify.resend(message):
             audit.record(
                 g.tenant.slug,
                 "outbox.message_resent",
@@ -77,13 +76,13 @@ def resend_message(message_id: int):
 @bp.route("/outbox/deliveries")
 @requires(Permission.OUTBOX)
 def deliveries():
-    status = _choice("status", box.DELIVERY_STATUSES)
-    page = box.deliveries(g.tenant.slug, status, _page_number())
+    status = _choice("status", provisioning.STATUSES)
+    page = provisioning.deliveries(g.tenant.slug, status, _page_number())
     return render_template(
         "staff/outbox/deliveries.html",
         page=page,
         filters={"status": status},
-        statuses=box.DELIVERY_STATUSES,
+        statuses=provisioning.STATUSES,
         can_change=may(Permission.OUTBOX, changing=True),
     )
 
@@ -91,11 +90,11 @@ def deliveries():
 @bp.route("/outbox/deliveries/<int:event_id>/retry", methods=["POST"])
 @requires(Permission.OUTBOX)
 def retry_delivery(event_id: int):
-    event = box.delivery(g.tenant.slug, event_id)
+    event = provisioning.delivery(g.tenant.slug, event_id)
     if event is None:
         abort(404)
     if ConfirmForm().validate_on_submit():
-        if box.retry(event):
+        if provisioning.retry(event):
             audit.record(
                 g.tenant.slug,
                 "outbox.delivery_retried",
