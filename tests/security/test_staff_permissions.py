@@ -47,12 +47,14 @@ def test_every_console_url_declares_who_may_use_it(app):
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_each_role_may_do_what_its_table_says_and_nothing_else(app, tenant_client, role):
+def test_each_role_may_do_what_its_table_says_and_nothing_else(
+    app, tenant_client, make_subscriber, role
+):
     member = make_member(app, "netbynet", role)
     other = make_member(app, "netbynet", Role.OPERATOR, email="colleague@staff.example")
     client = tenant_client(HOST)
     log_in(app, client, member)
-    objects = _objects(app, "netbynet")
+    objects = _objects(app, "netbynet", make_subscriber)
     wrong = []
     for rule, method, permission in console_routes(app):
         if rule == "/staff/logout":
@@ -68,7 +70,7 @@ def test_each_role_may_do_what_its_table_says_and_nothing_else(app, tenant_clien
     assert not wrong, f"{role.value}: " + ", ".join(wrong)
 
 
-def _objects(app, tenant: str) -> dict[str, int]:
+def _objects(app, tenant: str, make_subscriber) -> dict[str, int]:
     """A real object of the tenant for each console URL placeholder beyond account_id."""
     from datetime import datetime
 
@@ -76,7 +78,9 @@ def _objects(app, tenant: str) -> dict[str, int]:
     from app.news.models import AuthoredNews
     from app.notify.models import QueuedMessage
     from app.persistence import utcnow
+    from app.provisioning.models import ProvisioningEvent
 
+    account = make_subscriber(tenant=tenant, logins={})
     with app.app_context():
         news = AuthoredNews(
             tenant=tenant,
@@ -98,10 +102,20 @@ def _objects(app, tenant: str) -> dict[str, int]:
             created_at=now,
             next_attempt_at=now,
         )
-        db.session.add_all([news, message])
+        # Delivered: a retry answers without posting to the tenant's network.
+        event = ProvisioningEvent(
+            tenant=tenant,
+            event_id=f"sweep-{tenant}",
+            account_id=account["account_id"],
+            account_number=account["account"],
+            event="tariff-changed",
+            details={},
+            status="delivered",
+            attempts=1,
+        )
+        db.session.add_all([news, message, event])
         db.session.commit()
-        # No delivery needs an account here: a made-up id is 404 for every tenant alike.
-        return {"item_id": news.id, "message_id": message.id, "event_id": 999999}
+        return {"item_id": news.id, "message_id": message.id, "event_id": event.id}
 
 
 def _token(client) -> str:
@@ -111,13 +125,13 @@ def _token(client) -> str:
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
 
-def test_another_tenants_staff_member_is_not_found(app, tenant_client):
+def test_another_tenants_staff_member_is_not_found(app, tenant_client, make_subscriber):
     admin = make_member(app, "netbynet", Role.ADMINISTRATOR)
     stranger = make_member(app, "athome", Role.OPERATOR, email="stranger@staff.example")
     client = tenant_client(HOST)
     log_in(app, client, admin)
     token = _token(client)
-    theirs = _objects(app, "athome")
+    theirs = _objects(app, "athome", make_subscriber)
     for rule, method, _permission in console_routes(app):
         if "<" not in rule or method == "GET":
             continue

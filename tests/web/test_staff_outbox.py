@@ -9,8 +9,13 @@ from app.core.audit import AuditEntry
 from app.extensions import db
 from app.notify.models import QueuedMessage, Status
 from app.persistence import utcnow
+from app.provisioning.models import ProvisioningEvent
+from app.provisioning.models import Status as DeliveryStatus
 from app.staff.roles import Role
+from tests import network_receiver
 from tests.web.staff_steps import log_in, make_member
+
+network = network_receiver.network  # the fixture, for this module's tests
 
 PAGE_LANG = "en"
 HOST = "netbynet.localhost"
@@ -102,3 +107,57 @@ def test_the_deliveries_page_lists_this_tenants_deliveries(app, tenant_client):
     page = _operator(app, tenant_client).get("/staff/outbox/deliveries")
     assert page.status_code == 200
     assert 'data-testid="no-deliveries"' in page.get_data(as_text=True)
+
+
+def _delivery(make_subscriber, tenant="athome", status=DeliveryStatus.FAILED) -> int:
+    account = make_subscriber(tenant=tenant, logins={})
+    row = ProvisioningEvent(
+        tenant=tenant,
+        event_id=f"event-{tenant}-{account['account_id']}",
+        account_id=account["account_id"],
+        account_number=account["account"],
+        event="tariff-changed",
+        details={"tariff": "fast"},
+        status=status,
+        attempts=5,
+        last_error="OSError: connection refused",
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row.id
+
+
+def test_retry_queues_exactly_one_new_attempt(app, tenant_client, make_subscriber, network):
+    with app.app_context():
+        failed = _delivery(make_subscriber)
+    admin = make_member(app, "athome", Role.ADMINISTRATOR)
+    client = tenant_client("athome.localhost")
+    log_in(app, client, admin)
+    page = client.get("/staff/outbox/deliveries?status=failed").get_data(as_text=True)
+    assert f'data-delivery="{failed}"' in page and "connection refused" in page
+    path = f"/staff/outbox/deliveries/{failed}/retry"
+    assert client.form(path, {}, page="/staff/outbox/deliveries").status_code == 302
+    assert client.form(path, {}, page="/staff/outbox/deliveries").status_code == 302
+    # Posted once after the response, not inside it, and not again for the second click.
+    assert len(network.arrivals) == 1
+    with app.app_context():
+        row = db.session.get(ProvisioningEvent, failed)
+        assert (row.status, row.attempts) == (DeliveryStatus.DELIVERED, 6)
+        actions = db.session.scalars(
+            sa.select(AuditEntry.action).where(AuditEntry.target == f"provisioning:{failed}")
+        ).all()
+    assert actions == ["outbox.delivery_retried"]
+
+
+def test_another_tenants_delivery_is_not_retried(app, tenant_client, make_subscriber):
+    with app.app_context():
+        theirs = _delivery(make_subscriber)
+    client = _operator(app, tenant_client)
+    page = client.get("/staff/outbox/deliveries").get_data(as_text=True)
+    assert f'data-delivery="{theirs}"' not in page
+    answer = client.form(
+        f"/staff/outbox/deliveries/{theirs}/retry", {}, page="/staff/outbox/deliveries"
+    )
+    assert answer.status_code == 404
+    with app.app_context():
+        assert db.session.get(ProvisioningEvent, theirs).status == DeliveryStatus.FAILED
