@@ -284,3 +284,15 @@ def test_a_mailbox_refused_for_good_is_not_tried_again(app, tenant, refusing_smt
         assert queue.deliver() == 0
     gone, full = queued(app)
     assert (gone.attempts, full.attempts) == (1, 2)
+
+
+def test_given_up_a_message_without_a_lifetime_keeps_its_text_to_be_sent_again(
+    app, tenant, refusing_smtp, clock
+):
+    # No code in it (codes come with their lifetime): staff may send it again from the outbox.
+    with app.app_context():
+        queue_email(tenant, "gone@example.ru", "Квитанция", "Платёж получен")
+        db.session.commit()
+        assert queue.deliver() == 0
+    (gone,) = queued(app)
+    assert (gone.status, gone.body) == (Status.FAILED, "Платёж получен")
