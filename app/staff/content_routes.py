@@ -87,6 +87,7 @@ def _checked(form):
 @bp.route("/content")
 @requires(Permission.CONTENT)
 def content():
+    """The items staff wrote in this ISP, withdrawn ones too."""
     rows = news.authored_of(g.tenant)
     return render_template(
         "staff/content/index.html",
@@ -99,12 +100,14 @@ def content():
 @bp.route("/content/new")
 @requires(Permission.CONTENT)
 def new_content():
+    """The empty form of a new item."""
     return _form_page(news_form(g.tenant))
 
 
 @bp.route("/content/new", methods=["POST"])
 @requires(Permission.CONTENT)
 def create_content():
+    """Preview a new item in every language, or save it."""
     form = news_form(g.tenant)
     draft = _checked(form)
     if draft is None:
@@ -125,6 +128,7 @@ def create_content():
 @bp.route("/content/<int:item_id>")
 @requires(Permission.CONTENT)
 def edit_content(item_id: int):
+    """An item's form with its preview in every language."""
     row = _item(item_id)
     draft = news.draft_of(row)
     return _form_page(news_form(g.tenant, draft), row, _previews(draft))
@@ -133,6 +137,7 @@ def edit_content(item_id: int):
 @bp.route("/content/<int:item_id>", methods=["POST"])
 @requires(Permission.CONTENT)
 def update_content(item_id: int):
+    """Preview the changed item, or save it."""
     row = _item(item_id)
     form = news_form(g.tenant)
     draft = _checked(form)
@@ -156,6 +161,7 @@ def update_content(item_id: int):
 @bp.route("/content/<int:item_id>/withdraw", methods=["POST"])
 @requires(Permission.CONTENT)
 def withdraw_content(item_id: int):
+    """Take an item off the subscribers' pages."""
     row = _item(item_id)
     if ConfirmForm().validate_on_submit() and row.withdrawn_at is None:
         news.withdraw_authored(row)
@@ -167,6 +173,7 @@ def withdraw_content(item_id: int):
 @bp.route("/content/<int:item_id>/republish", methods=["POST"])
 @requires(Permission.CONTENT)
 def republish_content(item_id: int):
+    """Show a withdrawn item to subscribers again."""
     row = _item(item_id)
     if ConfirmForm().validate_on_submit() and row.withdrawn_at is not None:
         news.republish_authored(row)

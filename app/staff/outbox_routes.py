@@ -35,6 +35,7 @@ def _page_number() -> int:
 @bp.route("/outbox")
 @requires(Permission.OUTBOX)
 def outbox():
+    """This ISP's SMS and e-mail, filtered and paged, codes masked."""
     status = _choice("status", notify.MESSAGE_STATUSES)
     channel = _choice("channel", notify.MESSAGE_CHANNELS)
     recipient = request.args.get("recipient", "")[:254]
@@ -55,6 +56,7 @@ def outbox():
 @bp.route("/outbox/messages/<int:message_id>/resend", methods=["POST"])
 @requires(Permission.OUTBOX)
 def resend_message(message_id: int):
+    """Queue a failed message to be sent once more after the response."""
     message = notify.message(g.tenant.slug, message_id)
     if message is None:
         abort(404)  # another ISP's message is not here
@@ -76,6 +78,7 @@ def resend_message(message_id: int):
 @bp.route("/outbox/deliveries")
 @requires(Permission.OUTBOX)
 def deliveries():
+    """This ISP's deliveries to its network, filtered and paged."""
     status = _choice("status", provisioning.STATUSES)
     page = provisioning.deliveries(g.tenant.slug, status, _page_number())
     return render_template(
@@ -90,6 +93,7 @@ def deliveries():
 @bp.route("/outbox/deliveries/<int:event_id>/retry", methods=["POST"])
 @requires(Permission.OUTBOX)
 def retry_delivery(event_id: int):
+    """Queue a failed delivery to be tried once more after the response."""
     event = provisioning.delivery(g.tenant.slug, event_id)
     if event is None:
         abort(404)
