@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.extensions import db, limiter
+from app.news import live as news_live
 from app.sandbox import transport
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,6 +127,9 @@ def make_app():
 
 @pytest.fixture(autouse=True)
 def _clean_state(request):
+    # The tables are empty at each test's start: no tenant has staff-written news, and the
+    # per-process knowledge of that (app.news.live) must not carry over from the last test.
+    news_live.settle(live=False)
     yield
     if "app" not in request.fixturenames:
         return

@@ -9,6 +9,7 @@ STALE_CLAIM belongs to a deliverer that died mid-send: the row is due again.
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from logging import Logger
 
@@ -77,3 +78,19 @@ def run_every(one_pass: Callable[[], int], every: float, log: Logger) -> None:
             done = 0
         if done == 0:
             time.sleep(every)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of an outbox's rows for staff, newest first; more: an older page follows."""
+
+    rows: list
+    number: int
+    more: bool
+
+
+def page_of(query: sa.Select, number: int, per_page: int = 50) -> Page:
+    """The rows of query on page number (from 1), reading one row more to know of the next."""
+    number = max(number, 1)
+    rows = list(db.session.scalars(query.limit(per_page + 1).offset((number - 1) * per_page)))
+    return Page(rows[:per_page], number, len(rows) > per_page)

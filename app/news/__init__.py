@@ -18,7 +18,7 @@ def init_app(app: Flask) -> None:
     """Register the news page, the dismissal of a notice and the dashboard's notices."""
     from app.tenancy.theming import add_menu_item
 
-    from . import routes
+    from . import models, routes  # noqa: F401  (the table registers on import)
     from .cli import news_cli
     from .service import has_news
 

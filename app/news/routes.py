@@ -42,15 +42,20 @@ def _held() -> dict[str, set[str]]:
     return service.holdings(g.tenant, current_user.subscriber_id)
 
 
+def _current(held: service.Holdings) -> list[NewsItem]:
+    return service.current(g.tenant, g.region, held=held, staff_items=service.authored(g.tenant))
+
+
 def dashboard_notices(held: service.Holdings | None = None) -> DashboardNotices:
     """The outage, maintenance and important notices of the subscriber's region now, and the
-    one to open in the centre of the screen: from the tenant's YAML, no query.
+    one to open in the centre of the screen: from the tenant's YAML, no query, and from
+    what staff wrote, one query only when the tenant has any (service.authored).
 
     held: the subscriber's accounts and tariffs as the dashboard already loaded them, so a
     personal offer costs it no query either."""
     if held is None:
         held = _held()
-    items = service.notices(service.current(g.tenant, g.region, held=held))
+    items = service.notices(_current(held))
     pop_up = service.to_pop_up(items, dismissed()) if items else None
     return DashboardNotices(items, pop_up)
 
@@ -59,7 +64,7 @@ def dashboard_notices(held: service.Holdings | None = None) -> DashboardNotices:
 @login_required
 def index():
     """The current news, promotions, offers and notices of the subscriber's region."""
-    items = service.current(g.tenant, g.region, held=_held())
+    items = _current(_held())
     return render_template("news/index.html", items=items)
 
 
@@ -69,7 +74,7 @@ def seen(code: str):
     """Close an important notice for good (for this subscriber, in this browser)."""
     if len(code) > 40:
         abort(404)
-    if not any(i.code == code for i in service.current(g.tenant, g.region, held=_held())):
+    if not any(i.code == code for i in _current(_held())):
         abort(404)
     # The script closing the dialog needs only the cookie, not the page again.
     if request.accept_mimetypes.best == "application/json":

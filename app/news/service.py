@@ -5,8 +5,9 @@ is passed in as their holdings, {account number: its points' tariff codes}. With
 only the items for everyone are shown.
 """
 
+import heapq
 from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,19 @@ from app.core.subscribers import Account, Contract, ServicePoint, Subscriber, ac
 from app.extensions import db
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import NewsItem, Region
+
+from . import authored as staff_written
+
+# What the console calls to write items (app.staff.content_routes).
+Draft = staff_written.Draft
+draft_of = staff_written.draft_of
+snapshot = staff_written.snapshot
+authored_item = staff_written.get
+authored_of = staff_written.of_tenant
+create_authored = staff_written.create
+update_authored = staff_written.update
+withdraw_authored = staff_written.withdraw
+republish_authored = staff_written.republish
 
 # Per tenant config, the items newest first: sorted once, so each page only filters a
 # short list (the dashboard shows notices on every visit). Checked by identity, so a
@@ -35,8 +49,15 @@ def newest_first(tenant: Tenant) -> tuple[NewsItem, ...]:
 
 
 def has_news(tenant: Tenant) -> bool:
-    """Whether the ISP publishes news at all (the menu shows the section)."""
-    return bool(tenant.config.news.items)
+    """Whether the ISP publishes news at all (the menu shows the section): in its YAML, or
+    written by staff (known per process: no query but one refresh per app.news.live TTL)."""
+    return bool(tenant.config.news.items) or staff_written.has_live(tenant)
+
+
+def authored(tenant: Tenant, now: datetime | None = None) -> tuple[NewsItem, ...]:
+    """The tenant's live staff-written items: none without a query when this process knows
+    the tenant has none (another process's new item shows here up to 30 s later), else one."""
+    return staff_written.published(tenant, now) if staff_written.has_live(tenant) else ()
 
 
 Holdings = Mapping[str, Collection[str]]
@@ -80,22 +101,26 @@ def local_now(tenant: Tenant, region: Region | None, now: datetime | None = None
     return moment.astimezone(ZoneInfo(tenant.timezone(region))).replace(tzinfo=None)
 
 
+def _merged(ours: Sequence[NewsItem], theirs: Sequence[NewsItem]) -> list[NewsItem]:
+    # Both newest first already: a merge, not a sort, on every dashboard.
+    return list(heapq.merge(ours, theirs, key=lambda item: item.starts, reverse=True))
+
+
 def current(
     tenant: Tenant,
     region: Region | None,
     now: datetime | None = None,
     held: Holdings | None = None,
+    staff_items: Sequence[NewsItem] = (),
 ) -> list[NewsItem]:
-    """The items a subscriber of the region holding these accounts sees now, newest first
-    (held unknown: the items for everyone only)."""
+    """The items a subscriber of the region holding these accounts sees now, newest first:
+    the YAML's and staff_items, the staff's as authored() gives them (held unknown: the
+    items for everyone only). No query."""
     code = region.code if region is not None else None
     moment = local_now(tenant, region, now)
     held = held or {}
-    return [
-        i
-        for i in newest_first(tenant)
-        if i.for_region(code) and i.current(moment) and i.for_holder(held)
-    ]
+    items = _merged(newest_first(tenant), staff_items) if staff_items else newest_first(tenant)
+    return [i for i in items if i.for_region(code) and i.current(moment) and i.for_holder(held)]
 
 
 def notices(items: list[NewsItem]) -> list[NewsItem]:
@@ -119,7 +144,8 @@ def send(tenant: Tenant, now: datetime | None = None) -> int:
     """Tell each reachable subscriber, once per item, the current news of their region
     through their channel for region news; how many went to the notification centre (a
     subscriber whose channel is «none» is counted, and not told)."""
-    if not tenant.config.news.items:
+    written = staff_written.published(tenant, now)
+    if not tenant.config.news.items and not written:
         return 0
     held = _all_holdings(tenant) if has_targeted(tenant) else {}
     rows = db.session.execute(
@@ -130,7 +156,7 @@ def send(tenant: Tenant, now: datetime | None = None) -> int:
     told = 0
     for subscriber_id, code, locale in rows.all():
         lang = _in_locale(tenant, locale)
-        for item in current(tenant, tenant.region(code), now, held.get(subscriber_id, {})):
+        for item in current(tenant, tenant.region(code), now, held.get(subscriber_id, {}), written):
             told += notify.tell_once(
                 tenant,
                 subscriber_id,

@@ -32,8 +32,9 @@ class Status:
 class QueuedMessage(TenantScoped, db.Model):
     """One e-mail or SMS, written in the transaction of whatever caused it, sent after it.
 
-    The body may carry a one-time code or a temporary password: it is blanked once the
-    message is sent or given up.
+    The body may carry a one-time code or a temporary password (such a message has a
+    lifetime, discard_after): it is blanked once the message is sent or given up. A failed
+    message without a lifetime keeps its body, for staff to send again.
     """
 
     __tablename__ = "message_queue"

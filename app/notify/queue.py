@@ -155,7 +155,10 @@ def _try(message: QueuedMessage) -> bool:
 def _give_up(message: QueuedMessage, reason: str, where: str) -> None:
     message.status = Status.FAILED
     message.last_error = reason[:300]
-    _blank(message)
+    # A message with a lifetime carries a code or a temporary password: blanked. Any other
+    # is kept, so staff can send it again from the console's outbox.
+    if message.discard_after is not None:
+        _blank(message)
     log.error("queued message given up: %s attempts=%d: %s", where, message.attempts, reason)
 
 

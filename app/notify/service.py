@@ -34,20 +34,29 @@ from .profile_messages import (
     send_registration_link,
 )
 from .queue import queue_email, queue_sms
+from .sent import CHANNELS as MESSAGE_CHANNELS
+from .sent import STATUSES as MESSAGE_STATUSES
+from .sent import message, messages, resend, resendable, shown_body
 from .tell import tell, tell_holders, tell_once
 
 __all__ = [
+    "MESSAGE_CHANNELS",
+    "MESSAGE_STATUSES",
     "NOTICES",
     "PaymentReceipt",
     "TransferNotice",
     "channel_for",
     "choices",
     "mask_email",
+    "message",
+    "messages",
     "offered",
     "queue_email",
     "queue_sms",
     "quiet_hours",
     "reachable",
+    "resend",
+    "resendable",
     "send_already_registered",
     "send_cabinet_linked",
     "send_contact_code",
@@ -62,6 +71,7 @@ __all__ = [
     "send_tariff_code",
     "send_temporary_password",
     "send_transfer_received",
+    "shown_body",
     "sms_outbox",
     "tell",
     "tell_holders",

@@ -52,14 +52,19 @@ def test_every_console_url_declares_who_may_use_it(app):
 
 def objects_of(app, slug: str, make_subscriber, root) -> dict:
     """A real object of the tenant for each placeholder of the console's URLs (besides
-    account_id, a staff member): a voluntary block's or a pause's request, a transfer."""
+    account_id, a staff member): a voluntary block's or a pause's request, a transfer, a
+    news item, a queued message, a provisioning delivery."""
     facts = make_subscriber(tenant=slug, balance=100_000)
     if slug == "netbynet":
         activation = ask_block(app, slug, facts["account_id"])
     else:
         activation = ask_block(app, slug, facts["account_id"], code="otpusk")
     transfer = file_transfer(app, slug, facts["id"], facts["account"], 1_000, root)
-    return {"activation_id": activation, "transfer_id": transfer}
+    return {
+        "activation_id": activation,
+        "transfer_id": transfer,
+        **_objects(app, slug, make_subscriber),
+    }
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -107,6 +112,54 @@ def _passkey_of(app, member) -> int:
         db.session.add(row)
         db.session.commit()
         return row.id
+
+
+def _objects(app, tenant: str, make_subscriber) -> dict[str, int]:
+    """A real object of the tenant for each console URL placeholder beyond account_id."""
+    from datetime import datetime
+
+    from app.extensions import db
+    from app.news.models import AuthoredNews
+    from app.notify.models import QueuedMessage
+    from app.persistence import utcnow
+    from app.provisioning.models import ProvisioningEvent
+
+    account = make_subscriber(tenant=tenant, logins={})
+    with app.app_context():
+        news = AuthoredNews(
+            tenant=tenant,
+            kind="news",
+            regions=[],
+            title={"ru": "Т"},
+            text={"ru": "Т"},
+            publish=datetime(2026, 1, 1),
+            important=False,
+        )
+        now = utcnow()
+        message = QueuedMessage(
+            tenant=tenant,
+            channel="sms",
+            recipient="+79160000000",
+            body="Т",
+            status="failed",
+            attempts=4,
+            created_at=now,
+            next_attempt_at=now,
+        )
+        # Delivered: a retry answers without posting to the tenant's network.
+        event = ProvisioningEvent(
+            tenant=tenant,
+            event_id=f"sweep-{tenant}",
+            account_id=account["account_id"],
+            account_number=account["account"],
+            event="tariff-changed",
+            details={},
+            status="delivered",
+            attempts=1,
+        )
+        db.session.add_all([news, message, event])
+        db.session.commit()
+        return {"item_id": news.id, "message_id": message.id, "event_id": event.id}
 
 
 def _token(client) -> str:

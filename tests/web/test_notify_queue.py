@@ -124,7 +124,7 @@ def test_sent_after_the_response_and_its_body_blanked(app, tenant_client, athome
 
 def test_retried_with_growing_pauses_then_given_up(app, tenant, smtp_down, clock, caplog):
     with app.app_context():
-        queue_email(tenant, EMAIL, "Код", "Ваш код: 123456")
+        queue_email(tenant, EMAIL, "Код", "Ваш код: 123456", valid_for=timedelta(days=1))
         db.session.commit()
         tried = []
         for pause in queue.RETRY_DELAYS:
@@ -267,7 +267,9 @@ def refusing_smtp(app, monkeypatch):
 
 def test_a_mailbox_refused_for_good_is_not_tried_again(app, tenant, refusing_smtp, clock):
     with app.app_context():
-        queue_email(tenant, "gone@example.ru", "Код", "Ваш код: 123456")
+        queue_email(
+            tenant, "gone@example.ru", "Код", "Ваш код: 123456", valid_for=timedelta(days=1)
+        )
         queue_email(tenant, "full@example.ru", "Код", "Ваш код: 654321")
         db.session.commit()
         assert queue.deliver() == 0
@@ -282,3 +284,15 @@ def test_a_mailbox_refused_for_good_is_not_tried_again(app, tenant, refusing_smt
         assert queue.deliver() == 0
     gone, full = queued(app)
     assert (gone.attempts, full.attempts) == (1, 2)
+
+
+def test_given_up_a_message_without_a_lifetime_keeps_its_text_to_be_sent_again(
+    app, tenant, refusing_smtp, clock
+):
+    # No code in it (codes come with their lifetime): staff may send it again from the outbox.
+    with app.app_context():
+        queue_email(tenant, "gone@example.ru", "Квитанция", "Платёж получен")
+        db.session.commit()
+        assert queue.deliver() == 0
+    (gone,) = queued(app)
+    assert (gone.status, gone.body) == (Status.FAILED, "Платёж получен")

@@ -1,7 +1,7 @@
 """staff_passkey, staff_account.ceremony: passkeys as the console's second factor
 
-Revision ID: 0030
-Revises: 0024
+Revision ID: 0026
+Revises: 0025
 Create Date: 2026-12-03 13:16:23.760037
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0030'
-down_revision = '0024'
+revision = '0026'
+down_revision = '0025'
 branch_labels = None
 depends_on = None
 
