@@ -1,0 +1,218 @@
+"""An administrator provisions new contracts: one by the form, many from a CSV file."""
+
+import io
+import json
+import re
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from app.core import audit
+from app.core.subscribers import Contract, Subscriber
+from app.extensions import db
+from app.staff import import_run
+from app.staff.roles import Role
+from tests.web.staff_steps import log_in, make_member
+
+PAGE_LANG = "en"
+HOST = "novotelecom.localhost"
+MISTAKES = Path(__file__).parents[1] / "data" / "provision" / "mistakes.csv"
+PERSON = {
+    "kind": "person",
+    "surname": "Петров",
+    "first_name": "Иван",
+    "patronymic": "",
+    "phone": "+7 913 555-77-01",
+    "email": "petrov@example.ru",
+    "region": "nsk",
+    "contract": "",
+    "account": "",
+    "points-0-address": "Новосибирск, ул. Ленина, 10, кв. 5",
+    "points-0-tariff": "domashniy-100",
+}
+
+
+def _admin(app, tenant_client, tenant="novotelecom", host=HOST):
+    admin = make_member(app, tenant, Role.ADMINISTRATOR)
+    client = tenant_client(host)
+    log_in(app, client, admin)
+    return client
+
+
+def _create(client, **changes):
+    return client.form("/staff/provision/", {**PERSON, **changes})
+
+
+def make_job(app, tenant_client, tenant="novotelecom", host=HOST) -> int:
+    """A checked import of the mistakes file in a tenant: its id (for URL sweeps)."""
+    client = _admin(app, tenant_client, tenant, host)
+    answer = _upload(client, MISTAKES.read_bytes())
+    return int(answer.headers["Location"].rsplit("/", 1)[1])
+
+
+def _upload(client, data: bytes, name: str = "contracts.csv"):
+    return client.form(
+        "/staff/provision/import",
+        {"file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def test_a_new_contract_logs_in_with_the_sms_password_and_must_change_it(app, tenant_client, sms):
+    client = _admin(app, tenant_client)
+    created = _create(client)
+    page = created.get_data(as_text=True)
+    assert created.status_code == 200, page
+    contract = re.search(r'data-testid="contract">([^<]+)<', page).group(1)
+    assert "Connection details" in page and contract in page
+    texts = sms("+79135557701")
+    assert len(texts) == 1 and contract in texts[0]
+    password = re.search(r"password: (\S+)\.", texts[0]).group(1)
+    assert password not in page
+    subscriber = tenant_client("nsk.novotelecom.localhost")
+    answer = subscriber.login(contract, password)
+    assert answer.status_code in (302, 303), answer.get_data(as_text=True)
+    assert subscriber.get("/").headers["Location"].startswith("/password")
+    with app.app_context():
+        entry = audit.entries("novotelecom", action="provisioning.contract_created")[0]
+        assert entry.changes()[1]["contract"] == contract
+        assert entry.subscriber_id is not None
+
+
+def test_generated_numbers_follow_the_latest_ones(app, tenant_client, make_subscriber):
+    make_subscriber(tenant="novotelecom")  # contract T-1, account 000001
+    client = _admin(app, tenant_client)
+    page = _create(client).get_data(as_text=True)
+    assert 'data-testid="contract">T-2<' in page
+    assert 'data-testid="account">000002<' in page
+
+
+def test_each_field_says_what_is_wrong(app, tenant_client):
+    client = _admin(app, tenant_client)
+    answer = _create(
+        client,
+        surname="",
+        first_name="",
+        phone="12345",
+        email="not-an-address",
+        region="",
+        contract="bad number!",
+        **{"points-0-address": "", "points-0-tariff": ""},
+    )
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    for field_id in ("surname", "first_name", "phone", "email", "region", "contract"):
+        assert f'id="{field_id}-error"' in page, field_id
+    assert 'id="points-0-address-error"' in page and 'id="points-0-tariff-error"' in page
+    assert "Please enter a mobile number" in page and 'href="#points-0-tariff"' in page
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Subscriber.id))) == 0
+
+
+def test_a_taken_contract_number_is_refused(app, tenant_client, make_subscriber):
+    make_subscriber(tenant="novotelecom")
+    client = _admin(app, tenant_client)
+    answer = _create(client, contract="t-1")
+    assert answer.status_code == 422
+    assert "already taken" in answer.get_data(as_text=True)
+
+
+def test_a_business_tariff_is_for_organisations_only(app, tenant_client):
+    client = _admin(app, tenant_client)
+    answer = _create(client, **{"points-0-tariff": "biznes-100"})
+    assert answer.status_code == 422
+    assert "Business tariffs are for organisations only." in answer.get_data(as_text=True)
+    company = _create(
+        client, kind="organisation", organisation="ООО «Ромашка»", surname="", first_name=""
+    )
+    assert company.status_code == 200, company.get_data(as_text=True)
+
+
+def test_a_tariff_of_another_region_is_refused(app, tenant_client):
+    client = _admin(app, tenant_client)
+    answer = _create(client, region="iskitim", **{"points-0-tariff": "domashniy-500"})
+    assert "not offered in the region" in answer.get_data(as_text=True)
+
+
+def test_another_service_point_is_added_without_script(app, tenant_client):
+    client = _admin(app, tenant_client)
+    more = _create(client, add_point="1")
+    assert 'id="points-1-address"' in more.get_data(as_text=True)
+
+
+def test_the_dry_run_reports_every_problem_by_line_and_column(app, tenant_client, make_subscriber):
+    make_subscriber(tenant="novotelecom")  # holds contract T-1
+    client = _admin(app, tenant_client)
+    answer = _upload(client, MISTAKES.read_bytes())
+    assert answer.status_code == 303
+    with app.app_context():
+        job = import_run.recent(app.extensions["tenancy"].tenants["novotelecom"])[0]
+        found = {(line, column, code) for line, column, code, _p in json.loads(job.problems)}
+        assert job.total == 2 and job.lines == 8
+    assert found == {
+        (2, "contract", "in_file"),
+        (4, "contract", "in_file"),
+        (3, "phone", "phone"),
+        (5, "tariff", "tariff"),
+        (6, "surname", "required"),
+        (6, "region", "region"),
+        (7, "contract", "number_taken"),
+        (7, "tariff", "business"),
+    }
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "Import 2 rows" in page and "The same value is on line 4 of this file too." in page
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Contract.id))) == 1
+
+
+def test_the_import_creates_the_valid_rows_once(app, tenant_client, make_subscriber, sms):
+    make_subscriber(tenant="novotelecom")
+    client = _admin(app, tenant_client)
+    job_url = _upload(client, MISTAKES.read_bytes()).headers["Location"]
+    started = client.form(f"{job_url}/start", {}, page=job_url)
+    assert started.status_code == 303
+    state = client.get(f"{job_url}/progress").get_json()
+    assert state["percent"] == 100 and state["created"] == 2 and state["status"] == "done"
+    with app.app_context():
+        numbers = set(db.session.scalars(sa.select(Contract.number)))
+    assert numbers == {"T-1", "P-1007", "P-1009"}
+    assert len(sms("+79135550109")) == 1
+    again = _upload(client, MISTAKES.read_bytes()).headers["Location"]
+    assert (
+        "Import"
+        not in client.get(again)
+        .get_data(as_text=True)
+        .split("Problems")[0]
+        .split("Nothing is created yet.")[1]
+    )
+    client.form(f"{again}/start", {}, page=again)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Contract.id))) == 3
+
+
+def test_a_large_file_goes_in_chunks_with_progress(app, tenant_client):
+    rows = ["surname,first_name,phone,region,contract,account,address,tariff"]
+    rows += [
+        f"Иванов,Иван{n},+7 913 556-00-{n:02d},nsk,B-{n},B{n},ул. {n},domashniy-100"
+        for n in range(45)
+    ]
+    client = _admin(app, tenant_client)
+    job_url = _upload(client, "\n".join(rows).encode()).headers["Location"]
+    client.form(f"{job_url}/start", {}, page=job_url)
+    seen = [client.get(f"{job_url}/progress").get_json()["percent"] for _ in range(3)]
+    assert seen[0] < 100 and seen[-1] == 100 and seen == sorted(seen)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Contract.id))) == 45
+
+
+def test_another_tenants_import_is_not_found(app, tenant_client):
+    theirs = make_job(app, tenant_client, "netbynet", "netbynet.localhost")
+    client = _admin(app, tenant_client)
+    assert client.get(f"/staff/provision/imports/{theirs}").status_code == 404
+    assert client.get(f"/staff/provision/imports/{theirs}/progress").status_code == 404
+    assert (
+        client.form(
+            f"/staff/provision/imports/{theirs}/start", {}, page="/staff/provision/import"
+        ).status_code
+        == 404
+    )
