@@ -10,6 +10,7 @@ from app.staff.access import RULES
 from app.staff.roles import Permission, Role
 from tests.security.surface import surface, url
 from tests.web.staff_steps import log_in, make_member
+from tests.web.test_staff_provision import make_job
 
 HOST = "netbynet.localhost"
 P = Permission
@@ -50,13 +51,14 @@ def test_every_console_url_declares_who_may_use_it(app):
 def test_each_role_may_do_what_its_table_says_and_nothing_else(app, tenant_client, role):
     member = make_member(app, "netbynet", role)
     other = make_member(app, "netbynet", Role.OPERATOR, email="colleague@staff.example")
+    job = make_job(app, tenant_client, "netbynet", HOST)
     client = tenant_client(HOST)
     log_in(app, client, member)
     wrong = []
     for rule, method, permission in console_routes(app):
         if rule == "/staff/logout":
             continue  # would end the session the sweep runs in; allowed to everyone
-        path = url(rule, {"account_id": other.id})
+        path = url(rule, {"account_id": other.id, "job_id": job})
         if method == "GET":
             answer = client.get(path)
         else:
@@ -77,13 +79,15 @@ def _token(client) -> str:
 def test_another_tenants_staff_member_is_not_found(app, tenant_client):
     admin = make_member(app, "netbynet", Role.ADMINISTRATOR)
     stranger = make_member(app, "athome", Role.OPERATOR, email="stranger@staff.example")
+    their_job = make_job(app, tenant_client, "athome", "athome.localhost")
     client = tenant_client(HOST)
     log_in(app, client, admin)
     token = _token(client)
     for rule, method, _permission in console_routes(app):
         if "<" not in rule or method == "GET":
             continue
-        answer = client.post(url(rule, {"account_id": stranger.id}), data={"csrf_token": token})
+        values = {"account_id": stranger.id, "job_id": their_job}
+        answer = client.post(url(rule, values), data={"csrf_token": token})
         assert answer.status_code == 404, f"{method} {rule} reached athome's staff"
     team = client.get("/staff/team").get_data(as_text=True)
     assert stranger.email not in team
