@@ -67,7 +67,7 @@ def test_a_new_contract_logs_in_with_the_sms_password_and_must_change_it(app, te
     assert "Connection details" in page and contract in page
     texts = sms("+79135557701")
     assert len(texts) == 1 and contract in texts[0]
-    password = re.search(r"password: (\S+)\.", texts[0]).group(1)
+    password = re.search(r"пароль: (\S+)\.", texts[0]).group(1)  # in the ISP's language
     assert password not in page
     subscriber = tenant_client("nsk.novotelecom.localhost")
     answer = subscriber.login(contract, password)

@@ -6,7 +6,11 @@
   var box = document.querySelector("[data-import-progress]");
   if (!box || box.getAttribute("data-done") === "True") return;
   var bar = box.querySelector("progress");
-  var text = box.querySelector("[data-progress-text]");
+  function show(state) {
+    ["percent", "created", "skipped"].forEach(function (name) {
+      box.querySelector('[data-field="' + name + '"]').textContent = state[name];
+    });
+  }
   var url = box.getAttribute("data-import-progress");
   var said = -1;
 
@@ -16,10 +20,11 @@
       .then(function (state) {
         bar.value = state.percent;
         bar.textContent = state.percent + "%";
-        // A screen reader hears every tenth of the way, not every step.
+        // The status line is read out: a screen reader hears every tenth of the way,
+        // not every step.
         if (state.percent === 100 || Math.floor(state.percent / 10) !== said) {
           said = Math.floor(state.percent / 10);
-          text.textContent = text.textContent.replace(/^\d+/, state.percent);
+          show(state);
         }
         if (state.status === "done") {
           window.location.reload();
