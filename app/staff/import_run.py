@@ -1,13 +1,14 @@
 """Running a checked CSV import in chunks, without threads: each step creates the next rows.
 
-A step is taken by whoever drives the import: the page's progress poll of a staff member who
-may provision (JavaScript polls, or the page is reloaded), and `flask staff import-run` for
-an import whose page was closed. A step claims its chunk by moving the job's `done` on with a
-conditional UPDATE that only one step can win, so two polls at once never create a row
-twice; the loser simply reports the progress. A row is checked again before it is created
-(the database may have changed since the dry run) and created inside a savepoint: a row
-that became a duplicate meanwhile is skipped and reported, the others are created. So the
-import creates the valid rows, each once, and skips the rest (the dry run lists them).
+A step is taken by a POST of a staff member who may provision (the start, then the page's
+script or its «Continue the import» button; a GET only reads the progress), and by
+`flask staff import-run` for an import whose page was closed. A step claims its chunk by
+moving the job's `done` on with a conditional UPDATE that only one step can win, so two
+posts at once never create a row twice; the loser simply reports the progress. A row is
+checked again before it is created (the database may have changed since the dry run) and
+created inside a savepoint: a row that became a duplicate meanwhile is skipped and
+reported, the others are created. So the import creates the valid rows, each once, and
+skips the rest (the dry run lists them).
 """
 
 import json

@@ -171,10 +171,6 @@ def _job(job_id: int):
     job = import_run.job_of(g.tenant, job_id)
     if job is None:
         abort(404)
-    # Whoever may provision drives a started import on: each look at it takes the next
-    # chunk (see app.staff.import_run); an auditor only reads.
-    if may(Permission.PROVISION, changing=True):
-        import_run.step(g.tenant, job, _profile())
     return job
 
 
@@ -194,15 +190,26 @@ def import_job(job_id: int):
 @bp.route("/provision/imports/<int:job_id>/progress")
 @requires(Permission.PROVISION)
 def import_progress(job_id: int):
+    # Only reads: the chunks are taken by the POSTs below (and `flask staff import-run`).
     return jsonify(import_run.progress(_job(job_id)))
+
+
+def _take_chunk(job) -> None:
+    """Create the job's next chunk, recorded in the trail with what it took."""
+    taken = import_run.step(g.tenant, job, _profile())
+    if taken:
+        audit.record(
+            g.tenant.slug,
+            "provisioning.import_continued",
+            target=f"import:{job.id}",
+            after={"done": job.done, "total": job.total, "created": job.created},
+        )
 
 
 @bp.route("/provision/imports/<int:job_id>/start", methods=["POST"])
 @requires(Permission.PROVISION)
 def start_import(job_id: int):
-    job = import_run.job_of(g.tenant, job_id)
-    if job is None:
-        abort(404)
+    job = _job(job_id)
     if import_run.start(g.tenant, job):
         audit.record(
             g.tenant.slug,
@@ -210,6 +217,19 @@ def start_import(job_id: int):
             target=f"import:{job.id}",
             after={"rows": job.total},
         )
+        # The first chunk at once: a small file is done by the time its page shows.
+        _take_chunk(job)
+    return redirect(url_for("staff.import_job", job_id=job.id), 303)
+
+
+@bp.route("/provision/imports/<int:job_id>/continue", methods=["POST"])
+@requires(Permission.PROVISION)
+def continue_import(job_id: int):
+    """Take the next chunk: posted by the page's script (JSON back) or its button."""
+    job = _job(job_id)
+    _take_chunk(job)
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(import_run.progress(job))
     return redirect(url_for("staff.import_job", job_id=job.id), 303)
 
 

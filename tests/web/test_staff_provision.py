@@ -8,10 +8,14 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from app.core import audit
-from app.core.subscribers import Contract, Subscriber
+from app.core.subscribers import Account, Contract, ServicePoint, Subscriber
 from app.extensions import db
+from app.provisioning.models import ProvisioningEvent
 from app.staff import import_run
 from app.staff.roles import Role
+from tests import network_receiver
+from tests.conftest import wait_for_sent_messages
+from tests.security.surface import database_state, surface, url
 from tests.web.staff_steps import log_in, make_member
 
 PAGE_LANG = "en"
@@ -190,19 +194,146 @@ def test_the_import_creates_the_valid_rows_once(app, tenant_client, make_subscri
         assert db.session.scalar(sa.select(sa.func.count(Contract.id))) == 3
 
 
-def test_a_large_file_goes_in_chunks_with_progress(app, tenant_client):
-    rows = ["surname,first_name,phone,region,contract,account,address,tariff"]
-    rows += [
+def _large_job(app, tenant_client, rows: int = 45):
+    lines = ["surname,first_name,phone,region,contract,account,address,tariff"]
+    lines += [
         f"Иванов,Иван{n},+7 913 556-00-{n:02d},nsk,B-{n},B{n},ул. {n},domashniy-100"
-        for n in range(45)
+        for n in range(rows)
     ]
     client = _admin(app, tenant_client)
-    job_url = _upload(client, "\n".join(rows).encode()).headers["Location"]
+    job_url = _upload(client, "\n".join(lines).encode()).headers["Location"]
     client.form(f"{job_url}/start", {}, page=job_url)
-    seen = [client.get(f"{job_url}/progress").get_json()["percent"] for _ in range(3)]
-    assert seen[0] < 100 and seen[-1] == 100 and seen == sorted(seen)
+    return client, job_url
+
+
+def _contracts(app) -> int:
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count(Contract.id))) == 45
+        return db.session.scalar(sa.select(sa.func.count(Contract.id)))
+
+
+def _continue(client, job_url, **kwargs):
+    return client.form(f"{job_url}/continue", {}, page=job_url, **kwargs)
+
+
+def test_a_large_file_goes_in_chunks_posted_by_the_page(app, tenant_client):
+    client, job_url = _large_job(app, tenant_client)
+    first = client.get(f"{job_url}/progress").get_json()
+    assert first["done"] == import_run.CHUNK and first["status"] == "running"
+    # Reading the progress or the page again takes nothing further.
+    client.get(job_url)
+    assert client.get(f"{job_url}/progress").get_json() == first
+    assert _contracts(app) == import_run.CHUNK
+    answer = _continue(client, job_url, headers={"Accept": "application/json"})
+    assert answer.get_json()["done"] == 2 * import_run.CHUNK
+    assert _continue(client, job_url, headers={"Accept": "application/json"}).get_json() == {
+        "status": "done",
+        "done": 45,
+        "total": 45,
+        "percent": 100,
+        "created": 45,
+        "skipped": 0,
+    }
+    assert _contracts(app) == 45
+    with app.app_context():
+        assert len(audit.entries("novotelecom", action="provisioning.import_continued")) == 3
+
+
+def test_without_script_the_button_continues_and_the_page_says_how_far(app, tenant_client):
+    client, job_url = _large_job(app, tenant_client)
+    page = client.get(job_url).get_data(as_text=True)
+    assert "Continue the import" in page and 'data-field="percent">44<' in page
+    answer = _continue(client, job_url)
+    assert answer.status_code == 303 and answer.headers["Location"].endswith(job_url)
+    page = client.get(job_url).get_data(as_text=True)
+    assert 'data-field="percent">88<' in page
+
+
+def test_the_page_script_posts_with_the_token_in_a_header(app, tenant_client):
+    client, job_url = _large_job(app, tenant_client)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(job_url).text).group(1)
+    json_asked = {"Accept": "application/json"}
+    refused = client.post(f"{job_url}/continue", headers=json_asked)
+    assert refused.status_code == 400 and _contracts(app) == import_run.CHUNK
+    answer = client.post(f"{job_url}/continue", headers={**json_asked, "X-CSRFToken": token})
+    assert answer.status_code == 200 and answer.get_json()["done"] == 2 * import_run.CHUNK
+
+
+def test_no_console_read_changes_a_running_import(app, tenant_client):
+    client, job_url = _large_job(app, tenant_client)
+    auditor = make_member(app, "novotelecom", Role.AUDITOR, email="auditor@staff.example")
+    reader = tenant_client(HOST)
+    log_in(app, reader, auditor)
+    job_id = job_url.rsplit("/", 1)[1]
+    before = database_state(app)
+    for rule, method, params in surface(app):
+        if method != "GET" or not rule.startswith("/staff") or rule == "/staff/logout":
+            continue
+        path = url(rule, {name: job_id for _, name in params})
+        for who in (client, reader):
+            assert who.get(path).status_code < 500, path
+    changed = {t for t, rows in database_state(app).items() if rows != before[t]}
+    assert not changed, f"a GET changed {sorted(changed)}"
+
+
+def test_an_auditor_reads_the_progress_but_takes_no_chunk(app, tenant_client):
+    _client, job_url = _large_job(app, tenant_client)
+    auditor = make_member(app, "novotelecom", Role.AUDITOR, email="auditor@staff.example")
+    reader = tenant_client(HOST)
+    log_in(app, reader, auditor)
+    page = reader.get(job_url).get_data(as_text=True)
+    assert "Continue the import" not in page
+    assert reader.get(f"{job_url}/progress").get_json()["done"] == import_run.CHUNK
+    assert _continue(reader, job_url).status_code == 403
+    assert _contracts(app) == import_run.CHUNK
+
+
+def test_each_new_service_point_is_told_to_the_network(app, tenant_client, monkeypatch):
+    receiver = network_receiver.Receiver()
+    monkeypatch.setenv("NOVOTELECOM_PROVISIONING_URL", f"{receiver.url}/novotelecom")
+    monkeypatch.setenv("NOVOTELECOM_PROVISIONING_SECRET", network_receiver.SECRET)
+    try:
+        client = _admin(app, tenant_client)
+        second = {
+            "points-1-address": "Новосибирск, ул. Ленина, 12",
+            "points-1-tariff": "domashniy-100",
+        }
+        created = _create(client, **second)
+        assert created.status_code == 200, created.get_data(as_text=True)
+        wait_for_sent_messages(app)
+        with app.app_context():
+            events = db.session.scalars(sa.select(ProvisioningEvent)).all()
+            points = db.session.scalars(sa.select(ServicePoint).order_by(ServicePoint.id)).all()
+            assert [e.event for e in events] == ["point-added", "point-added"]
+            assert {e.point_id for e in events} == {p.id for p in points}
+            assert {e.details["address"] for e in events} == {p.address for p in points}
+            assert all(e.details["tariff"] == "domashniy-100" for e in events)
+        arrived = [a.event for a in receiver.arrivals]
+        assert all(a.verified for a in receiver.arrivals)
+        assert sorted(e["event"] for e in arrived) == ["point-added", "point-added"]
+    finally:
+        receiver.server.shutdown()
+        receiver.server.server_close()
+
+
+def test_an_imported_contract_is_told_to_the_network(app, tenant_client, make_subscriber):
+    make_subscriber(tenant="novotelecom")
+    client = _admin(app, tenant_client)
+    job_url = _upload(client, MISTAKES.read_bytes()).headers["Location"]
+    client.form(f"{job_url}/start", {}, page=job_url)
+    with app.app_context():
+        accounts = db.session.scalars(
+            sa.select(ProvisioningEvent.account_number).where(
+                ProvisioningEvent.event == "point-added"
+            )
+        ).all()
+        numbers = set(
+            db.session.scalars(
+                sa.select(Account.number)
+                .join(Contract, Contract.id == Account.contract_id)
+                .where(Contract.number.in_(["P-1007", "P-1009"]))
+            )
+        )
+    assert set(accounts) == numbers and len(accounts) >= 2
 
 
 def test_another_tenants_import_is_not_found(app, tenant_client):
