@@ -2,8 +2,8 @@
 
 `create` takes a NewContract that app.staff.provision_checks found nothing wrong with and
 makes everything at once in the caller's transaction: the subscriber, the contract, the
-account, its service points and a login with a temporary password, queued by SMS, and an
-entry in the audit trail.
+account, its service points (each told to the network by service_changed "point-added")
+and a login with a temporary password, queued by SMS, and an entry in the audit trail.
 
 Numbers left empty on the form are generated (provision_checks.next_number): the tenant's
 most recent contract (or account) number with its digits counted up by one, keeping its
@@ -20,6 +20,7 @@ import app.auth.service as auth_service
 import app.notify.service as notify
 from app.core import audit, verification
 from app.core.identifiers import normalise, normalise_phone
+from app.core.signals import service_changed
 from app.core.subscribers import Account, Contract, ServicePoint, Subscriber, SubscriberKind
 from app.extensions import db
 from app.tenancy.registry import Tenant
@@ -64,16 +65,20 @@ def create(tenant: Tenant, new: NewContract, profile: str, source: str) -> Creat
     account = Account(tenant=tenant.slug, contract_id=contract.id, number=new.account)
     db.session.add(account)
     db.session.flush()
-    for point in new.points:
-        db.session.add(
-            ServicePoint(
-                tenant=tenant.slug,
-                account_id=account.id,
-                address=point.address.strip(),
-                tariff_code=point.tariff,
-                active_since=today,
-            )
+    points = [
+        ServicePoint(
+            tenant=tenant.slug,
+            account_id=account.id,
+            address=p.address.strip(),
+            tariff_code=p.tariff,
+            active_since=today,
         )
+        for p in new.points
+    ]
+    db.session.add_all(points)
+    db.session.flush()
+    for point in points:
+        _tell_network(tenant, point)
     password = verification.new_temporary_password()
     auth_service.set_password(tenant, subscriber.id, password, profile, True, reason="issued")
     login = primary_login(tenant, new)
@@ -97,6 +102,24 @@ def create(tenant: Tenant, new: NewContract, profile: str, source: str) -> Creat
     )
     db.session.flush()
     return Created(subscriber.id, account.id, contract.number, account.number, login)
+
+
+def _tell_network(tenant: Tenant, point: ServicePoint) -> None:
+    # The network learns of a new contract the way it learns of a tariff change: through
+    # the provisioning outbox that hears this signal, in the same transaction.
+    tariff = tenant.tariffs.get(point.tariff_code)
+    service_changed.send(
+        tenant,
+        account_id=point.account_id,
+        point_id=point.id,
+        event="point-added",
+        details={
+            "address": point.address,
+            "tariff": point.tariff_code,
+            "speed_mbps": tariff.speed_mbps if tariff else None,
+            "effective": point.active_since.isoformat(),
+        },
+    )
 
 
 def _add_logins(tenant: Tenant, subscriber_id: int, new: NewContract) -> None:
