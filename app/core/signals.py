@@ -24,9 +24,11 @@ password_changed = _signals.signal("password-changed")
 # run suspends in bulk without it (app/billing/charging.py tells the holders itself).
 account_status_changed = _signals.signal("account-status-changed")
 # Inside the transaction that changes what the ISP's network must enforce (a tariff, an
-# option, a pause or block, a speed). sender=tenant; account_id, point_id (None for the
-# whole account), event: "tariff-changed", "option-on", "option-off", "pause-start",
-# "pause-end", "block-start", "block-end" or "speed-changed"; details: a JSON-ready dict.
+# option, a pause or block, a speed, a new service point). sender=tenant; account_id,
+# point_id (None for the whole account), event: "tariff-changed", "option-on", "option-off",
+# "pause-start", "pause-end", "block-start", "block-end", "speed-changed" or "point-added"
+# (a point of a contract staff created: address, tariff, speed_mbps, effective); details:
+# a JSON-ready dict.
 service_changed = _signals.signal("service-changed")
 # Inside the request (and transaction) that begins a login session in this browser, after
 # its session was renewed. sender=tenant; subscriber_id, before: what the browser's session

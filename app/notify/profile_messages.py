@@ -1,5 +1,5 @@
-"""The messages of a cabinet's own life: registering it for an existing contract, and
-linking it with another cabinet of the same person."""
+"""The messages of a cabinet's own life: its first password from the ISP, registering it
+for an existing contract, and linking it with another cabinet of the same person."""
 
 from datetime import timedelta
 
@@ -9,6 +9,21 @@ from app.tenancy.registry import Tenant
 
 from .messages import _email, _isp
 from .queue import queue_sms
+
+
+def send_connection_password(tenant: Tenant, phone: str, login: str, password: str) -> None:
+    """SMS to a new contract's phone with its login and the temporary password to change."""
+    queue_sms(
+        tenant,
+        phone,
+        _(
+            "%(isp)s: your personal account is ready. Login: %(login)s, password: "
+            "%(password)s. You will choose your own password at the first login.",
+            isp=_isp(tenant),
+            login=login,
+            password=password,
+        ),
+    )
 
 
 def send_registration_link(tenant: Tenant, email: str, link: str, minutes: int) -> None:

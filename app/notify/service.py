@@ -30,6 +30,7 @@ from .preferences import channel_for, choices, offered, quiet_hours, reachable
 from .profile_messages import (
     send_already_registered,
     send_cabinet_linked,
+    send_connection_password,
     send_link_code,
     send_registration_link,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "resendable",
     "send_already_registered",
     "send_cabinet_linked",
+    "send_connection_password",
     "send_contact_code",
     "send_link_code",
     "send_passkey_added",

@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
         home_routes,
         outbox_routes,
         passkey_routes,
+        provision_routes,
         queue_routes,
         team_routes,
     )

@@ -12,6 +12,7 @@ from app.staff.roles import Permission, Role
 from tests.security.surface import surface, url
 from tests.web.queue_steps import ask_block, file_transfer
 from tests.web.staff_steps import log_in, make_member
+from tests.web.test_staff_provision import make_job
 
 HOST = "netbynet.localhost"
 P = Permission
@@ -50,10 +51,10 @@ def test_every_console_url_declares_who_may_use_it(app):
     assert len(console_routes(app)) >= 6
 
 
-def objects_of(app, slug: str, make_subscriber, root) -> dict:
+def objects_of(app, slug: str, make_subscriber, root, tenant_client) -> dict:
     """A real object of the tenant for each placeholder of the console's URLs (besides
     account_id, a staff member): a voluntary block's or a pause's request, a transfer, a
-    news item, a queued message, a provisioning delivery."""
+    news item, a queued message, a provisioning delivery, an import job."""
     facts = make_subscriber(tenant=slug, balance=100_000)
     if slug == "netbynet":
         activation = ask_block(app, slug, facts["account_id"])
@@ -63,6 +64,7 @@ def objects_of(app, slug: str, make_subscriber, root) -> dict:
     return {
         "activation_id": activation,
         "transfer_id": transfer,
+        "job_id": make_job(app, tenant_client, slug, f"{slug}.localhost"),
         **_objects(app, slug, make_subscriber),
     }
 
@@ -73,7 +75,7 @@ def test_each_role_may_do_what_its_table_says_and_nothing_else(
 ):
     member = make_member(app, "netbynet", role)
     other = make_member(app, "netbynet", Role.OPERATOR, email="colleague@staff.example")
-    objects = objects_of(app, "netbynet", make_subscriber, tmp_path)
+    objects = objects_of(app, "netbynet", make_subscriber, tmp_path, tenant_client)
     client = tenant_client(HOST)
     log_in(app, client, member)
     wrong = []
@@ -171,7 +173,7 @@ def _token(client) -> str:
 
 def test_another_tenants_staff_member_is_not_found(app, tenant_client, make_subscriber, tmp_path):
     stranger = make_member(app, "athome", Role.OPERATOR, email="stranger@staff.example")
-    objects = objects_of(app, "athome", make_subscriber, tmp_path)
+    objects = objects_of(app, "athome", make_subscriber, tmp_path, tenant_client)
     # Each URL is tried by a role that may use it, so a 404 is the tenant's wall, not a 403.
     clients = {}
     for role in (Role.ADMINISTRATOR, Role.OPERATOR, Role.ACCOUNTANT):
