@@ -220,6 +220,13 @@ def feed(conversation_id: int):
     if (refused := _chat_on()) is not None:
         return refused
     found = _own(conversation_id)
+    return feed_answer(found, lambda: _own(conversation_id), _json)
+
+
+def feed_answer(found, reload, shown):
+    """The feed's JSON for a conversation: its messages after ?after=<id>, waiting for one
+    if there are none yet; reload() reads the conversation again after the wait, shown(m)
+    is a message as the page's script gets it. The visitor's feed and the console's."""
     after = request.args.get("after", default=0, type=int)
     wait = current_app.config["PORTAL_CHAT_WAIT_SECONDS"]
     later = {}
@@ -232,13 +239,13 @@ def feed(conversation_id: int):
                     # Give the connection back to the pool while waiting.
                     db.session.rollback()
                     subscription.wait(wait)
-                    found = _own(conversation_id)
+                    found = reload()
                     new = service.messages_after(found, after)
                 else:
                     later = {"retry_after": RETRY_AFTER_SECONDS}
     response = jsonify(
         status=str(found.status),
-        messages=[_json(m) for m in new],
+        messages=[shown(m) for m in new],
         **later,
     )
     response.headers["Cache-Control"] = "no-store"

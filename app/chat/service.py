@@ -211,6 +211,30 @@ def close(tenant_slug: str | None, conversation_id: int) -> ChatConversation:
     return conversation
 
 
+def take(tenant: Tenant, conversation_id: int, staff_account_id: int) -> bool:
+    """Give a waiting conversation to this consultant; False when another took it first.
+
+    One conditional UPDATE: of two consultants pressing at once, the second finds the row
+    taken (PostgreSQL re-reads it after the first commits, SQLite runs them one by one).
+    """
+    taken = db.session.execute(
+        sa.update(ChatConversation)
+        .where(
+            ChatConversation.tenant == tenant.slug,
+            ChatConversation.id == conversation_id,
+            ChatConversation.status == ChatStatus.OPEN,
+            ChatConversation.staff_account_id.is_(None),
+        )
+        .values(staff_account_id=staff_account_id, taken_at=now())
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:
+        return False
+    found = db.session.get(ChatConversation, conversation_id)
+    db.session.refresh(found)
+    return True
+
+
 def queue(tenant_slug: str | None = None, status: str | None = None) -> list[ChatConversation]:
     """Conversations for the operators, the oldest first."""
     query = sa.select(ChatConversation).order_by(ChatConversation.created_at, ChatConversation.id)

@@ -251,7 +251,14 @@ def _act(number: int, action, done: str):
 def attachment(attachment_id: int):
     """A file of the subscriber's own request, always as a download, never shown inline."""
     _requests_on()
-    found = service.attachment_of(g.tenant, current_user.subscriber_id, attachment_id)
+    return attachment_download(
+        service.attachment_of(g.tenant, current_user.subscriber_id, attachment_id)
+    )
+
+
+def attachment_download(found):
+    """A request's file as a download that no browser shows inline, or 404 if it is gone:
+    the subscriber's and the console's."""
     path = found and uploads.stored_path(uploads.uploads_root(current_app), found.file_path)
     if path is None:
         abort(404)

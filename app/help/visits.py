@@ -204,7 +204,8 @@ def visit_of(tenant: Tenant, subscriber_id: int, number: int) -> HelpVisit | Non
 def changeable(tenant: Tenant, visit: HelpVisit, now: datetime | None = None) -> bool:
     """Whether the visit may still be moved or cancelled: booked, and before the cut-off."""
     cutoff = visit.slot_start - timedelta(hours=rules(tenant).cutoff_hours)
-    return visit.place is not None and (now or utcnow()) < cutoff
+    done = visit.request.done_at is not None  # carried out: nothing left to move
+    return visit.place is not None and not done and (now or utcnow()) < cutoff
 
 
 def _changing(tenant: Tenant, subscriber_id: int, number: int, now) -> HelpVisit:
@@ -218,7 +219,39 @@ def _changing(tenant: Tenant, subscriber_id: int, number: int, now) -> HelpVisit
 
 def reschedule(tenant: Tenant, subscriber_id: int, number: int, key: str, now=None) -> HelpVisit:
     """Move the visit to another free slot before the cut-off; caller commits."""
-    visit = _changing(tenant, subscriber_id, number, now)
+    return _move(tenant, _changing(tenant, subscriber_id, number, now), key, now)
+
+
+def staff_visit(tenant: Tenant, number: int) -> HelpVisit | None:
+    """The visit of request `number` of the tenant, whoever asked for it: for the staff."""
+    return db.session.scalar(
+        owned(HelpVisit, tenant)
+        .join(HelpRequest, HelpRequest.id == HelpVisit.request_id)
+        .where(HelpRequest.number == number)
+    )
+
+
+def _booked(tenant: Tenant, number: int) -> HelpVisit:
+    visit = staff_visit(tenant, number)
+    if visit is None:
+        raise LookupError(f"no visit {number} in {tenant.slug}")
+    if visit.place is None or visit.request.done_at is not None:
+        raise TooLate(f"visit {number} is cancelled or carried out")
+    return visit
+
+
+def staff_reschedule(tenant: Tenant, number: int, key: str, now=None) -> HelpVisit:
+    """The staff move a booked visit to a slot of the schedule with a place left, past the
+    subscriber's cut-off too (they agreed it on the phone); caller commits."""
+    return _move(tenant, _booked(tenant, number), key, now)
+
+
+def staff_cancel(tenant: Tenant, number: int) -> HelpVisit:
+    """The staff cancel a booked visit: its place is free again and the request closed."""
+    return _release(_booked(tenant, number))
+
+
+def _move(tenant: Tenant, visit: HelpVisit, key: str, now) -> HelpVisit:
     region = tenant.region(visit.region or None)
     chosen = slot(tenant, region, key, now)
     if chosen is None:
@@ -234,7 +267,10 @@ def reschedule(tenant: Tenant, subscriber_id: int, number: int, key: str, now=No
 
 def cancel(tenant: Tenant, subscriber_id: int, number: int, now=None) -> HelpVisit:
     """Cancel the visit before the cut-off: its place is free again and the request closed."""
-    visit = _changing(tenant, subscriber_id, number, now)
+    return _release(_changing(tenant, subscriber_id, number, now))
+
+
+def _release(visit: HelpVisit) -> HelpVisit:
     moment = utcnow()
     visit.place, visit.cancelled_at = None, moment
     filed = visit.request

@@ -9,6 +9,7 @@ import pytest
 from app.staff.access import RULES
 from app.staff.roles import Permission, Role
 from tests.security.surface import surface, url
+from tests.web.helpdesk_steps import helpdesk_objects
 from tests.web.staff_steps import log_in, make_member
 
 HOST = "netbynet.localhost"
@@ -50,13 +51,14 @@ def test_every_console_url_declares_who_may_use_it(app):
 def test_each_role_may_do_what_its_table_says_and_nothing_else(app, tenant_client, role):
     member = make_member(app, "netbynet", role)
     other = make_member(app, "netbynet", Role.OPERATOR, email="colleague@staff.example")
+    values = {"account_id": other.id, **helpdesk_objects(app, "netbynet")}
     client = tenant_client(HOST)
     log_in(app, client, member)
     wrong = []
     for rule, method, permission in console_routes(app):
         if rule == "/staff/logout":
             continue  # would end the session the sweep runs in; allowed to everyone
-        path = url(rule, {"account_id": other.id})
+        path = url(rule, values)
         if method == "GET":
             answer = client.get(path)
         else:
@@ -75,15 +77,23 @@ def _token(client) -> str:
 
 
 def test_another_tenants_staff_member_is_not_found(app, tenant_client):
-    admin = make_member(app, "netbynet", Role.ADMINISTRATOR)
     stranger = make_member(app, "athome", Role.OPERATOR, email="stranger@staff.example")
-    client = tenant_client(HOST)
-    log_in(app, client, admin)
-    token = _token(client)
-    for rule, method, _permission in console_routes(app):
-        if "<" not in rule or method == "GET":
+    values = {"account_id": stranger.id, **helpdesk_objects(app, "athome")}
+    # Each URL is tried by a role that may use it: a 403 would say nothing of the tenant.
+    clients = {}
+    for role in (Role.ADMINISTRATOR, Role.OPERATOR, Role.ACCOUNTANT):
+        clients[role] = tenant_client(HOST)
+        log_in(app, clients[role], make_member(app, "netbynet", role))
+    for rule, method, permission in console_routes(app):
+        if "<" not in rule:
             continue
-        answer = client.post(url(rule, {"account_id": stranger.id}), data={"csrf_token": token})
-        assert answer.status_code == 404, f"{method} {rule} reached athome's staff"
+        role = next(r for r in clients if permission in MAY[r])
+        client = clients[role]
+        if method == "GET":
+            answer = client.get(url(rule, values))
+        else:
+            answer = client.post(url(rule, values), data={"csrf_token": _token(client)})
+        assert answer.status_code == 404, f"{method} {rule} reached athome's objects"
+    client = clients[Role.ADMINISTRATOR]
     team = client.get("/staff/team").get_data(as_text=True)
     assert stranger.email not in team
