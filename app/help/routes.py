@@ -33,10 +33,12 @@ def _body_limit(endpoint, values):
     # Before every before_request: the CSRF check reads the body first, under the global
     # MAX_CONTENT_LENGTH, and the tenant is not known yet; so the largest any tenant allows.
     if endpoint in ("help.new", "help.reply"):
-        request.max_content_length = _largest_body(current_app.extensions["tenancy"])
+        request.max_content_length = largest_body(current_app.extensions["tenancy"])
 
 
-def _largest_body(registry) -> int:
+def largest_body(registry) -> int:
+    """The largest body a reply with files may have in any tenant: the limit set before the
+    tenant is known."""
     return (
         max(
             (t.config.help.requests.attachments.max_files + 1) * service.max_bytes(t)
@@ -101,7 +103,7 @@ def new():
     if form.validate_on_submit():
         wait = limits.wait_minutes(g.tenant, "open", current_user.subscriber_id)
         if wait is None:
-            first = _saved(
+            first = saved_message(
                 lambda root: service.open_request(
                     g.tenant,
                     current_user.subscriber_id,
@@ -147,7 +149,7 @@ def _too_large_asked() -> bool:
     return request.method == "GET" and request.args.get("too_large") == "1"
 
 
-def _saved(act):
+def saved_message(act):
     """The message act(root) wrote, committed now: rows that do not land leave no files."""
     root = uploads.uploads_root(current_app)
     message = act(root)
@@ -202,7 +204,7 @@ def reply(number: int):
     if form.validate_on_submit():
         wait = limits.wait_minutes(g.tenant, "reply", current_user.subscriber_id)
         if wait is None:
-            _saved(
+            saved_message(
                 lambda root: service.reply(
                     g.tenant, current_user.subscriber_id, number, form.text.data, form.uploads, root
                 )

@@ -6,12 +6,12 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.core import audit, uploads
+from app.core import audit, subscribers, uploads
 from app.core.scoped import get_owned
 from app.help import service as help_service
 from app.help import visits
 from app.help.models import HelpAttachment, RequestKind, RequestStatus
-from app.help.routes import _largest_body, _saved, attachment_download
+from app.help.routes import attachment_download, largest_body, saved_message
 from app.tenancy.locale import current_locale
 
 from . import bp, helpdesk
@@ -47,7 +47,7 @@ section(
 def _body_limit(endpoint, values):
     # As on the subscriber's reply: room for the files any tenant allows, read before CSRF.
     if endpoint == "staff.help_reply":
-        request.max_content_length = _largest_body(current_app.extensions["tenancy"])
+        request.max_content_length = largest_body(current_app.extensions["tenancy"])
 
 
 def _target(filed) -> str:
@@ -85,9 +85,15 @@ def help_requests():
 
 def _thread_page(filed, answer=None, status: int = 200):
     subjects = dict(helpdesk.subject_choices(g.tenant, current_locale()))
+    subscriber, accounts = None, []
+    if filed.subscriber_id is not None:
+        subscriber = subscribers.subscriber_of(g.tenant, filed.subscriber_id)
+        accounts = [a.number for a in subscribers.accounts_of(g.tenant, filed.subscriber_id)]
     return render_template(
         "staff/help/request.html",
         filed=filed,
+        subscriber=subscriber,
+        accounts=accounts,
         subject_name=subjects.get(filed.subject, filed.subject),
         answer=answer or AnswerForm(tenant=g.tenant, formdata=None),
         status_form=StatusForm(formdata=None, status=filed.status),
@@ -127,7 +133,7 @@ def help_reply(number: int):
         )
         return message
 
-    _saved(answer)
+    saved_message(answer)
     flash(_("The answer is sent to the subscriber."), "info")
     return redirect(url_for("staff.help_request", number=number), 303)
 
