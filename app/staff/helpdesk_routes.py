@@ -143,6 +143,11 @@ def help_reply(number: int):
 def help_status(number: int):
     filed = _request(number)
     form = StatusForm()
+    if filed.kind == RequestKind.VISIT:
+        # A visit holds a place in a slot: it ends by being done or cancelled, which frees
+        # or keeps the place as it should, never by a bare status.
+        flash(_("A visit is marked done or cancelled on its own page."), "error")
+        return redirect(url_for("staff.help_visit", number=number), 303)
     if not form.validate_on_submit():
         return redirect(url_for("staff.help_request", number=number), 303)
     before = filed.status

@@ -291,6 +291,19 @@ def test_a_cancelled_visit_frees_its_place_and_the_subscriber_reads_why(
     assert again.status_code == 303 and actions(app) == ["help.cancelled"]
 
 
+def test_a_visit_is_not_closed_by_a_bare_status(app, visit, ip_operator):
+    client, _member = ip_operator
+    _person, number, _slots = visit
+    page = f"/staff/requests/{number}"
+    assert "Change the status" not in client.get(page).get_data(as_text=True)
+    refused = client.form(f"{page}/status", {"status": "closed"}, page=page)
+    assert refused.headers["Location"].endswith(f"/staff/visits/{number}")
+    with app.app_context():
+        stored = db.session.scalar(sa.select(HelpVisit))
+        assert stored.place == 1 and stored.request.status == "new"
+    assert actions(app) == []
+
+
 def test_only_the_tenants_queue_staff_may_be_assigned(app, visit, ip_operator, tenant_client):
     client, _member = ip_operator
     _person, number, _slots = visit
