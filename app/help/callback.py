@@ -9,14 +9,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from app.core.identifiers import normalise_phone
-from app.core.scoped import owned
-from app.core.subscribers import account_region, accounts_of, subscriber_of
+from app.core.subscribers import subscriber_of
 from app.extensions import db
 from app.persistence import utcnow
 from app.tenancy.help_schema import Callback
 from app.tenancy.registry import Region, Tenant
 
-from . import service
+from . import threads
 from .models import Author, HelpCallback, HelpMessage, HelpRequest, RequestKind, RequestStatus
 
 SUBJECT = "callback"  # the subject code every callback is filed under
@@ -93,7 +92,7 @@ def open_callback(
     moment = utcnow()
     filed = HelpRequest(
         tenant=tenant.slug,
-        number=service.next_number(tenant.slug),
+        number=threads.next_number(tenant.slug),
         subscriber_id=subscriber_id,
         kind=RequestKind.CALLBACK,
         subject=SUBJECT,
@@ -125,37 +124,3 @@ def open_callback(
         )
     db.session.flush()
     return filed
-
-
-def staff_callback(tenant: Tenant, number: int) -> HelpCallback | None:
-    """The callback of request `number` of the tenant, whoever asked for it: for the staff."""
-    return db.session.scalar(
-        owned(HelpCallback, tenant)
-        .join(HelpRequest, HelpRequest.id == HelpCallback.request_id)
-        .where(HelpRequest.number == number)
-    )
-
-
-def region_of(tenant: Tenant, filed: HelpRequest) -> Region | None:
-    """The region whose clock the callback's windows keep: the subscriber's, if they asked
-    logged in; else the tenant's own."""
-    if filed.subscriber_id is None:
-        return None
-    accounts = accounts_of(tenant, filed.subscriber_id)
-    return account_region(tenant, accounts[0].id) if accounts else None
-
-
-def staff_reschedule(tenant: Tenant, number: int, key: str, now=None) -> HelpCallback:
-    """The staff move an open callback to another window within the tenant's hours."""
-    found = staff_callback(tenant, number)
-    if found is None:
-        raise LookupError(f"no callback {number} in {tenant.slug}")
-    if found.request.status == RequestStatus.CLOSED:
-        raise ValueError(f"callback {number} is closed")
-    chosen = window(tenant, region_of(tenant, found.request), key, now)
-    if chosen is None:
-        raise ValueError(f"{key!r} is not a window within {tenant.slug}'s hours")
-    found.window_start, found.window_end = chosen.start, chosen.end
-    found.request.updated_at = utcnow()
-    db.session.flush()
-    return found

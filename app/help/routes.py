@@ -1,16 +1,6 @@
 """Help pages: contacts for everyone; the subscriber's requests, one request's thread."""
 
-from flask import (
-    abort,
-    current_app,
-    flash,
-    g,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -23,29 +13,14 @@ from .forms import ActionForm, MessageForm, RequestForm
 from .models import RequestKind, RequestStatus
 from .visit_routes import visit_context
 
-# Room for the form's text beside the largest files allowed, and for one file too many,
-# so a file over the limit is named on the form with the text kept, not refused unread.
-BODY_SLACK = 1024 * 1024
-
 
 @bp.url_value_preprocessor
 def _body_limit(endpoint, values):
     # Before every before_request: the CSRF check reads the body first, under the global
     # MAX_CONTENT_LENGTH, and the tenant is not known yet; so the largest any tenant allows.
     if endpoint in ("help.new", "help.reply"):
-        request.max_content_length = largest_body(current_app.extensions["tenancy"])
-
-
-def largest_body(registry) -> int:
-    """The largest body a reply with files may have in any tenant: the limit set before the
-    tenant is known."""
-    return (
-        max(
-            (t.config.help.requests.attachments.max_files + 1) * service.max_bytes(t)
-            for t in registry.tenants.values()
-        )
-        + BODY_SLACK
-    )
+        tenants = current_app.extensions["tenancy"].tenants.values()
+        request.max_content_length = service.largest_body(tenants)
 
 
 def _requests_on():
@@ -103,7 +78,7 @@ def new():
     if form.validate_on_submit():
         wait = limits.wait_minutes(g.tenant, "open", current_user.subscriber_id)
         if wait is None:
-            first = saved_message(
+            first = _saved(
                 lambda root: service.open_request(
                     g.tenant,
                     current_user.subscriber_id,
@@ -149,7 +124,7 @@ def _too_large_asked() -> bool:
     return request.method == "GET" and request.args.get("too_large") == "1"
 
 
-def saved_message(act):
+def _saved(act):
     """The message act(root) wrote, committed now: rows that do not land leave no files."""
     root = uploads.uploads_root(current_app)
     message = act(root)
@@ -204,7 +179,7 @@ def reply(number: int):
     if form.validate_on_submit():
         wait = limits.wait_minutes(g.tenant, "reply", current_user.subscriber_id)
         if wait is None:
-            saved_message(
+            _saved(
                 lambda root: service.reply(
                     g.tenant, current_user.subscriber_id, number, form.text.data, form.uploads, root
                 )
@@ -253,27 +228,10 @@ def _act(number: int, action, done: str):
 def attachment(attachment_id: int):
     """A file of the subscriber's own request, always as a download, never shown inline."""
     _requests_on()
-    return attachment_download(
-        service.attachment_of(g.tenant, current_user.subscriber_id, attachment_id)
-    )
-
-
-def attachment_download(found):
-    """A request's file as a download that no browser shows inline, or 404 if it is gone:
-    the subscriber's and the console's."""
-    path = found and uploads.stored_path(uploads.uploads_root(current_app), found.file_path)
-    if path is None:
+    found = service.attachment_of(g.tenant, current_user.subscriber_id, attachment_id)
+    response = found and uploads.download(uploads.uploads_root(current_app), found)
+    if response is None:
         abort(404)
-    response = send_file(
-        path,
-        mimetype=found.content_type,
-        as_attachment=True,
-        download_name=found.original_filename,
-        max_age=0,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 

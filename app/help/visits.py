@@ -23,7 +23,7 @@ from app.persistence import utcnow
 from app.tenancy.help_schema import Visits
 from app.tenancy.registry import Region, Tenant
 
-from . import service
+from . import threads
 from .models import HelpRequest, HelpVisit, RequestKind, RequestStatus
 
 
@@ -174,7 +174,7 @@ def book(
     moment = utcnow()
     filed = HelpRequest(
         tenant=tenant.slug,
-        number=service.next_number(tenant.slug),
+        number=threads.next_number(tenant.slug),
         subscriber_id=subscriber_id,
         kind=RequestKind.VISIT,
         subject=code,
@@ -197,7 +197,7 @@ def book(
 
 def visit_of(tenant: Tenant, subscriber_id: int, number: int) -> HelpVisit | None:
     """The visit of request `number`, only when it is this subscriber's and in this tenant."""
-    filed = service.request_of(tenant, subscriber_id, number)
+    filed = threads.request_of(tenant, subscriber_id, number)
     return filed.visit if filed is not None else None
 
 
@@ -219,39 +219,11 @@ def _changing(tenant: Tenant, subscriber_id: int, number: int, now) -> HelpVisit
 
 def reschedule(tenant: Tenant, subscriber_id: int, number: int, key: str, now=None) -> HelpVisit:
     """Move the visit to another free slot before the cut-off; caller commits."""
-    return _move(tenant, _changing(tenant, subscriber_id, number, now), key, now)
+    return move(tenant, _changing(tenant, subscriber_id, number, now), key, now)
 
 
-def staff_visit(tenant: Tenant, number: int) -> HelpVisit | None:
-    """The visit of request `number` of the tenant, whoever asked for it: for the staff."""
-    return db.session.scalar(
-        owned(HelpVisit, tenant)
-        .join(HelpRequest, HelpRequest.id == HelpVisit.request_id)
-        .where(HelpRequest.number == number)
-    )
-
-
-def _booked(tenant: Tenant, number: int) -> HelpVisit:
-    visit = staff_visit(tenant, number)
-    if visit is None:
-        raise LookupError(f"no visit {number} in {tenant.slug}")
-    if visit.place is None or visit.request.done_at is not None:
-        raise TooLate(f"visit {number} is cancelled or carried out")
-    return visit
-
-
-def staff_reschedule(tenant: Tenant, number: int, key: str, now=None) -> HelpVisit:
-    """The staff move a booked visit to a slot of the schedule with a place left, past the
-    subscriber's cut-off too (they agreed it on the phone); caller commits."""
-    return _move(tenant, _booked(tenant, number), key, now)
-
-
-def staff_cancel(tenant: Tenant, number: int) -> HelpVisit:
-    """The staff cancel a booked visit: its place is free again and the request closed."""
-    return _release(_booked(tenant, number))
-
-
-def _move(tenant: Tenant, visit: HelpVisit, key: str, now) -> HelpVisit:
+def move(tenant: Tenant, visit: HelpVisit, key: str, now=None) -> HelpVisit:
+    """Move a booked visit to a slot of the schedule ahead with a place left; caller commits."""
     region = tenant.region(visit.region or None)
     chosen = slot(tenant, region, key, now)
     if chosen is None:
@@ -267,10 +239,11 @@ def _move(tenant: Tenant, visit: HelpVisit, key: str, now) -> HelpVisit:
 
 def cancel(tenant: Tenant, subscriber_id: int, number: int, now=None) -> HelpVisit:
     """Cancel the visit before the cut-off: its place is free again and the request closed."""
-    return _release(_changing(tenant, subscriber_id, number, now))
+    return release(_changing(tenant, subscriber_id, number, now))
 
 
-def _release(visit: HelpVisit) -> HelpVisit:
+def release(visit: HelpVisit) -> HelpVisit:
+    """Give the visit's place back and close its request."""
     moment = utcnow()
     visit.place, visit.cancelled_at = None, moment
     filed = visit.request

@@ -6,7 +6,16 @@ bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="template
 
 
 def init_app(app: Flask) -> None:
-    from . import access, auth_routes, chat_routes, cli, helpdesk_routes, home_routes, team_routes  # noqa: F401
+    from . import (  # noqa: F401
+        access,
+        appointment_routes,
+        auth_routes,
+        chat_routes,
+        cli,
+        helpdesk_routes,
+        home_routes,
+        team_routes,
+    )
 
     app.register_blueprint(bp)
     cli.register(app)

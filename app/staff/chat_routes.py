@@ -1,24 +1,33 @@
 """The console's live chat: the waiting conversations, taking one, answering it live."""
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.chat import service as chat_service
-from app.chat.forms import ChatMessageForm
-from app.chat.models import ChatConversation, ChatStatus, Side
-from app.chat.routes import feed_answer
+import app.chat.service as chat_service
 from app.core import audit, subscribers
-from app.core.scoped import get_owned
 from app.extensions import db
 from app.tenancy.theming import local_datetime
 
 from . import bp, helpdesk
 from .access import may, requires
 from .forms import ConfirmForm
+from .helpdesk_forms import ChatAnswerForm
 from .home_routes import section
 from .roles import Permission
+
+ChatStatus = chat_service.ChatStatus
 
 section(
     "staff.chat_queue",
@@ -28,8 +37,8 @@ section(
 )
 
 
-def _conversation(conversation_id: int) -> ChatConversation:
-    found = get_owned(ChatConversation, g.tenant, conversation_id)
+def _conversation(conversation_id: int):
+    found = chat_service.conversation_for_staff(g.tenant, conversation_id)
     if found is None:
         abort(404)
     return found
@@ -74,7 +83,7 @@ def _chat_page(found, form=None, status: int = 200):
         accounts=accounts,
         operator=helpdesk.staff_name(found.staff_account_id),
         mine=found.staff_account_id == g.staff.account_id,
-        form=form or ChatMessageForm(max_chars=_max_chars(), formdata=None),
+        form=form or ChatAnswerForm(max_chars=_max_chars(), formdata=None),
         confirm=ConfirmForm(),
         can_act=may(Permission.CHAT, changing=True),
     ), status
@@ -131,7 +140,7 @@ def _not_mine(found) -> bool:
 @requires(Permission.CHAT)
 def chat_send(conversation_id: int):
     found = _conversation(conversation_id)
-    form = ChatMessageForm(max_chars=_max_chars())
+    form = ChatAnswerForm(max_chars=_max_chars())
     if _not_mine(found):
         return _back(found)
     if not form.validate_on_submit():
@@ -177,16 +186,21 @@ def chat_close(conversation_id: int):
 def chat_feed(conversation_id: int):
     """The conversation's messages after ?after=<id>, live, as the visitor's feed gives."""
     found = _conversation(conversation_id)
-
-    def reload():
-        return _conversation(conversation_id)
-
-    return feed_answer(found, reload, lambda m: _json(found, m))
+    after = request.args.get("after", default=0, type=int)
+    wait = current_app.config["PORTAL_CHAT_WAIT_SECONDS"]
+    found, new, retry = chat_service.wait_for_messages(
+        found, after, wait, lambda: _conversation(conversation_id)
+    )
+    later = {"retry_after": retry} if retry else {}
+    shown = [_json(found, m) for m in new]
+    response = jsonify(status=str(found.status), messages=shown, **later)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _json(found, message) -> dict:
     # Plain text only: the script writes it with textContent, never as HTML.
-    who = message.staff_name if message.side == Side.STAFF else found.visitor_name
+    who = message.staff_name if message.side == chat_service.Side.STAFF else found.visitor_name
     return {
         "id": message.id,
         "side": str(message.side),

@@ -13,7 +13,6 @@ from app.help import callback, visits
 from app.help import service as help_service
 from app.help.models import HelpMessage, HelpRequest, HelpVisit
 from app.notify.models import QueuedMessage
-from app.staff.helpdesk import PAGE_SIZE
 from app.staff.roles import Role
 from tests.web.help_steps import PDF, multipart, number_of, open_request, page_text
 from tests.web.helpdesk_steps import helpdesk_objects
@@ -91,11 +90,11 @@ def test_the_list_filters_by_status_and_subject_newest_first(app, browser, opera
 def test_the_list_is_paged(app, owner, operator, uploads):
     with app.app_context():
         tenant = app.extensions["tenancy"].tenants["netbynet"]
-        for n in range(PAGE_SIZE + 1):
+        for n in range(help_service.PAGE_SIZE + 1):
             help_service.open_request(tenant, owner["id"], "technical", f"q{n}", [], uploads)
         db.session.commit()
     first = operator.get("/staff/requests").get_data(as_text=True)
-    assert first.count('data-testid="request-row"') == PAGE_SIZE
+    assert first.count('data-testid="request-row"') == help_service.PAGE_SIZE
     assert 'rel="next"' in first
     second = operator.get("/staff/requests?page=2").get_data(as_text=True)
     assert second.count('data-testid="request-row"') == 1 and 'rel="prev"' in second
