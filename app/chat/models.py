@@ -32,6 +32,9 @@ class ChatConversation(TenantScoped, db.Model):
     status: Mapped[ChatStatus] = mapped_column(sa.String(20), default=ChatStatus.OPEN)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The consultant who took the conversation; None while it waits for one.
+    staff_account_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_account.id"))
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     messages: Mapped[list["ChatMessage"]] = relationship(
         back_populates="conversation", order_by="ChatMessage.id"

@@ -28,17 +28,13 @@ from flask_login import current_user
 
 import app.help.service as help_service
 from app.core import subscribers
-from app.extensions import db
 from app.tenancy.theming import local_datetime, text
 
 from . import bp, limits, service
-from .broker import broker, waiting_place
 from .forms import ChatMessageForm, EndForm, StartForm
 from .models import ChatStatus, Side
 
 SESSION_KEY = "chat"
-# When every waiting place is taken: how soon the script asks the feed again.
-RETRY_AFTER_SECONDS = 3
 
 
 def _chat_on():
@@ -222,25 +218,9 @@ def feed(conversation_id: int):
     found = _own(conversation_id)
     after = request.args.get("after", default=0, type=int)
     wait = current_app.config["PORTAL_CHAT_WAIT_SECONDS"]
-    later = {}
-    # Subscribed before reading, so a message committed in between still wakes this wait.
-    with broker().subscribe(service.channel(found.tenant, found.id)) as subscription:
-        new = service.messages_after(found, after)
-        if not new and wait > 0 and found.status == ChatStatus.OPEN:
-            with waiting_place() as placed:
-                if placed:
-                    # Give the connection back to the pool while waiting.
-                    db.session.rollback()
-                    subscription.wait(wait)
-                    found = _own(conversation_id)
-                    new = service.messages_after(found, after)
-                else:
-                    later = {"retry_after": RETRY_AFTER_SECONDS}
-    response = jsonify(
-        status=str(found.status),
-        messages=[_json(m) for m in new],
-        **later,
-    )
+    found, new, retry = service.wait_for_messages(found, after, wait, lambda: _own(conversation_id))
+    later = {"retry_after": retry} if retry else {}
+    response = jsonify(status=str(found.status), messages=[_json(m) for m in new], **later)
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -8,15 +8,18 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from app.core.scoped import get_owned
 from app.extensions import db
 from app.persistence import utcnow
 from app.tenancy.help_schema import Chat, Hours
 from app.tenancy.registry import Region, Tenant
 
-from .broker import broker
+from .broker import broker, waiting_place
 from .models import ChatConversation, ChatMessage, ChatStatus, Side
 
 MAX_NAME = 80
+# When every waiting place is taken: how soon the script asks the feed again.
+RETRY_AFTER_SECONDS = 3
 
 
 class Refused(ValueError):
@@ -209,6 +212,55 @@ def close(tenant_slug: str | None, conversation_id: int) -> ChatConversation:
         conversation.status = ChatStatus.CLOSED
         conversation.closed_at = now()
     return conversation
+
+
+def take(tenant: Tenant, conversation_id: int, staff_account_id: int) -> bool:
+    """Give a waiting conversation to this consultant; False when another took it first.
+
+    One conditional UPDATE: of two consultants pressing at once, the second finds the row
+    taken (PostgreSQL re-reads it after the first commits, SQLite runs them one by one).
+    """
+    taken = db.session.execute(
+        sa.update(ChatConversation)
+        .where(
+            ChatConversation.tenant == tenant.slug,
+            ChatConversation.id == conversation_id,
+            ChatConversation.status == ChatStatus.OPEN,
+            ChatConversation.staff_account_id.is_(None),
+        )
+        .values(staff_account_id=staff_account_id, taken_at=now())
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:
+        return False
+    found = get_owned(ChatConversation, tenant, conversation_id)
+    db.session.refresh(found)
+    return True
+
+
+def conversation_for_staff(tenant: Tenant, conversation_id: int) -> ChatConversation | None:
+    """Any conversation of the tenant, for its consultants; another tenant's is None."""
+    return get_owned(ChatConversation, tenant, conversation_id)
+
+
+def wait_for_messages(found: ChatConversation, after: int, wait: float, reload) -> tuple:
+    """(the conversation, its messages after the id `after`, retry_after seconds or None):
+    waiting up to `wait` seconds for one if there are none yet; reload() reads the
+    conversation again after the wait. Every waiting place taken: at once, with retry_after.
+    """
+    # Subscribed before reading, so a message committed in between still wakes this wait.
+    with broker().subscribe(channel(found.tenant, found.id)) as subscription:
+        new = messages_after(found, after)
+        if new or wait <= 0 or found.status != ChatStatus.OPEN:
+            return found, new, None
+        with waiting_place() as placed:
+            if not placed:
+                return found, new, RETRY_AFTER_SECONDS
+            # Give the connection back to the pool while waiting.
+            db.session.rollback()
+            subscription.wait(wait)
+            found = reload()
+            return found, messages_after(found, after), None
 
 
 def queue(tenant_slug: str | None = None, status: str | None = None) -> list[ChatConversation]:

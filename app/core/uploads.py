@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, Response, send_file
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,25 @@ def stored_path(root: Path, relative: str) -> Path | None:
     if not path.is_relative_to(root.resolve()) or not path.is_file():
         return None
     return path
+
+
+def download(root: Path, stored) -> Response | None:
+    """A stored file (its file_path, content_type, original_filename) as a download no
+    browser shows inline; None when it is not on disk."""
+    path = stored_path(root, stored.file_path)
+    if path is None:
+        return None
+    response = send_file(
+        path,
+        mimetype=stored.content_type,
+        as_attachment=True,
+        download_name=stored.original_filename,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 def clean_filename(raw: str | None, fallback: str = "file") -> str:

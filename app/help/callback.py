@@ -15,7 +15,7 @@ from app.persistence import utcnow
 from app.tenancy.help_schema import Callback
 from app.tenancy.registry import Region, Tenant
 
-from . import service
+from . import threads
 from .models import Author, HelpCallback, HelpMessage, HelpRequest, RequestKind, RequestStatus
 
 SUBJECT = "callback"  # the subject code every callback is filed under
@@ -92,7 +92,7 @@ def open_callback(
     moment = utcnow()
     filed = HelpRequest(
         tenant=tenant.slug,
-        number=service.next_number(tenant.slug),
+        number=threads.next_number(tenant.slug),
         subscriber_id=subscriber_id,
         kind=RequestKind.CALLBACK,
         subject=SUBJECT,

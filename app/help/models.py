@@ -52,6 +52,12 @@ class HelpRequest(TenantScoped, db.Model):
     # The last message of the thread the subscriber has seen on the request's page; staff
     # replies after it are new to them. None: they have not opened it since a reply.
     seen_message_id: Mapped[int | None] = mapped_column(sa.Integer)
+    # The staff member a callback or visit is given to; None: nobody yet.
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_account.id"))
+    # A callback made or a visit carried out (the request is closed then).
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Why the staff cancelled a callback or visit; the subscriber reads it in the thread too.
+    cancel_reason: Mapped[str | None] = mapped_column(sa.String(300))
 
     messages: Mapped[list["HelpMessage"]] = relationship(
         back_populates="request", order_by="HelpMessage.id"

@@ -1,16 +1,6 @@
 """Help pages: contacts for everyone; the subscriber's requests, one request's thread."""
 
-from flask import (
-    abort,
-    current_app,
-    flash,
-    g,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -23,27 +13,14 @@ from .forms import ActionForm, MessageForm, RequestForm
 from .models import RequestKind, RequestStatus
 from .visit_routes import visit_context
 
-# Room for the form's text beside the largest files allowed, and for one file too many,
-# so a file over the limit is named on the form with the text kept, not refused unread.
-BODY_SLACK = 1024 * 1024
-
 
 @bp.url_value_preprocessor
 def _body_limit(endpoint, values):
     # Before every before_request: the CSRF check reads the body first, under the global
     # MAX_CONTENT_LENGTH, and the tenant is not known yet; so the largest any tenant allows.
     if endpoint in ("help.new", "help.reply"):
-        request.max_content_length = _largest_body(current_app.extensions["tenancy"])
-
-
-def _largest_body(registry) -> int:
-    return (
-        max(
-            (t.config.help.requests.attachments.max_files + 1) * service.max_bytes(t)
-            for t in registry.tenants.values()
-        )
-        + BODY_SLACK
-    )
+        tenants = current_app.extensions["tenancy"].tenants.values()
+        request.max_content_length = service.largest_body(tenants)
 
 
 def _requests_on():
@@ -252,19 +229,9 @@ def attachment(attachment_id: int):
     """A file of the subscriber's own request, always as a download, never shown inline."""
     _requests_on()
     found = service.attachment_of(g.tenant, current_user.subscriber_id, attachment_id)
-    path = found and uploads.stored_path(uploads.uploads_root(current_app), found.file_path)
-    if path is None:
+    response = found and uploads.download(uploads.uploads_root(current_app), found)
+    if response is None:
         abort(404)
-    response = send_file(
-        path,
-        mimetype=found.content_type,
-        as_attachment=True,
-        download_name=found.original_filename,
-        max_age=0,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 

@@ -23,7 +23,7 @@ from app.persistence import utcnow
 from app.tenancy.help_schema import Visits
 from app.tenancy.registry import Region, Tenant
 
-from . import service
+from . import threads
 from .models import HelpRequest, HelpVisit, RequestKind, RequestStatus
 
 
@@ -174,7 +174,7 @@ def book(
     moment = utcnow()
     filed = HelpRequest(
         tenant=tenant.slug,
-        number=service.next_number(tenant.slug),
+        number=threads.next_number(tenant.slug),
         subscriber_id=subscriber_id,
         kind=RequestKind.VISIT,
         subject=code,
@@ -197,14 +197,15 @@ def book(
 
 def visit_of(tenant: Tenant, subscriber_id: int, number: int) -> HelpVisit | None:
     """The visit of request `number`, only when it is this subscriber's and in this tenant."""
-    filed = service.request_of(tenant, subscriber_id, number)
+    filed = threads.request_of(tenant, subscriber_id, number)
     return filed.visit if filed is not None else None
 
 
 def changeable(tenant: Tenant, visit: HelpVisit, now: datetime | None = None) -> bool:
     """Whether the visit may still be moved or cancelled: booked, and before the cut-off."""
     cutoff = visit.slot_start - timedelta(hours=rules(tenant).cutoff_hours)
-    return visit.place is not None and (now or utcnow()) < cutoff
+    done = visit.request.done_at is not None  # carried out: nothing left to move
+    return visit.place is not None and not done and (now or utcnow()) < cutoff
 
 
 def _changing(tenant: Tenant, subscriber_id: int, number: int, now) -> HelpVisit:
@@ -218,7 +219,11 @@ def _changing(tenant: Tenant, subscriber_id: int, number: int, now) -> HelpVisit
 
 def reschedule(tenant: Tenant, subscriber_id: int, number: int, key: str, now=None) -> HelpVisit:
     """Move the visit to another free slot before the cut-off; caller commits."""
-    visit = _changing(tenant, subscriber_id, number, now)
+    return move(tenant, _changing(tenant, subscriber_id, number, now), key, now)
+
+
+def move(tenant: Tenant, visit: HelpVisit, key: str, now=None) -> HelpVisit:
+    """Move a booked visit to a slot of the schedule ahead with a place left; caller commits."""
     region = tenant.region(visit.region or None)
     chosen = slot(tenant, region, key, now)
     if chosen is None:
@@ -234,7 +239,11 @@ def reschedule(tenant: Tenant, subscriber_id: int, number: int, key: str, now=No
 
 def cancel(tenant: Tenant, subscriber_id: int, number: int, now=None) -> HelpVisit:
     """Cancel the visit before the cut-off: its place is free again and the request closed."""
-    visit = _changing(tenant, subscriber_id, number, now)
+    return release(_changing(tenant, subscriber_id, number, now))
+
+
+def release(visit: HelpVisit) -> HelpVisit:
+    """Give the visit's place back and close its request."""
     moment = utcnow()
     visit.place, visit.cancelled_at = None, moment
     filed = visit.request

@@ -8,9 +8,12 @@ bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="template
 def init_app(app: Flask) -> None:
     from . import (  # noqa: F401  (views attach to bp on import)
         access,
+        appointment_routes,
         auth_routes,
+        chat_routes,
         cli,
         content_routes,
+        helpdesk_routes,
         home_routes,
         outbox_routes,
         passkey_routes,

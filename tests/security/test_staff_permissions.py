@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from app.staff.access import RULES
 from app.staff.roles import Permission, Role
 from tests.security.surface import surface, url
+from tests.web.helpdesk_steps import helpdesk_objects
 from tests.web.queue_steps import ask_block, file_transfer
 from tests.web.staff_steps import log_in, make_member
 from tests.web.test_staff_provision import make_job
@@ -54,7 +55,8 @@ def test_every_console_url_declares_who_may_use_it(app):
 def objects_of(app, slug: str, make_subscriber, root, tenant_client) -> dict:
     """A real object of the tenant for each placeholder of the console's URLs (besides
     account_id, a staff member): a voluntary block's or a pause's request, a transfer, a
-    news item, a queued message, a provisioning delivery, an import job."""
+    news item, a queued message, a provisioning delivery, an import job, the helpdesk's
+    requests, files, visits, callbacks and chats."""
     facts = make_subscriber(tenant=slug, balance=100_000)
     if slug == "netbynet":
         activation = ask_block(app, slug, facts["account_id"])
@@ -66,6 +68,7 @@ def objects_of(app, slug: str, make_subscriber, root, tenant_client) -> dict:
         "transfer_id": transfer,
         "job_id": make_job(app, tenant_client, slug, f"{slug}.localhost"),
         **_objects(app, slug, make_subscriber),
+        **helpdesk_objects(app, slug),
     }
 
 
