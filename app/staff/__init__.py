@@ -6,7 +6,15 @@ bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="template
 
 
 def init_app(app: Flask) -> None:
-    from . import access, auth_routes, cli, home_routes, team_routes  # noqa: F401
+    from . import (  # noqa: F401
+        access,
+        auth_routes,
+        cli,
+        home_routes,
+        lookup_routes,
+        money_routes,
+        team_routes,
+    )
 
     app.register_blueprint(bp)
     cli.register(app)
