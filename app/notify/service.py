@@ -34,20 +34,25 @@ from .profile_messages import (
     send_registration_link,
 )
 from .queue import queue_email, queue_sms
+from .sent import can_send_again, message_to, messages_to, send_again
 from .tell import tell, tell_holders, tell_once
 
 __all__ = [
     "NOTICES",
     "PaymentReceipt",
     "TransferNotice",
+    "can_send_again",
     "channel_for",
     "choices",
     "mask_email",
+    "message_to",
+    "messages_to",
     "offered",
     "queue_email",
     "queue_sms",
     "quiet_hours",
     "reachable",
+    "send_again",
     "send_already_registered",
     "send_cabinet_linked",
     "send_contact_code",

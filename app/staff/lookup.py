@@ -7,26 +7,18 @@ names the tenant: another ISP's subscriber is never found.
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app
-from limits import parse
 
+import app.auth.service as auth_service
 import app.notify.service as notify
-from app.auth import service as auth_service
-from app.auth.limits import NAMESPACE as LOGIN_NAMESPACE
-from app.core import identifiers, verification
-from app.core.budgets import storage_key
+import app.recovery.service as recovery
+from app.core import identifiers
+from app.core.signals import login_unlocked
 from app.core.subscribers import Account, Contract, LoginIdentifier, ServicePoint, Subscriber
-from app.extensions import db, limiter
-from app.notify import queue as notify_queue
-from app.notify.models import QueuedMessage, Status
-from app.persistence import utcnow
-from app.recovery.models import Purpose
+from app.extensions import db
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import IdentifierKind
-from app.web.after_response import remember
 
 PAGE_SIZE = 25
 # The flow a temporary password issued from the console is filed under (recovery's
@@ -166,44 +158,12 @@ def contacts(subscriber: Subscriber, region: str) -> list[str]:
 def messages_to(tenant: Tenant, subscriber: Subscriber, page: int = 1) -> tuple[list, bool]:
     """The messages queued to the subscriber's contacts, newest first; (page, more)."""
     recipients = contacts(subscriber, tenant.config.phone_region)
-    if not recipients:
-        return [], False
-    rows = list(
-        db.session.scalars(
-            sa.select(QueuedMessage)
-            .where(QueuedMessage.tenant == tenant.slug, QueuedMessage.recipient.in_(recipients))
-            .order_by(QueuedMessage.created_at.desc(), QueuedMessage.id.desc())
-            .offset((max(page, 1) - 1) * PAGE_SIZE)
-            .limit(PAGE_SIZE + 1)
-        )
-    )
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+    return notify.messages_to(tenant, recipients, page, PAGE_SIZE)
 
 
-def message_to(tenant: Tenant, subscriber: Subscriber, message_id: int) -> QueuedMessage | None:
+def message_to(tenant: Tenant, subscriber: Subscriber, message_id: int):
     """One message of the outbox, only when it went to this subscriber of this tenant."""
-    recipients = contacts(subscriber, tenant.config.phone_region)
-    return db.session.scalar(
-        sa.select(QueuedMessage).where(
-            QueuedMessage.tenant == tenant.slug,
-            QueuedMessage.id == message_id,
-            QueuedMessage.recipient.in_(recipients),
-        )
-    )
-
-
-def can_resend(message: QueuedMessage) -> bool:
-    """Whether a message can go again: it still holds its text (a sent or given-up one is
-    blanked, as it may carry a code) and is waiting for a retry or its hour."""
-    return message.status == Status.PENDING and bool(message.body)
-
-
-def resend(message: QueuedMessage) -> None:
-    """Make a waiting message due now, with a fresh set of tries; it goes after the response."""
-    message.next_attempt_at = utcnow()
-    message.attempts = 0
-    message.last_error = None
-    remember(notify_queue.REQUEST_KEY, message.id)
+    return notify.message_to(tenant, contacts(subscriber, tenant.config.phone_region), message_id)
 
 
 def refuse_shared_demo(tenant: Tenant, subscriber: Subscriber) -> None:
@@ -216,22 +176,10 @@ def issue_temporary_password(tenant: Tenant, subscriber: Subscriber) -> str | No
     to, or None when there is none. Like recovery's: the current password keeps working
     until the subscriber logs in with the new one and chooses their own."""
     refuse_shared_demo(tenant, subscriber)
-    region = tenant.config.phone_region
-    phone = identifiers.normalise_phone(subscriber.phone or "", region)
+    phone = identifiers.normalise_phone(subscriber.phone or "", tenant.config.phone_region)
     if phone is None:
         return None
-    secret = verification.new_temporary_password()
-    minutes = tenant.config.recovery.temporary_password_minutes
-    verification.issue(
-        tenant.slug,
-        subscriber.id,
-        Purpose.TEMPORARY,
-        CONSOLE_FLOW,
-        "sms",
-        phone,
-        timedelta(minutes=minutes),
-        secret,
-    )
+    secret = recovery.issue_temporary_password(tenant, subscriber.id, "sms", phone, CONSOLE_FLOW)
     notify.send_temporary_password(tenant, "sms", phone, secret)
     return phone
 
@@ -239,9 +187,7 @@ def issue_temporary_password(tenant: Tenant, subscriber: Subscriber) -> str | No
 def unlock(tenant: Tenant, subscriber: Subscriber) -> None:
     """Give the subscriber back their whole budget of failed logins (app.auth.limits)."""
     refuse_shared_demo(tenant, subscriber)
-    key = storage_key("account", tenant.slug, "subscriber", str(subscriber.id))
-    rate = parse(current_app.config["PORTAL_LOGIN_LIMIT_ACCOUNT"])
-    limiter.limiter.clear(rate, LOGIN_NAMESPACE, key)
+    login_unlocked.send(tenant, subscriber_id=subscriber.id)
 
 
 def end_sessions(tenant: Tenant, subscriber: Subscriber) -> int:

@@ -1,8 +1,5 @@
 """Subscriber lookup: find one by anything the caller says, see their side, help them in."""
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,14 +7,15 @@ from flask_wtf import FlaskForm
 from wtforms import SearchField
 from wtforms.validators import Length
 
+import app.help.service as help_service
+import app.notify.service as notify
+import app.options.service as options_service
+import app.statements.service as statements
 from app.core import audit, devices
 from app.core.ledger import kind_label
 from app.core.subscribers import AccountStatus, accounts_of, subscriber_of
-from app.help import service as help_service
-from app.notify.models import Status
-from app.options import service as options_service
-from app.statements import history, words
 from app.tenancy.locale import current_locale
+from app.web.input_guard import ID_MAX
 
 from . import bp, lookup
 from .access import may, requires
@@ -37,14 +35,13 @@ ACCOUNT_STATUSES = {
     AccountStatus.BLOCKED: _l("blocked"),
     AccountStatus.PAUSED: _l("paused"),
 }
+# The outbox's statuses (app.notify.models.Status).
 MESSAGE_STATUSES = {
-    Status.PENDING: _l("waiting"),
-    Status.SENDING: _l("sending"),
-    Status.SENT: _l("sent"),
-    Status.FAILED: _l("not delivered"),
+    "pending": _l("waiting"),
+    "sending": _l("sending"),
+    "sent": _l("sent"),
+    "failed": _l("not delivered"),
 }
-# The statement's first day when staff open it: far enough back for any account.
-STATEMENT_SINCE = date(2000, 1, 1)
 
 
 class SearchForm(FlaskForm):
@@ -93,14 +90,10 @@ def subscriber(subscriber_id: int):
     chosen = chosen or (accounts[0] if accounts else None)
     zone = _zone(person)
     locale = current_locale()
-    statement = entry_words = None
+    statement = None
     if chosen is not None:
-        today = datetime.now(ZoneInfo(zone)).date()
-        selection = history.Selection(chosen.id, STATEMENT_SINCE, today, zone)
-        statement = history.page(
-            selection, older_than=history.Cursor.parse(request.args.get("older"))
-        )
-        entry_words = words.describe(g.tenant, statement.entries, locale, zone)
+        older = request.args.get("older")
+        statement = statements.statement_page(g.tenant, chosen.id, zone, locale, older)
     account_ids = [a.id for a in accounts]
     catalogue = {o.code: o for o in options_service.catalogue(g.tenant)}
     messages, more_messages = lookup.messages_to(g.tenant, person, _page_arg("messages"))
@@ -110,7 +103,6 @@ def subscriber(subscriber_id: int):
         accounts=accounts,
         chosen=chosen,
         statement=statement,
-        entry_words=entry_words,
         kind_label=kind_label,
         options=options_service.activations(g.tenant, account_ids, open_only=True),
         catalogue=catalogue,
@@ -120,7 +112,7 @@ def subscriber(subscriber_id: int):
         messages=messages,
         messages_page=_page_arg("messages"),
         more_messages=more_messages,
-        can_resend=lookup.can_resend,
+        can_resend=notify.can_send_again,
         account_statuses=ACCOUNT_STATUSES,
         message_statuses=MESSAGE_STATUSES,
         tariff_name=lambda code: _named(g.tenant.tariffs.get(code), code, locale),
@@ -197,34 +189,38 @@ def end_subscriber_sessions(subscriber_id: int):
     return _back(person.id)
 
 
-@bp.route("/subscribers/<int:subscriber_id>/messages/<int:message_id>/resend", methods=["POST"])
+@bp.route("/subscribers/<int:subscriber_id>/resend", methods=["POST"])
 @requires(Permission.SUBSCRIBER_SUPPORT)
-def resend_subscriber_message(subscriber_id: int, message_id: int):
+def resend_subscriber_message(subscriber_id: int):
     person = subscriber_or_404(subscriber_id)
-    lookup_message = lookup.message_to(g.tenant, person, message_id)
-    if lookup_message is None:
+    # The message is a field of the form: one id per console URL, like every other.
+    message_id = request.form.get("message", "")
+    message = None
+    if message_id.isdigit() and int(message_id) <= ID_MAX:
+        message = lookup.message_to(g.tenant, person, int(message_id))
+    if message is None:
         abort(404)
     if not ConfirmForm().validate_on_submit():
         return _back(person.id)
     lookup.refuse_shared_demo(g.tenant, person)
-    if not lookup.can_resend(lookup_message):
+    if not notify.can_send_again(message):
         flash(
             _("This message cannot be sent again: its text is not kept once sent or given up."),
             "error",
         )
         return _back(person.id)
     before = {
-        "attempts": lookup_message.attempts,
-        "due": lookup_message.next_attempt_at.isoformat(),
+        "attempts": message.attempts,
+        "due": message.next_attempt_at.isoformat(),
     }
-    lookup.resend(lookup_message)
+    notify.send_again(message)
     audit.record(
         g.tenant.slug,
         "support.message_resent",
         subscriber_id=person.id,
-        target=f"message:{lookup_message.id}",
+        target=f"message:{message.id}",
         before=before,
-        after={"attempts": 0, "due": lookup_message.next_attempt_at.isoformat()},
+        after={"attempts": 0, "due": message.next_attempt_at.isoformat()},
     )
     flash(_("The message goes out again now."), "info")
     return _back(person.id)

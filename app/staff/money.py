@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core import ledger
 from app.core.ledger import EntryKind, LedgerEntry
-from app.core.subscribers import Account
+from app.core.subscribers import Account, Contract
 from app.extensions import db
 from app.persistence import TenantScoped, UTCDateTime, utcnow
 from app.tenancy.registry import Tenant
@@ -254,6 +254,15 @@ def correction_of(tenant: Tenant, correction_id: int) -> StaffCorrection | None:
         sa.select(StaffCorrection).where(
             StaffCorrection.tenant == tenant.slug, StaffCorrection.id == correction_id
         )
+    )
+
+
+def holder_of(tenant: Tenant, account_id: int) -> int | None:
+    """The subscriber whose account this is, for the audit trail."""
+    return db.session.scalar(
+        sa.select(Contract.subscriber_id)
+        .join(Account, Account.contract_id == Contract.id)
+        .where(Account.id == account_id, Account.tenant == tenant.slug)
     )
 
 

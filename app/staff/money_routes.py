@@ -1,6 +1,6 @@
 """Corrections and refunds on a subscriber's account, and the ones waiting for four eyes."""
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -80,19 +80,16 @@ def _money_page(person, form, status: int = 200):
     return page, status
 
 
-@bp.route("/subscribers/<int:subscriber_id>/money")
+# One view for the page and its form: a huge id in the path must be a 404 for both methods
+# (two rules on one path would answer 405 for the one whose converter refused it).
+@bp.route("/subscribers/<int:subscriber_id>/money", methods=["GET", "POST"])
 @requires(Permission.MONEY)
 def subscriber_money(subscriber_id: int):
     person = subscriber_or_404(subscriber_id)
-    return _money_page(person, CorrectionForm(accounts_of(g.tenant, person.id)))
-
-
-@bp.route("/subscribers/<int:subscriber_id>/money", methods=["POST"])
-@requires(Permission.MONEY)
-def correct_money(subscriber_id: int):
-    person = subscriber_or_404(subscriber_id)
     accounts = accounts_of(g.tenant, person.id)
     form = CorrectionForm(accounts)
+    if request.method == "GET":
+        return _money_page(person, form)
     if not form.validate_on_submit():
         return _money_page(person, form, 422)
     account = next(a for a in accounts if a.number == form.account.data)
@@ -171,16 +168,20 @@ def _decided(correction, outcome, action: str):
         message = str(service.REFUSALS[outcome.refusal]) % {"amount": money(outcome.limit)}
         flash(message, "error")
         return redirect(url_for("staff.corrections"))
+    before = {"status": service.CorrectionStatus.PENDING.value}
+    after = {"correction": correction.id, "status": correction.status}
+    if outcome.balance_before is not None:  # approved: the money moved
+        before["balance"] = outcome.balance_before
+        after["balance"] = outcome.balance_after
+    else:
+        after["refusal"] = correction.refusal
     audit.record(
         g.tenant.slug,
         action,
+        subscriber_id=service.holder_of(g.tenant, correction.account_id),
         target=f"account:{correction.account_id}",
-        before={"balance": outcome.balance_before, "status": "pending"},
-        after={
-            "balance": outcome.balance_after,
-            "correction": correction.id,
-            "status": correction.status,
-        },
+        before=before,
+        after=after,
     )
     return None
 

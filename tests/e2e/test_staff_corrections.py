@@ -84,3 +84,41 @@ def test_a_large_correction_needs_a_second_accountant(
     page.get_by_role("button", name=portal.t(page, "Log in"), exact=True).click()
     expect(page.get_by_test_id("balance").first).to_have_text(format_money(700000, lang))
     audit.assert_clean()
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_an_operator_finds_a_subscriber_and_sends_a_temporary_password(
+    app, live_server, portal, open_page, make_subscriber, device
+):
+    make_subscriber(
+        tenant=SLUG,
+        surname="Смирнов",
+        first_name="Павел",
+        phone="+79139876543",
+        email="pavel@example.org",
+        balance=50000,
+        logins={"nickname": "pavel-s"},
+    )
+    operator = make_member(app, SLUG, Role.OPERATOR, email=f"operator-{device}@staff.example")
+    audit = Audit()
+    page = open_page(device)
+
+    _log_in(app, page, portal, operator)
+    page.get_by_role("link", name=portal.t(page, "Subscribers"), exact=True).first.click()
+    search = portal.t(page, "Login, contract, account, phone, e-mail, address or name")
+    page.get_by_label(search, exact=True).fill("nobody-here")
+    page.get_by_role("button", name=portal.t(page, "Find"), exact=True).click()
+    expect(page.get_by_text(portal.t(page, "No subscriber of this ISP matches."))).to_be_visible()
+    audit.check(page, "console lookup, nothing found")
+    page.get_by_label(search, exact=True).fill("8 913 987-65-43")
+    page.get_by_role("button", name=portal.t(page, "Find"), exact=True).click()
+    page.get_by_role("link", name="Смирнов Павел").click()
+    audit.check(page, "console subscriber, an operator's actions")
+    send = portal.t(page, "Send a temporary password by SMS")
+    page.get_by_role("button", name=send, exact=True).click()
+    expect(page.get_by_role("status")).to_have_text(
+        portal.t(page, "A temporary password is on its way by SMS to the phone on record.")
+    )
+    expect(page.locator("td", has_text="+79139876543").first).to_be_visible()
+    audit.check(page, "console subscriber, temporary password sent")
+    audit.assert_clean()

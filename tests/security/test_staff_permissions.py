@@ -73,14 +73,10 @@ def test_each_role_may_do_what_its_table_says_and_nothing_else(
 def placeholders(app, make_subscriber, tenant: str, staff_id: int) -> dict:
     """A real object of the tenant for every placeholder of a console URL."""
     from app.extensions import db
-    from app.notify.models import QueuedMessage
     from app.staff.money import StaffCorrection
 
     person = make_subscriber(tenant=tenant, phone="+79131234567", balance=100000)
     with app.app_context():
-        message = QueuedMessage(
-            tenant=tenant, channel="sms", recipient="+79131234567", body="x", status="pending"
-        )
         correction = StaffCorrection(
             tenant=tenant,
             account_id=person["account_id"],
@@ -91,12 +87,11 @@ def placeholders(app, make_subscriber, tenant: str, staff_id: int) -> dict:
             requested_by=staff_id,
             requested_by_name="Sweep",
         )
-        db.session.add_all([message, correction])
+        db.session.add(correction)
         db.session.commit()
         return {
             "account_id": staff_id,
             "subscriber_id": person["id"],
-            "message_id": message.id,
             "correction_id": correction.id,
         }
 

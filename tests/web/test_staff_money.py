@@ -116,6 +116,7 @@ def test_above_the_threshold_it_waits_and_a_second_accountant_approves(app, firs
         approved = audit.entries("tomtel", action="money.correction_approved")[0]
         assert approved.changes()[0]["balance"] == 100000
         assert approved.changes()[1]["balance"] == 700000
+        assert approved.subscriber_id == payer["id"]
 
 
 def test_four_eyes_refuse_the_one_who_asked(app, first, payer):
@@ -138,6 +139,11 @@ def test_a_second_accountant_may_refuse_it(app, first, second, payer):
     with app.app_context():
         correction = db.session.get(StaffCorrection, correction_id)
         assert correction.status == "refused" and correction.refusal == "No reason to debit"
+        refused = audit.entries("tomtel", action="money.correction_refused")[0]
+        assert refused.changes() == (
+            {"status": "pending"},
+            {"correction": correction_id, "status": "refused", "refusal": "No reason to debit"},
+        )
     assert _balance(app, payer) == 100000
     assert _decide(second, correction_id, "approve").status_code == 302
     assert _balance(app, payer) == 100000
