@@ -56,12 +56,21 @@ def account_key(tenant: Tenant, typed: str) -> str:
     """The per-account budget a typed login spends: its subscriber, else its normal form."""
     subscriber_id = service.find_subscriber_id(tenant, typed)
     if subscriber_id is not None:
-        return storage_key("account", tenant.slug, "subscriber", str(subscriber_id))
+        return _subscriber_key(tenant, subscriber_id)
     pairs = dict(candidates(tenant.config.login.identifiers, typed, tenant.config.phone_region))
     for kind in KIND_ORDER:
         if kind.value in pairs:
             return storage_key("account", tenant.slug, kind.value, pairs[kind.value])
     return storage_key("account", tenant.slug, "text", " ".join(typed.casefold().split()))
+
+
+def _subscriber_key(tenant: Tenant, subscriber_id: int) -> str:
+    return storage_key("account", tenant.slug, "subscriber", str(subscriber_id))
+
+
+def forget_failures(tenant: Tenant, subscriber_id: int, **_facts) -> None:
+    """Give the subscriber back their whole per-account budget (on login_unlocked)."""
+    limiter.limiter.clear(_account_rate(), NAMESPACE, _subscriber_key(tenant, subscriber_id))
 
 
 def _address_key(tenant: Tenant, address: str) -> str:

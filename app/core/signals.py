@@ -34,3 +34,6 @@ service_changed = _signals.signal("service-changed")
 # its session was renewed. sender=tenant; subscriber_id, before: what the browser's session
 # held until then, so a feature may carry over what is still its own (the chat's hold).
 logged_in = _signals.signal("logged-in")
+# Inside the request in which staff unlock a subscriber's login: the failed tries counted
+# against the account are forgotten. sender=tenant; subscriber_id.
+login_unlocked = _signals.signal("login-unlocked")

@@ -1,5 +1,9 @@
-"""The queue as the console's outbox reads it: one tenant's messages, their text with codes
-masked, and a failed one put back in the queue (sent after the response, never in it)."""
+"""The queue as the console reads it: one tenant's messages (all, or those to one person's
+contacts), their text with codes masked, and one sent again (after the response, never in it).
+
+The queue does not name a subscriber, only a recipient: the console asks for a person's by
+the phone (E.164) and e-mail on record.
+"""
 
 import re
 
@@ -8,6 +12,7 @@ import sqlalchemy as sa
 from app.core.outbox import Page, page_of
 from app.extensions import db
 from app.persistence import utcnow
+from app.tenancy.registry import Tenant
 from app.web.after_response import remember
 
 from . import queue
@@ -55,22 +60,54 @@ def message(tenant_slug: str, message_id: int) -> QueuedMessage | None:
     )
 
 
+def messages_to(
+    tenant: Tenant, recipients: list[str], page: int, size: int
+) -> tuple[list[QueuedMessage], bool]:
+    """One page of the messages queued to these recipients, newest first; and whether
+    there is another page."""
+    if not recipients:
+        return [], False
+    rows = list(
+        db.session.scalars(
+            sa.select(QueuedMessage)
+            .where(QueuedMessage.tenant == tenant.slug, QueuedMessage.recipient.in_(recipients))
+            .order_by(QueuedMessage.created_at.desc(), QueuedMessage.id.desc())
+            .offset((max(page, 1) - 1) * size)
+            .limit(size + 1)
+        )
+    )
+    return rows[:size], len(rows) > size
+
+
+def message_to(tenant: Tenant, recipients: list[str], message_id: int) -> QueuedMessage | None:
+    """One message of the tenant's queue, only when it went to one of these recipients."""
+    if not recipients:
+        return None
+    return db.session.scalar(
+        sa.select(QueuedMessage).where(
+            QueuedMessage.tenant == tenant.slug,
+            QueuedMessage.id == message_id,
+            QueuedMessage.recipient.in_(recipients),
+        )
+    )
+
+
 def resendable(message: QueuedMessage) -> bool:
-    """Whether a failed message can go again: its text is kept (one carrying a code is
-    blanked when given up, and the code has expired anyway)."""
-    return message.status == Status.FAILED and bool(message.body)
+    """Whether a message can go again: one still waiting for a retry or its hour, or one
+    given up whose text is kept (one carrying a code is blanked when given up or sent)."""
+    return message.status in (Status.PENDING, Status.FAILED) and bool(message.body)
 
 
 def resend(message: QueuedMessage) -> bool:
-    """Queue a failed message for one more try after the response; False if it is no longer
-    failed (a second click) or cannot go again."""
+    """Make the message due now with a fresh set of tries, sent after the response; False
+    if it changed meanwhile (a second click) or cannot go again."""
     if not resendable(message):
         return False
-    # Conditional, so two clicks at once queue one try, not two.
+    # Conditional on the status it was read with, so two clicks at once queue one try.
     won = db.session.execute(
         sa.update(QueuedMessage)
-        .where(QueuedMessage.id == message.id, QueuedMessage.status == Status.FAILED)
-        .values(status=Status.PENDING, next_attempt_at=utcnow())
+        .where(QueuedMessage.id == message.id, QueuedMessage.status == message.status)
+        .values(status=Status.PENDING, next_attempt_at=utcnow(), attempts=0, last_error=None)
         .execution_options(synchronize_session="fetch")
     )
     if won.rowcount != 1:

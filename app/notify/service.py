@@ -37,7 +37,7 @@ from .profile_messages import (
 from .queue import queue_email, queue_sms
 from .sent import CHANNELS as MESSAGE_CHANNELS
 from .sent import STATUSES as MESSAGE_STATUSES
-from .sent import message, messages, resend, resendable, shown_body
+from .sent import message, message_to, messages, messages_to, resend, resendable, shown_body
 from .tell import tell, tell_holders, tell_once
 
 __all__ = [
@@ -50,7 +50,9 @@ __all__ = [
     "choices",
     "mask_email",
     "message",
+    "message_to",
     "messages",
+    "messages_to",
     "offered",
     "queue_email",
     "queue_sms",

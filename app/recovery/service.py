@@ -108,6 +108,27 @@ def prepare(
     return Prepared(delivery, issued.handle, owner, destination, secret)
 
 
+def issue_temporary_password(
+    tenant: Tenant, subscriber_id: int, channel: str, destination: str, flow: str
+) -> str:
+    """A one-time temporary password for the subscriber, issued as recovery issues its own
+    (staff send one from the console); the secret to send. The current password and
+    sessions stay until it is used at login to set a new one (redeem_temporary)."""
+    secret = verification.new_temporary_password()
+    minutes = tenant.config.recovery.temporary_password_minutes
+    verification.issue(
+        tenant.slug,
+        subscriber_id,
+        Purpose.TEMPORARY,
+        flow,
+        channel,
+        destination,
+        timedelta(minutes=minutes),
+        secret,
+    )
+    return secret
+
+
 def redeem_temporary(tenant: Tenant, typed_login: str, password: str) -> tuple[str, str] | None:
     """(handle, flow) of the challenge when password is a live temporary password of the
     subscriber the login names; spent for logging in, it now only opens the new-password

@@ -15,6 +15,8 @@ def init_app(app: Flask) -> None:
         content_routes,
         helpdesk_routes,
         home_routes,
+        lookup_routes,
+        money_routes,
         outbox_routes,
         passkey_routes,
         provision_routes,

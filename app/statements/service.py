@@ -19,7 +19,7 @@ from app.extensions import db
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import Requisites
 
-from . import chart
+from . import chart, history, words
 
 
 @dataclass(frozen=True)
@@ -120,3 +120,25 @@ def balance_charts(
     last_days = {number: min(at.astimezone(local).date(), today) for number, at in updated.items()}
     series = chart.balance_series(tenant.slug, subscriber_id, last_days, zone)
     return {number: ChartView(s, chart.shape(s)) for number, s in series.items()}
+
+
+# The first day of a statement shown whole (the staff console's): before any account.
+EVERYTHING_SINCE = date(2000, 1, 1)
+
+
+@dataclass(frozen=True)
+class StatementPage:
+    """One page of an account's entries, newest first, with their words."""
+
+    page: history.Page
+    said: dict[int, words.EntryWords]  # by entry id
+
+
+def statement_page(
+    tenant: Tenant, account_id: int, zone: str, locale: str, older: str | None = None
+) -> StatementPage:
+    """A page of the account's whole statement, older than the cursor of an «Older» link."""
+    today = datetime.now(ZoneInfo(zone)).date()
+    selection = history.Selection(account_id, EVERYTHING_SINCE, today, zone)
+    found = history.page(selection, older_than=history.Cursor.parse(older))
+    return StatementPage(found, words.describe(tenant, found.entries, locale, zone))

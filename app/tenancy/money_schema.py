@@ -187,6 +187,14 @@ class PromisedPayment(Model):
     """Refused until this many days have passed since the contract was signed."""
 
 
+class StaffMoney(Model):
+    """Corrections and refunds that staff make in the console."""
+
+    four_eyes_above: Kopecks = 500000
+    """A correction or refund above this, in roubles, waits until a second staff member
+    with the money right approves it."""
+
+
 class Billing(Model):
     """Charging and the promised payment."""
 
@@ -194,3 +202,5 @@ class Billing(Model):
     """Access is suspended when the balance falls below this, in roubles."""
     promised_payment: PromisedPayment | None = None
     """The promised payment's rules; none offered when unset."""
+    staff: StaffMoney = StaffMoney()
+    """What staff may do with money in the console."""

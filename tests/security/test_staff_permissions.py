@@ -58,6 +58,7 @@ def objects_of(app, slug: str, make_subscriber, root, tenant_client) -> dict:
     news item, a queued message, a provisioning delivery, an import job, the helpdesk's
     requests, files, visits, callbacks and chats."""
     facts = make_subscriber(tenant=slug, balance=100_000)
+    requester = make_member(app, slug, Role.ACCOUNTANT, email=f"requester-{slug}@staff.example")
     if slug == "netbynet":
         activation = ask_block(app, slug, facts["account_id"])
     else:
@@ -69,6 +70,7 @@ def objects_of(app, slug: str, make_subscriber, root, tenant_client) -> dict:
         "job_id": make_job(app, tenant_client, slug, f"{slug}.localhost"),
         **_objects(app, slug, make_subscriber),
         **helpdesk_objects(app, slug),
+        **placeholders(app, make_subscriber, slug, requester.id),
     }
 
 
@@ -165,6 +167,28 @@ def _objects(app, tenant: str, make_subscriber) -> dict[str, int]:
         db.session.add_all([news, message, event])
         db.session.commit()
         return {"item_id": news.id, "message_id": message.id, "event_id": event.id}
+
+
+def placeholders(app, make_subscriber, tenant: str, staff_id: int) -> dict:
+    """A real object of the tenant for every placeholder of a console URL."""
+    from app.extensions import db
+    from app.staff.money import StaffCorrection
+
+    person = make_subscriber(tenant=tenant, phone="+79131234567", balance=100000)
+    with app.app_context():
+        correction = StaffCorrection(
+            tenant=tenant,
+            account_id=person["account_id"],
+            kind="credit",
+            amount=600000,
+            reason="sweep",
+            status="pending",
+            requested_by=staff_id,
+            requested_by_name="Sweep",
+        )
+        db.session.add(correction)
+        db.session.commit()
+        return {"subscriber_id": person["id"], "correction_id": correction.id}
 
 
 def _token(client) -> str:
