@@ -12,7 +12,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.core import counters, uploads
+from app.core import audit, counters, uploads
 from app.core.scoped import get_owned, owned
 from app.core.subscribers import subscriber_of
 from app.extensions import db
@@ -114,7 +114,18 @@ def open_request(
     db.session.add(request)
     db.session.flush()
     _add_message(request, Author.SUBSCRIBER, text, files, root)
+    _record(tenant, request, "help.request_opened", after={"subject": code})
     return request
+
+
+def _record(tenant: Tenant, request: HelpRequest, action: str, **changes) -> None:
+    audit.record(
+        tenant.slug,
+        action,
+        subscriber_id=request.subscriber_id,
+        target=f"help:{request.number}",
+        **changes,
+    )
 
 
 def _add_message(
@@ -205,6 +216,7 @@ def reply(
     _check(tenant, text, files)
     if request.status == RequestStatus.ANSWERED:
         request.status = RequestStatus.IN_PROGRESS
+    _record(tenant, request, "help.replied", after={"files": len(files)})
     return _add_message(request, Author.SUBSCRIBER, text, files, root)
 
 
@@ -213,6 +225,7 @@ def close(tenant: Tenant, subscriber_id: int, number: int) -> HelpRequest:
     request = _own(tenant, subscriber_id, number)
     if request.status == RequestStatus.CLOSED:
         raise Refused("already closed")
+    _record(tenant, request, "help.closed", before={"status": str(request.status)})
     return _set(request, RequestStatus.CLOSED)
 
 
@@ -222,6 +235,7 @@ def reopen(tenant: Tenant, subscriber_id: int, number: int) -> HelpRequest:
     if request.status != RequestStatus.CLOSED:
         raise Refused("only a closed request can be reopened")
     answered = any(m.author == Author.STAFF for m in request.messages)
+    _record(tenant, request, "help.reopened")
     return _set(request, RequestStatus.IN_PROGRESS if answered else RequestStatus.NEW)
 
 

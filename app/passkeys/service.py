@@ -27,6 +27,7 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
+from app.core import audit
 from app.core.scoped import get_owned, owned
 from app.extensions import db
 from app.persistence import utcnow
@@ -145,6 +146,13 @@ def register(
     )
     db.session.add(passkey)
     db.session.flush()
+    audit.record(
+        tenant.slug,
+        "passkey.added",
+        subscriber_id=subscriber_id,
+        target=f"passkey:{passkey.id}",
+        after={"name": passkey.name},
+    )
     return passkey
 
 
@@ -207,6 +215,13 @@ def remove(tenant: Tenant, subscriber_id: int, passkey_id: int) -> bool:
     passkey = get_owned(Passkey, tenant, passkey_id)
     if passkey is None or passkey.subscriber_id != subscriber_id:
         return False
+    audit.record(
+        tenant.slug,
+        "passkey.removed",
+        subscriber_id=subscriber_id,
+        target=f"passkey:{passkey.id}",
+        before={"name": passkey.name},
+    )
     db.session.delete(passkey)
     db.session.flush()
     return True
