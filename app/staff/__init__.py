@@ -6,7 +6,7 @@ bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="template
 
 
 def init_app(app: Flask) -> None:
-    from . import access, auth_routes, cli, home_routes, team_routes  # noqa: F401
+    from . import access, audit_routes, auth_routes, cli, home_routes, team_routes  # noqa: F401
 
     app.register_blueprint(bp)
     cli.register(app)
