@@ -1,8 +1,9 @@
-"""The audit trail of what the core's signals announce: logins, passwords, status, network.
+"""The audit trail of what the core's signals announce: passwords, access, the network.
 
 Each event a core signal already says inside its sender's transaction is recorded here,
 once, so the feature that sends it needs no audit call of its own. Events without a
-signal are recorded by the feature's service where the change is made (audit.record).
+signal are recorded by the feature's service where the change is made (audit.record);
+a login where every login session begins (app.web.login_session.begin).
 
 A failed login is not an entry: it changes nothing the subscriber holds, the login
 history on the Security page keeps it already, and anyone who types a login could
@@ -10,28 +11,10 @@ otherwise fill its holder's append-only trail.
 """
 
 from flask import Flask
-from flask_login import current_user
 
-from app.core import audit, devices
-from app.core.devices import LoginSession
-from app.core.signals import account_status_changed, logged_in, password_changed, service_changed
+from app.core import audit
+from app.core.signals import account_status_changed, password_changed, service_changed
 from app.core.subscribers import holder_of
-from app.extensions import db
-from app.web import acting
-
-
-def _on_logged_in(tenant, subscriber_id: int, before: dict, **_facts) -> None:
-    # The request began as a visitor: from here on it is the subscriber who acts.
-    name = current_user.name if current_user.is_authenticated else ""
-    acting.bind("subscriber", subscriber_id, name)
-    opened = db.session.get(LoginSession, current_user.session_id) if name else None
-    method = opened.method if opened else None
-    audit.record(
-        tenant.slug,
-        "login.switched" if method == devices.SWITCH else "login.succeeded",
-        subscriber_id=subscriber_id,
-        after={"method": method} if method else None,
-    )
 
 
 def _on_password_changed(tenant, subscriber_id: int, reason: str, **_facts) -> None:
@@ -67,7 +50,6 @@ def _on_service_changed(tenant, account_id: int, point_id, event: str, details: 
 
 
 def init_app(app: Flask) -> None:
-    logged_in.connect(_on_logged_in)
     password_changed.connect(_on_password_changed)
     account_status_changed.connect(_on_status_changed)
     service_changed.connect(_on_service_changed)

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from app.core import audit
 from app.core.identifiers import normalise_phone
 from app.core.subscribers import subscriber_of
 from app.extensions import db
@@ -123,12 +122,7 @@ def open_callback(
                 created_at=moment,
             )
         )
-    audit.record(
-        tenant.slug,
-        "callback.asked",
-        subscriber_id=subscriber_id,
-        target=f"help:{filed.number}",
-        after={"phone": number, "from": chosen.start, "to": chosen.end},
-    )
+    after = {"phone": number, "from": chosen.start, "to": chosen.end}
+    service.record(tenant, filed, "callback.asked", after=after)
     db.session.flush()
     return filed

@@ -114,11 +114,12 @@ def open_request(
     db.session.add(request)
     db.session.flush()
     _add_message(request, Author.SUBSCRIBER, text, files, root)
-    _record(tenant, request, "help.request_opened", after={"subject": code})
+    record(tenant, request, "help.request_opened", after={"subject": code})
     return request
 
 
-def _record(tenant: Tenant, request: HelpRequest, action: str, **changes) -> None:
+def record(tenant: Tenant, request: HelpRequest, action: str, **changes) -> None:
+    """Put a change of a request (a question, a visit, a callback) into the audit trail."""
     audit.record(
         tenant.slug,
         action,
@@ -216,7 +217,7 @@ def reply(
     _check(tenant, text, files)
     if request.status == RequestStatus.ANSWERED:
         request.status = RequestStatus.IN_PROGRESS
-    _record(tenant, request, "help.replied", after={"files": len(files)})
+    record(tenant, request, "help.replied", after={"files": len(files)})
     return _add_message(request, Author.SUBSCRIBER, text, files, root)
 
 
@@ -225,7 +226,7 @@ def close(tenant: Tenant, subscriber_id: int, number: int) -> HelpRequest:
     request = _own(tenant, subscriber_id, number)
     if request.status == RequestStatus.CLOSED:
         raise Refused("already closed")
-    _record(tenant, request, "help.closed", before={"status": str(request.status)})
+    record(tenant, request, "help.closed", before={"status": str(request.status)})
     return _set(request, RequestStatus.CLOSED)
 
 
@@ -235,7 +236,7 @@ def reopen(tenant: Tenant, subscriber_id: int, number: int) -> HelpRequest:
     if request.status != RequestStatus.CLOSED:
         raise Refused("only a closed request can be reopened")
     answered = any(m.author == Author.STAFF for m in request.messages)
-    _record(tenant, request, "help.reopened")
+    record(tenant, request, "help.reopened")
     return _set(request, RequestStatus.IN_PROGRESS if answered else RequestStatus.NEW)
 
 

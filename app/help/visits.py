@@ -15,7 +15,6 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 import app.notify.service as notify
-from app.core import audit
 from app.core.scoped import owned
 from app.core.signals import daily_run
 from app.core.subscribers import account_region, accounts_of
@@ -193,18 +192,8 @@ def book(
         region=region.code if region else "",
     )
     _take_place(tenant, region, visit, chosen)
-    _record(tenant, filed, "visit.booked", after={"reason": code, "at": visit.slot_start})
+    service.record(tenant, filed, "visit.booked", after={"reason": code, "at": visit.slot_start})
     return filed
-
-
-def _record(tenant: Tenant, filed: HelpRequest, action: str, **changes) -> None:
-    audit.record(
-        tenant.slug,
-        action,
-        subscriber_id=filed.subscriber_id,
-        target=f"help:{filed.number}",
-        **changes,
-    )
 
 
 def visit_of(tenant: Tenant, subscriber_id: int, number: int) -> HelpVisit | None:
@@ -241,7 +230,7 @@ def reschedule(tenant: Tenant, subscriber_id: int, number: int, key: str, now=No
     visit.place = None  # free the old place first, so the same visit never holds two
     db.session.flush()
     _take_place(tenant, region, visit, chosen)
-    _record(
+    service.record(
         tenant, visit.request, "visit.moved", before={"at": before}, after={"at": visit.slot_start}
     )
     visit.request.updated_at = utcnow()
@@ -255,7 +244,7 @@ def cancel(tenant: Tenant, subscriber_id: int, number: int, now=None) -> HelpVis
     visit.place, visit.cancelled_at = None, moment
     filed = visit.request
     filed.status, filed.updated_at, filed.closed_at = RequestStatus.CLOSED, moment, moment
-    _record(tenant, filed, "visit.cancelled", before={"at": visit.slot_start})
+    service.record(tenant, filed, "visit.cancelled", before={"at": visit.slot_start})
     db.session.flush()
     return visit
 

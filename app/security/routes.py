@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from app.audit_feed import words
+import app.audit_feed.service as words
 from app.core import audit
 
 from . import bp, service

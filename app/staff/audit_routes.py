@@ -12,8 +12,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
+import app.audit_feed.service as words
 import app.auth.service as auth_service
-from app.audit_feed import words
 from app.core import audit
 from app.core.calendar import local_midnight
 from app.core.subscribers import Account, Contract, holder_of

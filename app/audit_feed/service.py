@@ -1,4 +1,4 @@
-"""How an audit entry reads to a person: what happened, who did it, what it changed.
+"""The audit trail as people read it: what happened, who did it, what it changed.
 
 The subscriber's Security page and the staff console's search both say it with these
 words; an action without words here shows as its code, so a new one is never hidden.
