@@ -167,13 +167,28 @@ def test_a_failed_login_is_no_entry(app, tenant_client, make_subscriber):
     assert [e.action for e in entries(app) if e.subscriber_id == facts["id"]] == ["password.issued"]
 
 
-def test_logout_and_a_tariff_applied_by_the_network_are_entries(
-    app, tenant_client, make_subscriber
-):
+def test_logout_is_an_entry(app, tenant_client, make_subscriber):
     client, facts = browser_of(tenant_client, make_subscriber)
     client.form("/logout", {}, page="/")
     (logout,) = entries(app, "logout")
     assert logout.subscriber_id == facts["id"] and logout.actor_kind == "subscriber"
+
+
+def test_what_the_network_enforces_is_an_entry_besides_the_order(
+    app, tenant_client, make_subscriber
+):
+    client, facts = options_steps.cabinet(make_subscriber, tenant_client, "athome", 50_000)
+    options_steps.switch_on(client, "turbo", facts["account"])
+    (speed,) = entries(app, "service.speed_changed")
+    assert speed.subscriber_id == facts["id"] and speed.actor_kind == "subscriber"
+    assert speed.changes()[1]["code"] == "turbo"
+    # Stopped early: the subscriber's word and the network's.
+    page = client.get("/my-services").text
+    activation = re.search(r"/my-services/activations/(\d+)/stop", page).group(1)
+    client.form(f"/my-services/activations/{activation}/stop", {}, page="/my-services")
+    (stopped,) = entries(app, "option.stopped")
+    assert stopped.changes() == ({"code": "turbo", "status": "active"}, {"status": "ended"})
+    assert len(entries(app, "service.speed_changed")) == 2
 
 
 # -- the subscriber's Security page --------------------------------------------------------
