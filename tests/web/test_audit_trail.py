@@ -320,7 +320,6 @@ RECORDS = {
     "auth.change_password": ("password.changed",),
     "recovery.new_password": ("password.reset",),
     "recovery.link": ("password.reset",),
-    "recovery.code": ("password.reset",),
     "recovery.confirm_contact_code": ("contact.phone_confirmed", "contact.email_confirmed"),
     "recovery.switch_off": ("recovery.switched_off",),
     "registration.link": ("password.registered",),
@@ -370,7 +369,9 @@ EXEMPT = {
     # A code or link is sent; the change it proves is recorded when it is used.
     "profile.start_phone": "sends a code",
     "profile.start_email": "sends a code",
+    # (where the ISP sends a temporary password instead, password.temporary is recorded)
     "recovery.ask": "sends a recovery code or link",
+    "recovery.code": "checks the code; the new password it opens is the entry",
     "recovery.confirm_contact_start": "sends a code",
     "registration.start": "sends a registration link",
     "cabinets.send_code": "sends a code",
