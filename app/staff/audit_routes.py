@@ -56,7 +56,7 @@ class AuditSearchForm(FlaskForm):
     action = StringField(
         _l("Action starts with"),
         validators=[Optional(), Length(max=60)],
-        description=_l("For example password. or tariff."),
+        description=_l("The beginning of its code, for example password or tariff."),
     )
     since = DateField(_l("From"), validators=[Optional()], format="%Y-%m-%d")
     until = DateField(_l("To"), validators=[Optional()], format="%Y-%m-%d")
