@@ -51,6 +51,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_features(app: Flask) -> None:
     from . import (
         account,
+        audit_feed,
         auth,
         billing,
         cabinets,
@@ -74,6 +75,7 @@ def _register_features(app: Flask) -> None:
     )
 
     for feature in (
+        audit_feed,
         auth,
         account,
         billing,

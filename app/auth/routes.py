@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 import app.recovery.service as recovery
+from app.core import audit
 from app.tenancy.registry import Tenant
 from app.tenancy.theming import text
 from app.web import login_session
@@ -78,6 +79,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    audit.record(g.tenant.slug, "logout", subscriber_id=current_user.subscriber_id)
     login_session.end()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))

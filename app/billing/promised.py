@@ -14,6 +14,7 @@ from functools import cache
 
 import sqlalchemy as sa
 
+from app.core import audit
 from app.core.calendar import LocalDates, local_midnight
 from app.core.ledger import Cause, EntryKind, credit, lock_account, post_entry, set_status
 from app.core.scoped import owned
@@ -25,6 +26,7 @@ from app.core.subscribers import (
     Subscriber,
     SubscriberKind,
     account_region,
+    holder_of,
     monthly_fee,
 )
 from app.extensions import db
@@ -224,6 +226,13 @@ def take(tenant: Tenant, account_id: int, now: datetime | None = None):
     )
     db.session.add(promise)
     db.session.flush()
+    audit.record(
+        tenant.slug,
+        "promised.taken",
+        subscriber_id=holder_of(tenant.slug, account_id),
+        target=f"account:{account_id}",
+        after={"amount": terms.amount, "fee": terms.fee, "due": terms.due_on},
+    )
     credit(tenant, account_id, terms.amount, EntryKind.PROMISED_CREDIT, promise.reference)
     if terms.fee > 0:
         post_entry(tenant.slug, account_id, -terms.fee, EntryKind.CHARGE, _fee_ref(promise))

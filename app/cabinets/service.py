@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 import app.auth.service as auth_service
 import app.notify.service as notify
-from app.core import confirmation, linked, verification
+from app.core import audit, confirmation, linked, verification
 from app.core.scoped import get_owned
 from app.core.signals import password_changed
 from app.core.subscribers import Account, Contract, Subscriber
@@ -113,6 +113,15 @@ def link(tenant: Tenant, subscriber_id: int, other_id: int, proof: str) -> Refus
     if why is not None:
         return why
     linked.link(tenant.slug, subscriber_id, other_id, proof)
+    # Both holders see it on their Security page: the other one was not asked.
+    for mine, theirs in ((subscriber_id, other_id), (other_id, subscriber_id)):
+        audit.record(
+            tenant.slug,
+            "cabinet.linked",
+            subscriber_id=mine,
+            target=f"subscriber:{theirs}",
+            after={"proof": proof},
+        )
     _tell_holder(tenant, other_id)
     return None
 
@@ -180,7 +189,15 @@ def unlink(tenant: Tenant, subscriber_id: int, other_id: int) -> bool:
     when it is neither."""
     if other_id != subscriber_id and not linked.same_group(tenant.slug, subscriber_id, other_id):
         return False
-    return linked.unlink(tenant.slug, other_id)
+    if not linked.unlink(tenant.slug, other_id):
+        return False
+    audit.record(
+        tenant.slug,
+        "cabinet.unlinked",
+        subscriber_id=subscriber_id,
+        target=f"subscriber:{other_id}",
+    )
+    return True
 
 
 def subscribe() -> None:

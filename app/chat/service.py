@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from app.core import audit
 from app.core.scoped import get_owned
 from app.extensions import db
 from app.persistence import utcnow
@@ -93,6 +94,10 @@ def start(
     )
     db.session.add(conversation)
     db.session.flush()
+    # The conversation is the chat's own record: only its start joins the trail.
+    audit.record(
+        tenant.slug, "chat.started", subscriber_id=subscriber_id, target=f"chat:{conversation.id}"
+    )
     if first and first.strip():
         _add(tenant, conversation, Side.VISITOR, first, None)
     return conversation, token

@@ -117,8 +117,11 @@ def entries(
     since: datetime | None = None,
     until: datetime | None = None,
     limit: int = 200,
+    actor_id: int | None = None,
+    offset: int = 0,
 ) -> list[AuditEntry]:
-    """The tenant's entries, newest first, narrowed by whichever filters are given."""
+    """The tenant's entries, newest first, narrowed by whichever filters are given; offset
+    skips the newest ones (a page further on)."""
     query = sa.select(AuditEntry).where(AuditEntry.tenant == tenant)
     if subscriber_id is not None:
         query = query.where(AuditEntry.subscriber_id == subscriber_id)
@@ -126,11 +129,14 @@ def entries(
         query = query.where(AuditEntry.action.startswith(action, autoescape=True))
     if actor_kind:
         query = query.where(AuditEntry.actor_kind == actor_kind)
+    if actor_id is not None:
+        query = query.where(AuditEntry.actor_id == actor_id)
     if since is not None:
         query = query.where(AuditEntry.at >= since)
     if until is not None:
         query = query.where(AuditEntry.at < until)
-    query = query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
+    query = query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    query = query.offset(offset).limit(limit)
     return list(db.session.scalars(query))
 
 

@@ -196,3 +196,12 @@ def account_region(tenant: Tenant, account_id: int) -> Region | None:
         .where(Account.id == account_id, Account.tenant == tenant.slug)
     )
     return tenant.region(code)
+
+
+def holder_of(tenant: str, account_id: int) -> int | None:
+    """The id of the subscriber who holds one of this tenant's accounts."""
+    return db.session.scalar(
+        sa.select(Contract.subscriber_id)
+        .join(Account, Account.contract_id == Contract.id)
+        .where(Account.id == account_id, Account.tenant == tenant)
+    )

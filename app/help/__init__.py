@@ -24,8 +24,8 @@ def init_app(app: Flask) -> None:
     from . import callback_routes, models, routes, visit_routes  # noqa: F401  (they register)
     from .cli import help_cli
     from .service import enabled
+    from .visit_reminders import subscribe
     from .visits import enabled as visits_on
-    from .visits import subscribe
 
     app.register_blueprint(bp)
     add_menu_item(app, "help.requests", SECTION, order=50, visible=enabled)

@@ -15,7 +15,7 @@ from app.persistence import utcnow
 from app.tenancy.help_schema import Callback
 from app.tenancy.registry import Region, Tenant
 
-from . import threads
+from . import threads, trail
 from .models import Author, HelpCallback, HelpMessage, HelpRequest, RequestKind, RequestStatus
 
 SUBJECT = "callback"  # the subject code every callback is filed under
@@ -122,5 +122,7 @@ def open_callback(
                 created_at=moment,
             )
         )
+    after = {"phone": number, "from": chosen.start, "to": chosen.end}
+    trail.record(tenant, filed, "callback.asked", after=after)
     db.session.flush()
     return filed

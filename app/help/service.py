@@ -45,4 +45,5 @@ from .threads import (  # noqa: F401
     stored_files,
     subject,
 )
+from .trail import record  # noqa: F401
 from .visits import Full, TooLate  # noqa: F401

@@ -31,6 +31,7 @@ from .models import (
     RequestKind,
     RequestStatus,
 )
+from .trail import record
 
 log = logging.getLogger("app.help")
 NUMBER_TEXT = re.compile(r"^\s*(?:HR-?)?0*(\d{1,9})\s*$", re.IGNORECASE)
@@ -123,6 +124,7 @@ def open_request(
     db.session.add(request)
     db.session.flush()
     _add_message(request, Author.SUBSCRIBER, text, files, root)
+    record(tenant, request, "help.request_opened", after={"subject": code})
     return request
 
 
@@ -214,6 +216,7 @@ def reply(
     _check(tenant, text, files)
     if request.status == RequestStatus.ANSWERED:
         request.status = RequestStatus.IN_PROGRESS
+    record(tenant, request, "help.replied", after={"files": len(files)})
     return _add_message(request, Author.SUBSCRIBER, text, files, root)
 
 
@@ -222,6 +225,7 @@ def close(tenant: Tenant, subscriber_id: int, number: int) -> HelpRequest:
     request = _own(tenant, subscriber_id, number)
     if request.status == RequestStatus.CLOSED:
         raise Refused("already closed")
+    record(tenant, request, "help.closed", before={"status": str(request.status)})
     return _set(request, RequestStatus.CLOSED)
 
 
@@ -231,6 +235,7 @@ def reopen(tenant: Tenant, subscriber_id: int, number: int) -> HelpRequest:
     if request.status != RequestStatus.CLOSED:
         raise Refused("only a closed request can be reopened")
     answered = any(m.author == Author.STAFF for m in request.messages)
+    record(tenant, request, "help.reopened")
     return _set(request, RequestStatus.IN_PROGRESS if answered else RequestStatus.NEW)
 
 

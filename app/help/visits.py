@@ -8,22 +8,20 @@ second insert waits for the first and then fails, on PostgreSQL as on SQLite).
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-import app.notify.service as notify
 from app.core.scoped import owned
-from app.core.signals import daily_run
 from app.core.subscribers import account_region, accounts_of
 from app.extensions import db
 from app.persistence import utcnow
 from app.tenancy.help_schema import Visits
 from app.tenancy.registry import Region, Tenant
 
-from . import threads
+from . import threads, trail
 from .models import HelpRequest, HelpVisit, RequestKind, RequestStatus
 
 
@@ -75,13 +73,13 @@ def places(tenant: Tenant, region: Region | None) -> int:
     return visits.region_places.get(region.code, visits.places) if region else visits.places
 
 
-def _zone(tenant: Tenant, region: Region | None) -> ZoneInfo:
+def zone_of(tenant: Tenant, region: Region | None) -> ZoneInfo:
     return ZoneInfo(tenant.timezone(region))
 
 
 def schedule(tenant: Tenant, region: Region | None, now: datetime | None = None) -> list[Slot]:
     """The slots still ahead on the working days, full or not."""
-    visits, zone = rules(tenant), _zone(tenant, region)
+    visits, zone = rules(tenant), zone_of(tenant, region)
     now = (now or utcnow()).astimezone(zone)
     found = []
     for offset in range(visits.days_ahead):
@@ -192,6 +190,7 @@ def book(
         region=region.code if region else "",
     )
     _take_place(tenant, region, visit, chosen)
+    trail.record(tenant, filed, "visit.booked", after={"reason": code, "at": visit.slot_start})
     return filed
 
 
@@ -219,7 +218,18 @@ def _changing(tenant: Tenant, subscriber_id: int, number: int, now) -> HelpVisit
 
 def reschedule(tenant: Tenant, subscriber_id: int, number: int, key: str, now=None) -> HelpVisit:
     """Move the visit to another free slot before the cut-off; caller commits."""
-    return move(tenant, _changing(tenant, subscriber_id, number, now), key, now)
+    visit = _changing(tenant, subscriber_id, number, now)
+    before = visit.slot_start
+    move(tenant, visit, key, now)
+    if visit.slot_start != before:
+        trail.record(
+            tenant,
+            visit.request,
+            "visit.moved",
+            before={"at": before},
+            after={"at": visit.slot_start},
+        )
+    return visit
 
 
 def move(tenant: Tenant, visit: HelpVisit, key: str, now=None) -> HelpVisit:
@@ -239,7 +249,9 @@ def move(tenant: Tenant, visit: HelpVisit, key: str, now=None) -> HelpVisit:
 
 def cancel(tenant: Tenant, subscriber_id: int, number: int, now=None) -> HelpVisit:
     """Cancel the visit before the cut-off: its place is free again and the request closed."""
-    return release(_changing(tenant, subscriber_id, number, now))
+    visit = _changing(tenant, subscriber_id, number, now)
+    trail.record(tenant, visit.request, "visit.cancelled", before={"at": visit.slot_start})
+    return release(visit)
 
 
 def release(visit: HelpVisit) -> HelpVisit:
@@ -250,51 +262,3 @@ def release(visit: HelpVisit) -> HelpVisit:
     filed.status, filed.updated_at, filed.closed_at = RequestStatus.CLOSED, moment, moment
     db.session.flush()
     return visit
-
-
-def remind(tenant: Tenant, local_date: date) -> str:
-    """Tell every subscriber whose technician comes the day after local_date, once."""
-    if not enabled(tenant):
-        return ""
-    told = 0
-    for visit, subscriber_id in _tomorrows(tenant, local_date):
-        zone = _zone(tenant, tenant.region(visit.region or None))
-        start = visit.slot_start.astimezone(zone)
-        if start.date() != local_date + timedelta(days=1):
-            continue
-        end = visit.slot_end.astimezone(zone)
-        # The key holds the slot: a visit moved to another day is reminded of again.
-        told += notify.tell_once(
-            tenant,
-            subscriber_id,
-            "visit_reminder",
-            f"{visit.id}:{visit.slot_start.isoformat()}",
-            address=visit.address,
-            when=f"{start:%d.%m.%Y %H:%M}–{end:%H:%M}",
-        )
-    return f"visit reminders {told}"
-
-
-def _tomorrows(tenant: Tenant, local_date: date):
-    # A day either side of the tenant's date: regions' zones differ; the loop keeps exact ones.
-    start = datetime(local_date.year, local_date.month, local_date.day, tzinfo=ZoneInfo("UTC"))
-    return db.session.execute(
-        sa.select(HelpVisit, HelpRequest.subscriber_id)
-        .join(HelpRequest, HelpRequest.id == HelpVisit.request_id)
-        .where(
-            HelpVisit.tenant == tenant.slug,
-            HelpVisit.place.is_not(None),
-            HelpVisit.slot_start >= start,
-            HelpVisit.slot_start < start + timedelta(days=3),
-        )
-        .order_by(HelpVisit.id)
-    ).all()
-
-
-def subscribe() -> None:
-    """Send the visit reminders after each tenant's daily run."""
-    daily_run.connect(_on_daily_run)
-
-
-def _on_daily_run(tenant: Tenant, local_date: date) -> str:
-    return remind(tenant, local_date)

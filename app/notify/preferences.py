@@ -10,6 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core import audit
 from app.core.scoped import owned
 from app.core.subscribers import Subscriber
 from app.extensions import db
@@ -113,6 +114,14 @@ def choose(tenant: Tenant, subscriber: Subscriber, event: str, channel: str) -> 
     if row is None:
         row = NoticePreference(tenant=tenant.slug, subscriber_id=subscriber.id, event=event)
         db.session.add(row)
+    audit.record(
+        tenant.slug,
+        "notices.channel_chosen",
+        subscriber_id=subscriber.id,
+        target=f"notice:{event}",
+        before={"channel": row.channel},
+        after={"channel": channel},
+    )
     row.channel, row.changed_at = channel, utcnow()
     db.session.flush()
 
@@ -131,9 +140,11 @@ def set_quiet_hours(tenant: Tenant, subscriber_id: int, hours: tuple[str, str] |
     if hours is not None and hours[0] == hours[1]:
         raise ValueError("quiet hours must start and end at different times")
     row = _quiet_row(tenant, subscriber_id)
+    before = quiet_hours(tenant, subscriber_id)
     if row is None:
         row = QuietChoice(tenant=tenant.slug, subscriber_id=subscriber_id)
         db.session.add(row)
+    _record_quiet(tenant, subscriber_id, before, hours)
     row.start, row.end = hours if hours else (None, None)
     row.changed_at = utcnow()
     db.session.flush()
@@ -151,8 +162,20 @@ def forget_quiet_hours(tenant: Tenant, subscriber_id: int) -> None:
     """Back to the ISP's quiet hours."""
     row = _quiet_row(tenant, subscriber_id)
     if row is not None:
+        before = quiet_hours(tenant, subscriber_id)
         db.session.delete(row)
         db.session.flush()
+        _record_quiet(tenant, subscriber_id, before, quiet_hours(tenant, subscriber_id))
+
+
+def _record_quiet(tenant: Tenant, subscriber_id: int, before, after) -> None:
+    audit.record(
+        tenant.slug,
+        "notices.quiet_hours_set",
+        subscriber_id=subscriber_id,
+        before={"hours": "–".join(before) if before else None},
+        after={"hours": "–".join(after) if after else None},
+    )
 
 
 def _quiet_row(tenant: Tenant, subscriber_id: int) -> QuietChoice | None:

@@ -6,10 +6,11 @@ request's, or the job's), and sends service_changed inside it.
 
 from datetime import datetime
 
+from app.core import audit
 from app.core.ledger import Cause, EntryKind, lock_account, post_entry, set_status
 from app.core.scoped import get_owned
 from app.core.signals import service_changed
-from app.core.subscribers import Account, AccountStatus
+from app.core.subscribers import Account, AccountStatus, holder_of
 from app.extensions import db
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import OptionKind
@@ -33,6 +34,18 @@ def day_reference(activation_id: int, day) -> str:
 def refund_reference(activation_id: int) -> str:
     """The ledger reference that gives back an option's price (cancelled before it began)."""
     return f"option-refund:{activation_id}"
+
+
+def _record(tenant: Tenant, row: Activation, done: str, **changes) -> None:
+    # A pause is the subscriber's own word for it: «pause.asked», not «option.ordered».
+    area = "pause" if row.kind == OptionKind.PAUSE else "option"
+    audit.record(
+        tenant.slug,
+        f"{area}.{done}",
+        subscriber_id=holder_of(tenant.slug, row.account_id),
+        target=f"option:{row.id}",
+        **changes,
+    )
 
 
 def _tell(tenant: Tenant, row: Activation, event: str, **details) -> None:
@@ -74,6 +87,18 @@ def activate(tenant: Tenant, account_id: int, code: str, asked: Request, now: da
     )
     db.session.add(row)
     db.session.flush()
+    _record(
+        tenant,
+        row,
+        "asked" if row.kind == OptionKind.PAUSE else "ordered",
+        after={
+            "code": row.code,
+            "status": str(row.status),
+            "starts": row.starts_at,
+            "ends": row.ends_at,
+            "price": row.price,
+        },
+    )
     if option.kind in (OptionKind.TURBO, OptionKind.BLOCK, OptionKind.PREPAY) and row.price > 0:
         post_entry(tenant.slug, account.id, -row.price, EntryKind.CHARGE, fee_reference(row.id))
     if row.status == Status.ACTIVE:
@@ -156,11 +181,18 @@ def stop(tenant: Tenant, activation_id: int, account_ids: list[int], now: dateti
         return None
     account = lock_account(tenant.slug, row.account_id)
     db.session.refresh(row)
+    before = {"code": row.code, "status": str(row.status)}
     if row.kind == OptionKind.PREPAY:
-        return prepay.stop(tenant, row, now)
+        stopped = prepay.stop(tenant, row, now)
+        if isinstance(stopped, Activation):
+            _record(tenant, row, "stopped", before=before, after={"status": str(row.status)})
+        return stopped
     if row.status == Status.ACTIVE:
         finish(tenant, row, account, now)
+        done = "resumed" if row.kind == OptionKind.PAUSE else "stopped"
+        _record(tenant, row, done, before=before, after={"status": str(row.status)})
     elif row.status in (Status.SCHEDULED, Status.REQUESTED):
+        _record(tenant, row, "cancelled", before=before)
         row.status = Status.CANCELLED
         if row.price > 0 and row.kind == OptionKind.BLOCK:
             post_entry(
@@ -186,6 +218,7 @@ def change_address(tenant: Tenant, activation_id: int, account_ids: list[int], n
     address = rules.free_address(tenant, option, besides=previous)
     if address is None:
         return Refusal("pool_empty")
+    _record(tenant, row, "address_changed", before={"ip": previous}, after={"ip": address})
     row.params = {**(row.params or {}), "ip": address}
     row.address = address
     _tell(tenant, row, "option-on", ip=address, previous_ip=previous)

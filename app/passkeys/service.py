@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 from webauthn.helpers import bytes_to_base64url
 
-from app.core import webauthn
+from app.core import audit, webauthn
 from app.core.scoped import get_owned, owned
 from app.core.webauthn import Refused, RelyingParty
 from app.extensions import db
@@ -84,6 +84,13 @@ def register(
     )
     db.session.add(passkey)
     db.session.flush()
+    audit.record(
+        tenant.slug,
+        "passkey.added",
+        subscriber_id=subscriber_id,
+        target=f"passkey:{passkey.id}",
+        after={"name": passkey.name},
+    )
     return passkey
 
 
@@ -129,6 +136,13 @@ def remove(tenant: Tenant, subscriber_id: int, passkey_id: int) -> bool:
     passkey = get_owned(Passkey, tenant, passkey_id)
     if passkey is None or passkey.subscriber_id != subscriber_id:
         return False
+    audit.record(
+        tenant.slug,
+        "passkey.removed",
+        subscriber_id=subscriber_id,
+        target=f"passkey:{passkey.id}",
+        before={"name": passkey.name},
+    )
     db.session.delete(passkey)
     db.session.flush()
     return True

@@ -8,6 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from app.core import audit
 from app.core.money import clamp
 from app.core.scoped import get_owned, owned
 from app.core.signals import daily_run
@@ -42,6 +43,14 @@ def keep_card(tenant: Tenant, subscriber_id: int, provider: str, card: CardToken
     existing.provider, existing.token = provider, card.token
     existing.last4, existing.brand = card.last4, card.brand
     existing.created_at = utcnow()
+    # Kept when the bank's callback says the card paid: the system acts.
+    audit.record(
+        tenant.slug,
+        "autopay.card_saved",
+        subscriber_id=subscriber_id,
+        after={"last4": card.last4, "brand": card.brand},
+        by=audit.SYSTEM,
+    )
     db.session.flush()
     return existing
 
@@ -56,6 +65,12 @@ def remove_card(tenant: Tenant, subscriber_id: int) -> bool:
         sa.delete(AutopayRule).where(
             AutopayRule.tenant == tenant.slug, AutopayRule.card_id == card.id
         )
+    )
+    audit.record(
+        tenant.slug,
+        "autopay.card_removed",
+        subscriber_id=subscriber_id,
+        before={"last4": card.last4},
     )
     db.session.delete(card)
     db.session.flush()
@@ -81,9 +96,23 @@ def set_rule(tenant: Tenant, subscriber_id: int, account_id: int, settings: Rule
     if card is None:
         raise LookupError("no saved card")
     rule = rule_for(tenant, account_id)
+    before = _settings_of(rule) if rule is not None and rule.active else None
     if rule is None:
         rule = AutopayRule(tenant=tenant.slug, subscriber_id=subscriber_id, account_id=account_id)
         db.session.add(rule)
+    audit.record(
+        tenant.slug,
+        "autopay.switched_on" if before is None else "autopay.changed",
+        subscriber_id=subscriber_id,
+        target=f"account:{account_id}",
+        before=before,
+        after={
+            "kind": str(settings.kind),
+            "threshold": settings.threshold,
+            "amount": settings.amount,
+            "day": settings.day,
+        },
+    )
     rule.card_id = card.id
     rule.kind = settings.kind
     rule.threshold, rule.amount, rule.day = settings.threshold, settings.amount, settings.day
@@ -100,8 +129,24 @@ def switch_off(tenant: Tenant, account_id: int) -> bool:
         return False
     rule.active = False
     rule.updated_at = utcnow()
+    audit.record(
+        tenant.slug,
+        "autopay.switched_off",
+        subscriber_id=rule.subscriber_id,
+        target=f"account:{account_id}",
+        before=_settings_of(rule),
+    )
     db.session.flush()
     return True
+
+
+def _settings_of(rule: AutopayRule) -> dict:
+    return {
+        "kind": str(rule.kind),
+        "threshold": rule.threshold,
+        "amount": rule.amount,
+        "day": rule.day,
+    }
 
 
 def is_due(rule: AutopayRule, balance: int, local_date: date) -> bool:

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from app.core import audit
 from app.core.ledger import EntryKind, credit, lock_account
 from app.core.scoped import owned
 from app.core.signals import payment_credited
-from app.core.subscribers import AccountStatus
+from app.core.subscribers import AccountStatus, holder_of
 from app.extensions import db
 from app.persistence import utcnow
 from app.tenancy.registry import Tenant
@@ -86,9 +87,24 @@ def _settle(tenant: Tenant, payment: Payment, notification: Notification) -> tup
             reason = notification.failure_reason or FailureReason.DECLINED
             payment.status, payment.failure_reason = PaymentStatus.FAILED, reason.value
             payment.completed_at = utcnow()
+            _record(tenant, payment, "payment.failed", reason=reason.value)
         return False, False
     # A success after a failure still credits: the bank has taken the money.
     return True, _credit(tenant, payment, notification)
+
+
+def _record(tenant: Tenant, payment: Payment, action: str, **after) -> None:
+    # The bank's callback is the system acting; the entry is the payer's (or, for a payment
+    # made without logging in, the account holder's).
+    audit.record(
+        tenant.slug,
+        action,
+        subscriber_id=payment.payer_subscriber_id or holder_of(tenant.slug, payment.account_id),
+        target=f"account:{payment.account_id}",
+        after={"amount": payment.amount, "method": payment.method, "reference": payment.reference}
+        | after,
+        by=audit.SYSTEM,
+    )
 
 
 def _credit(tenant: Tenant, payment: Payment, notification: Notification) -> bool:
@@ -106,6 +122,7 @@ def _credit(tenant: Tenant, payment: Payment, notification: Notification) -> boo
     )
     payment.status, payment.failure_reason = PaymentStatus.SUCCEEDED, None
     payment.completed_at = utcnow()
+    _record(tenant, payment, "payment.credited")
     payment.card_last4 = card_last4(notification) or payment.card_last4
     if notification.card and payment.save_card and payment.payer_subscriber_id:
         keep_card(tenant, payment.payer_subscriber_id, payment.provider, notification.card)

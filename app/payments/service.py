@@ -5,8 +5,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from app.core import audit
 from app.core.money import clamp
 from app.core.scoped import owned
+from app.core.subscribers import holder_of
 from app.extensions import db
 from app.tenancy.registry import Tenant
 from app.tenancy.resolve import public_url
@@ -148,6 +150,13 @@ def create_payment(tenant: Tenant, new: NewPayment, reference: str | None = None
     )
     db.session.add(payment)
     db.session.flush()
+    audit.record(
+        tenant.slug,
+        "payment.started",
+        subscriber_id=new.payer_subscriber_id or holder_of(tenant.slug, new.account_id),
+        target=f"account:{new.account_id}",
+        after={"amount": new.amount, "method": new.method.code, "reference": payment.reference},
+    )
     return payment
 
 

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 import app.auth.service as auth_service
 import app.recovery.service as recovery
+from app.core import audit
 from app.core.identifiers import normalise, normalise_phone
 from app.core.subscribers import Subscriber, accounts_of
 from app.tenancy.registry import Tenant
@@ -64,7 +65,15 @@ def change_login(tenant: Tenant, subscriber_id: int, raw: str) -> str | None:
         return str(LOGIN_FORM)
     if auth_service.taken_by_other(tenant, subscriber_id, value):
         return str(LOGIN_REFUSED)
+    before = current_login(tenant, subscriber_id)
     auth_service.replace_identifier(tenant, subscriber_id, kind, value)
+    audit.record(
+        tenant.slug,
+        "login_name.changed",
+        subscriber_id=subscriber_id,
+        before={"login": before},
+        after={"login": value},
+    )
     return None
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 import app.auth.service as auth_service
-from app.core import confirmation, verification
+from app.core import audit, confirmation, verification
 from app.core.scoped import get_owned
 from app.core.subscribers import LoginIdentifier, Subscriber
 from app.core.verification import Challenge, over_limit
@@ -228,10 +228,12 @@ def confirm_contact(tenant: Tenant, subscriber_id: int, challenge: Challenge) ->
     value = challenge.destination
     verification.use(challenge)
     kind = IdentifierKind.PHONE if challenge.channel == "sms" else IdentifierKind.EMAIL
-    if challenge.channel == "sms":
-        subscriber.phone = value
-    else:
-        subscriber.email = value
+    field = "phone" if challenge.channel == "sms" else "email"
+    before, after = {field: getattr(subscriber, field)}, {field: value}
+    # The same contact proven again (for recovery) is a confirmation, not a change.
+    action = f"contact.{field}_{'confirmed' if before == after else 'changed'}"
+    audit.record(tenant.slug, action, subscriber_id=subscriber_id, before=before, after=after)
+    setattr(subscriber, field, value)
     _replace_login(tenant, subscriber_id, kind, value)
     opt_in = get_owned(OptIn, tenant, subscriber_id) or OptIn(
         tenant=tenant.slug, subscriber_id=subscriber_id
@@ -281,6 +283,7 @@ def switch_off(tenant: Tenant, subscriber_id: int) -> None:
     """Turn recovery off again: no channel is confirmed any more."""
     opt_in = get_owned(OptIn, tenant, subscriber_id)
     if opt_in is not None:
+        audit.record(tenant.slug, "recovery.switched_off", subscriber_id=subscriber_id)
         db.session.delete(opt_in)
 
 

@@ -1,11 +1,17 @@
 """The «Security» page and its two actions; the session ids in its URLs are the owner's."""
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+import app.audit_feed.service as words
+from app.core import audit
+
 from . import bp, service
+
+# How many changes the Security page shows, and each further page of them.
+CHANGES_SHOWN = 50
 
 # How a session was begun, as the history shows it; an unknown method shows as it is.
 METHODS = {
@@ -36,6 +42,7 @@ def index():
         if current_user.shared_demo
         else service.login_history(g.tenant, current_user.subscriber_id)
     )
+    changes = [] if current_user.shared_demo else _changes(0)
     return render_template(
         "security/index.html",
         sessions=sessions,
@@ -43,6 +50,34 @@ def index():
         history=history,
         device=_device,
         methods=METHODS,
+        changes=changes[:CHANGES_SHOWN],
+        more_changes=len(changes) > CHANGES_SHOWN,
+        words=words,
+    )
+
+
+def _changes(offset: int) -> list:
+    # One more than a page: whether there is a next one.
+    return audit.entries(
+        g.tenant.slug, current_user.subscriber_id, offset=offset, limit=CHANGES_SHOWN + 1
+    )
+
+
+@bp.route("/changes")
+@login_required
+def changes():
+    """Every change to the subscriber's own cabinet, a page of them at a time."""
+    if current_user.shared_demo:
+        # The shared demo's changes are every visitor's, not this one's.
+        return redirect(url_for("security.index"))
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    found = _changes((page - 1) * CHANGES_SHOWN)
+    return render_template(
+        "security/changes.html",
+        changes=found[:CHANGES_SHOWN],
+        page=page,
+        more=len(found) > CHANGES_SHOWN,
+        words=words,
     )
 
 

@@ -1,7 +1,7 @@
 """A subscriber's sessions and login history, and ending the sessions of other devices."""
 
 import app.auth.service as auth_service
-from app.core import devices
+from app.core import audit, devices
 from app.core.devices import LoginEvent, LoginSession
 from app.tenancy.registry import Tenant
 
@@ -24,10 +24,18 @@ def end_other_session(tenant: Tenant, subscriber_id: int, session_id: int, curre
         return False
     auth_service.refuse_if_shared_demo(tenant, subscriber_id)
     devices.end_session(tenant.slug, session_id)
+    audit.record(
+        tenant.slug, "session.ended", subscriber_id=subscriber_id, target=f"session:{session_id}"
+    )
     return True
 
 
 def end_other_sessions(tenant: Tenant, subscriber_id: int, current: int) -> int:
     """Log the subscriber out everywhere but the current session; how many sessions ended."""
     auth_service.refuse_if_shared_demo(tenant, subscriber_id)
-    return auth_service.end_all_sessions(tenant, subscriber_id, keep=current)
+    ended = auth_service.end_all_sessions(tenant, subscriber_id, keep=current)
+    if ended:
+        audit.record(
+            tenant.slug, "session.ended_others", subscriber_id=subscriber_id, after={"ended": ended}
+        )
+    return ended

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from app.core import audit
 from app.core.calendar import LocalDates
 from app.core.ledger import EntryKind, LedgerEntry, lock_account, post_entry
 from app.core.money import shortfall
@@ -117,6 +118,14 @@ def order(
     )
     db.session.add(change)
     db.session.flush()
+    audit.record(
+        tenant.slug,
+        "tariff.ordered",
+        subscriber_id=subscriber.id,
+        target=f"point:{point.id}",
+        before={"tariff": change.from_code},
+        after={"tariff": to_code, "timing": timing.value, "effective": change.effective_on},
+    )
     if timing == ChangeTiming.IMMEDIATELY:
         _apply(tenant, change, point, now, terms.difference_today)
     return change
@@ -214,6 +223,13 @@ def cancel(tenant: Tenant, subscriber_id: int, change_id: int, now: datetime | N
         return False
     change.status = ChangeStatus.CANCELLED
     change.cancelled_at = now or utcnow()
+    audit.record(
+        tenant.slug,
+        "tariff.cancelled",
+        subscriber_id=subscriber_id,
+        target=f"point:{change.point_id}",
+        after={"tariff": change.to_code, "effective": change.effective_on},
+    )
     db.session.flush()
     return True
 

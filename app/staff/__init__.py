@@ -9,6 +9,7 @@ def init_app(app: Flask) -> None:
     from . import (  # noqa: F401  (views attach to bp on import)
         access,
         appointment_routes,
+        audit_routes,
         auth_routes,
         chat_routes,
         cli,

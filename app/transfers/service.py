@@ -12,7 +12,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from app.core import counters
+from app.core import audit, counters
 from app.core.scoped import owned
 from app.core.subscribers import accounts_of, subscriber_of
 from app.extensions import db
@@ -120,6 +120,13 @@ def _insert(tenant, subscriber_id, account_id, details, receipt, kind, relative)
     db.session.add(request)
     db.session.flush()
     _record(request, TransferStatus.SUBMITTED, None, "subscriber", now)
+    audit.record(
+        tenant.slug,
+        "transfer.asked",
+        subscriber_id=subscriber_id,
+        target=f"transfer:{request.number}",
+        after={"amount": request.amount, "account": details.correct_account},
+    )
     db.session.flush()
     return request
 

@@ -3,6 +3,7 @@
 from flask import Flask, current_app, g, redirect, request
 from flask_login import current_user
 
+from app.core import audit
 from app.core.subscribers import subscriber_of
 from app.tenancy.locale import locale_cookie
 
@@ -16,7 +17,14 @@ def remember_language(choice: str) -> bool:
         return False
     if current_user.is_authenticated and not current_user.shared_demo:
         subscriber = subscriber_of(g.tenant, current_user.subscriber_id)
-        if subscriber is not None:
+        if subscriber is not None and subscriber.locale != choice:
+            audit.record(
+                g.tenant.slug,
+                "profile.language_changed",
+                subscriber_id=subscriber.id,
+                before={"language": subscriber.locale},
+                after={"language": choice},
+            )
             subscriber.locale = choice
     return True
 

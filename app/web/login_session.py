@@ -10,9 +10,11 @@ from dataclasses import replace
 from flask import g, request, session
 from flask_login import current_user, login_user, logout_user
 
-from app.core import devices
+from app.core import audit, devices
 from app.core.signals import logged_in
 from app.tenancy.resolve import region_url
+
+from . import acting
 
 # The recovery challenge this browser is proving (recovery's pages, and a temporary
 # password typed at login).
@@ -64,6 +66,14 @@ def begin(user, picked: str | None = None, method: str = "password", began_at=No
     if region:
         session["region"] = region
     login_user(replace(user, session_id=record.id, token=token))
+    # The request began as a visitor: from here on the subscriber acts.
+    acting.bind("subscriber", user.subscriber_id, user.name)
+    audit.record(
+        user.tenant,
+        "login.switched" if method == devices.SWITCH else "login.succeeded",
+        subscriber_id=user.subscriber_id,
+        after={"method": method},
+    )
     logged_in.send(g.tenant, subscriber_id=user.subscriber_id, before=before)
 
 

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.help import visits
+from app.help import visit_reminders, visits
 from app.help.models import HelpRequest, HelpVisit
 from app.notify.models import NoticeSent, QueuedMessage
 from tests.web.visit_steps import book, iphome, places_taken, point_of
@@ -233,9 +233,9 @@ def test_the_reminder_goes_once_the_day_before(app, tenant, owner):
     tomorrow_ten = datetime(today.year, today.month, today.day, 10, tzinfo=ZONE) + timedelta(days=1)
     _move_slot(app, number, tomorrow_ten.astimezone(UTC))
     with app.app_context():
-        assert visits.remind(tenant, today - timedelta(days=1)) == "visit reminders 0"
-        assert visits.remind(tenant, today) == "visit reminders 1"
-        assert visits.remind(tenant, today) == "visit reminders 0"
+        assert visit_reminders.remind(tenant, today - timedelta(days=1)) == "visit reminders 0"
+        assert visit_reminders.remind(tenant, today) == "visit reminders 1"
+        assert visit_reminders.remind(tenant, today) == "visit reminders 0"
         db.session.commit()
         [sent] = db.session.scalars(sa.select(NoticeSent)).all()
         assert sent.notice == "visit_reminder"
@@ -250,7 +250,7 @@ def test_a_cancelled_visit_is_not_reminded(app, tenant, owner):
     with app.app_context():
         visits.cancel(tenant, owner["id"], number)
         day_before = late[0].start.date() - timedelta(days=1)
-        assert visits.remind(tenant, day_before) == "visit reminders 0"
+        assert visit_reminders.remind(tenant, day_before) == "visit reminders 0"
 
 
 def test_the_daily_run_sends_the_reminder_once(app, tenant, owner):

@@ -65,7 +65,11 @@ def text_of(response) -> str:
 
 def actions(app) -> list[str]:
     with app.app_context():
-        found = db.session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id)).all()
+        found = db.session.scalars(
+            sa.select(AuditEntry.action)
+            .where(AuditEntry.actor_kind == "staff")
+            .order_by(AuditEntry.id)
+        ).all()
     return [a for a in found if a.startswith("chat.")]
 
 
