@@ -8,7 +8,7 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-sqlite test-postgres test-postgres-if-up setup translations voices \
+.PHONY: run test test-sqlite test-browser test-sqlite-client test-postgres test-postgres-if-up setup translations voices \
 	extract-messages tenant-docs db chromium espeak-ng lint format bench mutation
 
 $(STAMP): pyproject.toml
@@ -73,10 +73,11 @@ test: espeak-ng setup chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit -r app -ll -q
-	@# The two runs share nothing (each its own database, the browser only in one) and each
-	@# keeps one core busy: side by side they take the time of the longer. Each run's output
-	@# is printed whole when it ends.
-	@$(MAKE) --no-print-directory -j2 --output-sync=recurse test-sqlite test-postgres-if-up
+	@# The three runs share nothing (each its own database, the browser only in one): side by
+	@# side on two cores they take about half their sum, where two runs would take the
+	@# longer one whole. Each run's output is printed whole when it ends.
+	@$(MAKE) --no-print-directory -j3 --output-sync=recurse \
+		test-browser test-sqlite-client test-postgres-if-up
 
 # On a developer's machine without PostgreSQL half the suite is skipped with a note; in CI
 # (CI set to anything but empty, 0, false, no or off) that would hide a broken run: it fails.
@@ -90,12 +91,17 @@ test-postgres-if-up:
 		esac; \
 	fi
 
-test-sqlite: setup
-	env -u DATABASE_URL $(BIN)/pytest
+test-sqlite: test-browser test-sqlite-client
 
-# The browser tests run once, in the SQLite run, against the database `make run` serves
-# from: they prove what a person sees and does, and every route they drive is also tested
-# through the test client on PostgreSQL. That keeps `make test` within its 15 minutes.
+# The browser tests run once, on SQLite, against the database `make run` serves from.
+test-browser: setup
+	env -u DATABASE_URL $(BIN)/pytest -m e2e
+
+test-sqlite-client: setup
+	env -u DATABASE_URL $(BIN)/pytest -m "not e2e"
+
+# The browser tests prove what a person sees and does; every route they drive is also
+# tested through the test client on PostgreSQL. That keeps `make test` within 15 minutes.
 test-postgres: setup
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not e2e"
 
