@@ -1,6 +1,6 @@
 """The request and reply forms: what they ask, and what they say when something is wrong."""
 
-from flask_babel import format_date, ngettext
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -8,20 +8,15 @@ from flask_wtf.file import MultipleFileField
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
-from app.core import uploads
 from app.core.identifiers import normalise_phone
 from app.tenancy.registry import Tenant
 from app.web.captcha.forms import CaptchaForm
 from app.web.forms import REQUIRED
 
+from . import attachment_checks as checks
 from . import callback, service
 
-KIND_NAMES = {"image": _l("pictures (PNG, JPEG, GIF, WebP)"), "pdf": _l("PDF documents")}
-
-
-def kinds_text(tenant: Tenant) -> str:
-    """The allowed kinds of files in words, e.g. «pictures (PNG, JPEG, GIF, WebP), PDF»."""
-    return ", ".join(str(KIND_NAMES[k]) for k in service.rules(tenant).attachments.kinds)
+kinds_text = checks.kinds_text
 
 
 def accept(tenant: Tenant) -> str:
@@ -57,55 +52,19 @@ class MessageForm(FlaskForm):
         self.text.render_kw = {"rows": 8}
 
     def validate_text(self, field):
-        value = (field.data or "").strip()
-        if not value:
+        try:
+            field.data = checks.checked_text(self.tenant, field.data)
+        except checks.Problem as problem:
+            raise ValidationError(str(problem)) from problem
+        if not field.data:
             raise ValidationError(_("Please write what you would like to ask."))
-        if len(value) > self.rules.max_chars:
-            raise ValidationError(
-                _(
-                    "The text has %(count)s characters; at most %(max)s fit. Please shorten it.",
-                    count=len(value),
-                    max=self.rules.max_chars,
-                )
-            )
-        field.data = value
 
     def validate_files(self, field):
         chosen = [f for f in field.data or [] if getattr(f, "filename", "")]
-        limits = self.rules.attachments
-        if len(chosen) > limits.max_files:
-            raise ValidationError(
-                ngettext(
-                    "You may attach at most %(num)s file.",
-                    "You may attach at most %(num)s files.",
-                    limits.max_files,
-                )
-            )
-        most = service.max_bytes(self.tenant)
-        kinds = service.allowed_kinds(self.tenant)
-        for upload in chosen:
-            name = uploads.clean_filename(upload.filename)
-            # One byte past the limit is enough to know the file is too large.
-            content = upload.stream.read(most + 1)
-            if len(content) > most:
-                raise ValidationError(
-                    _(
-                        "«%(name)s» is larger than %(mb)s MB. Please attach a smaller file.",
-                        name=name,
-                        mb=limits.max_megabytes,
-                    )
-                )
-            if not content:
-                raise ValidationError(_("«%(name)s» is empty.", name=name))
-            if uploads.detect_kind(content, kinds) is None:
-                raise ValidationError(
-                    _(
-                        "«%(name)s» is not one of the files we accept: %(kinds)s.",
-                        name=name,
-                        kinds=kinds_text(self.tenant),
-                    )
-                )
-            self.uploads.append(service.Upload(content, upload.filename))
+        try:
+            self.uploads.extend(checks.checked_files(self.tenant, chosen))
+        except checks.Problem as problem:
+            raise ValidationError(str(problem)) from problem
 
     def note_files_not_kept(self) -> None:
         """Tell the subscriber good files must be chosen again after the text failed."""

@@ -1,6 +1,7 @@
 """Help requests as the rest of the portal reaches them: the subscriber's thread
 (threads.py) and what the ISP's staff do with requests, callbacks and visits (desk.py)."""
 
+from .attachment_checks import Problem, checked_files, checked_text, kinds_text  # noqa: F401
 from .desk import (  # noqa: F401
     MAX_REASON,
     PAGE_SIZE,

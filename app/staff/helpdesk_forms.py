@@ -9,7 +9,6 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 import app.help.service as help_service
-from app.core import uploads
 from app.tenancy.registry import Tenant
 from app.web.forms import REQUIRED
 
@@ -21,7 +20,6 @@ STATUS_NAMES = {
     Status.CLOSED: _l("Closed"),
 }
 NOT_OFFERED = _l("Please choose one of the times offered.")
-KIND_NAMES = {"image": _l("pictures (PNG, JPEG, GIF, WebP)"), "pdf": _l("PDF documents")}
 
 
 def status_choices() -> list[tuple[str, str]]:
@@ -66,7 +64,7 @@ class AnswerForm(FlaskForm):
         self.rules = help_service.rules(tenant)
         self.uploads: list = []
         limits = self.rules.attachments
-        self.kinds = ", ".join(str(KIND_NAMES[k]) for k in limits.kinds)
+        self.kinds = help_service.kinds_text(tenant)
         self.files.description = _(
             "Up to %(count)s files of %(mb)s MB each: %(kinds)s.",
             count=limits.max_files,
@@ -75,52 +73,19 @@ class AnswerForm(FlaskForm):
         )
 
     def validate_text(self, field):
-        value = (field.data or "").strip()
-        if not value:
+        try:
+            field.data = help_service.checked_text(self.tenant, field.data)
+        except help_service.Problem as problem:
+            raise ValidationError(str(problem)) from problem
+        if not field.data:
             raise ValidationError(_("Please fill in this field."))
-        if len(value) > self.rules.max_chars:
-            raise ValidationError(
-                _(
-                    "The text has %(count)s characters; at most %(max)s fit. Please shorten it.",
-                    count=len(value),
-                    max=self.rules.max_chars,
-                )
-            )
-        field.data = value
 
     def validate_files(self, field):
         chosen = [f for f in field.data or [] if getattr(f, "filename", "")]
-        limits = self.rules.attachments
-        if len(chosen) > limits.max_files:
-            raise ValidationError(
-                ngettext(
-                    "You may attach at most %(num)s file.",
-                    "You may attach at most %(num)s files.",
-                    limits.max_files,
-                )
-            )
-        most = help_service.max_bytes(self.tenant)
-        for upload in chosen:
-            name = uploads.clean_filename(upload.filename)
-            content = upload.stream.read(most + 1)  # one byte past the limit is enough
-            if len(content) > most:
-                raise ValidationError(
-                    _(
-                        "«%(name)s» is larger than %(mb)s MB. Please attach a smaller file.",
-                        name=name,
-                        mb=limits.max_megabytes,
-                    )
-                )
-            kinds = help_service.allowed_kinds(self.tenant)
-            if not content or uploads.detect_kind(content, kinds) is None:
-                raise ValidationError(
-                    _(
-                        "«%(name)s» is not one of the files we accept: %(kinds)s.",
-                        name=name,
-                        kinds=self.kinds,
-                    )
-                )
-            self.uploads.append(help_service.Upload(content, upload.filename))
+        try:
+            self.uploads.extend(help_service.checked_files(self.tenant, chosen))
+        except help_service.Problem as problem:
+            raise ValidationError(str(problem)) from problem
 
     def note_files_not_kept(self) -> None:
         """Say that good files must be chosen again after the text failed."""
