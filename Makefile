@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .PHONY: run test test-sqlite test-browser test-sqlite-client test-postgres test-postgres-if-up setup translations voices \
-	extract-messages tenant-docs db chromium espeak-ng lint format bench mutation
+	extract-messages tenant-docs db chromium espeak-ng nginx lint format bench mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -68,8 +68,12 @@ chromium:
 espeak-ng:
 	@scripts/ensure-espeak-ng
 
+# The deployment test runs deploy/nginx's snippet in front of the portal.
+nginx:
+	@scripts/ensure-nginx
+
 # espeak-ng before setup, so setup records the spoken digits the tests play.
-test: espeak-ng setup chromium
+test: espeak-ng setup chromium nginx
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit -r app -ll -q

@@ -72,6 +72,13 @@ def load_settings(overrides: dict | None = None) -> dict:
     settings = {
         "PORTAL_ENV": "production" if production else "development",
         "SECRET_KEY": os.environ.get("SECRET_KEY", DEV_SECRET_KEY),
+        # Keys being rotated out, newest first: cookies they signed stay valid (Flask tries
+        # each), while everything new is signed with SECRET_KEY.
+        "SECRET_KEY_FALLBACKS": [
+            key.strip()
+            for key in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",")
+            if key.strip()
+        ],
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or _default_database_url(),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "PORTAL_TENANTS_DIR": os.environ.get("PORTAL_TENANTS_DIR", str(ROOT / "tenants")),
@@ -163,6 +170,12 @@ def check_production(settings: dict) -> None:
             f"SECRET_KEY looks guessable (about {bits:.0f} bits, {MIN_SECRET_KEY_BITS} needed); "
             'set it from e.g. python -c "import secrets; print(secrets.token_urlsafe(32))"'
         )
+    for old in settings.get("SECRET_KEY_FALLBACKS") or ():
+        if old == DEV_SECRET_KEY or len(old) < MIN_SECRET_KEY_LENGTH:
+            raise ConfigError(
+                "SECRET_KEY_FALLBACKS may only hold former production keys "
+                f"(at least {MIN_SECRET_KEY_LENGTH} characters, not the development key)"
+            )
     if settings.get("SESSION_COOKIE_NAME", "").startswith("__Host-") and not settings.get(
         "SESSION_COOKIE_SECURE"
     ):

@@ -186,3 +186,41 @@ def test_a_closed_page_sends_a_visitor_to_log_in_with_a_notice(app, make_app):
     assert '<p class="notice notice-info" role="status">Please log in to open this page.</p>' in (
         page.get_data(as_text=True)
     )
+
+
+def test_a_rotated_secret_key_keeps_sessions_its_fallback_signed(
+    app, tenant_client, make_subscriber, monkeypatch
+):
+    subscriber = make_subscriber(password=PASSWORD)
+    browser = tenant_client("acme.localhost")
+    browser.login(subscriber["account"], PASSWORD)
+    signed_with_old_key = _session_cookie(browser)
+    old = app.config["SECRET_KEY"]
+    monkeypatch.setitem(app.config, "SECRET_KEY", "the-next-key-" + secrets.token_urlsafe(32))
+    monkeypatch.setitem(app.config, "SECRET_KEY_FALLBACKS", [old])
+    assert browser.get("/").status_code == 200
+    # Once the old key is dropped, what it alone signed opens nothing.
+    monkeypatch.setitem(app.config, "SECRET_KEY_FALLBACKS", [])
+    stale = tenant_client("acme.localhost")
+    stale.set_cookie("session", signed_with_old_key, domain="acme.localhost")
+    response = stale.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+
+
+def test_fallback_keys_are_read_from_the_environment(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY_FALLBACKS", " first-old-key , second-old-key ,")
+    assert load_settings()["SECRET_KEY_FALLBACKS"] == ["first-old-key", "second-old-key"]
+
+
+def test_production_refuses_a_weak_fallback_key(monkeypatch):
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(32))
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379")
+    monkeypatch.setenv("SECRET_KEY_FALLBACKS", "short")
+    try:
+        load_settings()
+    except ConfigError as exc:
+        assert "SECRET_KEY_FALLBACKS" in str(exc)
+    else:
+        raise AssertionError("production took a guessable fallback key")
