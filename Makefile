@@ -39,11 +39,10 @@ db: setup
 	$(FLASK) db upgrade
 	$(FLASK) demo seed
 
-# The development mail sink, the stand-in for the ISPs' networks (the tenants' YAML point
-# provisioning at 127.0.0.1:8026), the deliverers of messages and network events (retries
-# of what the portal could not send right after a request) and the options runner (boosts
-# and blocks that end, pauses that start on their date) run beside the portal; all stop
-# with flask.
+# The development mail sink and the stand-in for the ISPs' networks (the tenants' YAML point
+# provisioning at 127.0.0.1:8026) run beside the portal, with one queue worker that also
+# keeps the schedule (messages, network events, options that start or end, the daily run)
+# on the embedded SQLite queue (instance/queue.sqlite3); all stop with flask.
 run: MAIL_PORT ?= 8025
 run: PROVISIONING_PORT ?= 8026
 run: export SMTP_HOST = 127.0.0.1
@@ -54,11 +53,9 @@ run: db
 	@echo "Open http://tomtel.localhost:$(PORT)/, http://athome.localhost:$(PORT)/, http://spb.netbynet.localhost:$(PORT)/ …"
 	@$(BIN)/python scripts/dev-mail-sink $(MAIL_PORT) & sink=$$!; \
 	$(BIN)/python scripts/dev-provisioning-receiver $(PROVISIONING_PORT) & receiver=$$!; \
-	$(FLASK) notify deliver --every 5 & deliverer=$$!; \
-	$(FLASK) provisioning deliver --every 5 & provisioner=$$!; \
-	$(FLASK) options run --every 30 & options=$$!; \
-	trap 'kill $$sink $$receiver $$deliverer $$provisioner $$options 2>/dev/null; \
-		wait $$sink $$receiver $$deliverer $$provisioner $$options 2>/dev/null' EXIT; \
+	$(FLASK) jobs worker --scheduler & worker=$$!; \
+	trap 'kill -INT $$worker 2>/dev/null; kill $$sink $$receiver 2>/dev/null; \
+		wait $$sink $$receiver $$worker 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

@@ -5,6 +5,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import core, errors, tenancy, web
 from .config import load_settings
+from .core import jobs
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .web import input_guard
 
@@ -28,6 +29,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     # After tenancy, so rate-limit keys can see which tenant a request is for.
     limiter.init_app(app)
     _register_features(app)
+    # After the features: the queue registers every job they declared.
+    jobs.init_app(app)
     errors.init_app(app)
     app.after_request(_security_headers)
     app.after_request(_commit_once)

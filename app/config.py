@@ -132,6 +132,9 @@ def load_settings(overrides: dict | None = None) -> dict:
         # Subscribers' files (receipts, help attachments); unset: instance/uploads. Never a
         # folder the web server serves.
         "PORTAL_UPLOADS_DIR": os.environ.get("PORTAL_UPLOADS_DIR", ""),
+        # The job queue: redis://… in production (workers on several machines), unset: a
+        # SQLite file in instance/ (`make run`), `immediate`: each job runs in the caller.
+        "PORTAL_QUEUE_URL": os.environ.get("PORTAL_QUEUE_URL", ""),
         # Live chat: Redis pub/sub so several app processes share one chat; unset: in-process.
         "PORTAL_CHAT_REDIS_URL": os.environ.get("PORTAL_CHAT_REDIS_URL", ""),
         # How long one feed request waits for a new message before it answers «nothing yet».
@@ -182,6 +185,10 @@ def check_production(settings: dict) -> None:
         raise ConfigError("SESSION_COOKIE_SECURE must stay on in production (__Host- cookies)")
     if settings["RATELIMIT_STORAGE_URI"].startswith("memory://"):
         raise ConfigError("RATELIMIT_STORAGE_URI must point at Redis in production")
+    if settings.get("PORTAL_QUEUE_URL") == "immediate":
+        raise ConfigError(
+            "PORTAL_QUEUE_URL=immediate makes requests wait on SMTP: not in production"
+        )
 
 
 def estimated_entropy_bits(key: str) -> float:

@@ -54,6 +54,8 @@ def portal_settings(**extra) -> dict:
         "SERVER_NAME": None,
         "PORTAL_RECOVERY_MIN_SECONDS": 0,
         "PORTAL_LINK_BASE": "https://{slug}.localhost",
+        # Each job runs where it is enqueued, once the response is closed.
+        "PORTAL_QUEUE_URL": "immediate",
     }
     settings.update(extra)
     return settings

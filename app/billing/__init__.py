@@ -12,7 +12,7 @@ def has_promised_payment(tenant) -> bool:
 
 
 def init_app(app: Flask) -> None:
-    from . import models, routes  # noqa: F401  (tables and views register on import)
+    from . import models, routes, schedule  # noqa: F401  (tables, views, jobs register on import)
     from .cli import billing_cli
 
     app.register_blueprint(bp)

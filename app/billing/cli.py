@@ -1,7 +1,9 @@
 """Operator commands: flask billing run | verify."""
 
+import json
 import sys
 import time
+from dataclasses import asdict
 from datetime import date
 
 import click
@@ -19,7 +21,8 @@ def _roubles(kopecks: int) -> str:
     return f"{sign}{plain_roubles(abs(kopecks))} RUB"
 
 
-def _describe(report, seconds: float) -> str:
+def describe(report, seconds: float | None = None) -> str:
+    """One line for the operator (or the log) of what a tenant's run did."""
     days = ", ".join(sorted(d.isoformat() for d in report.dates))
     line = (
         f"{report.tenant} ({days}): charged {report.charged} account(s), "
@@ -28,8 +31,9 @@ def _describe(report, seconds: float) -> str:
         f"tariff changes applied {report.tariffs_changed}, "
         f"refused for want of money {report.tariffs_refused}; "
         f"{''.join(job + '; ' for job in report.jobs)}"
-        f"{''.join(f'FAILED ({error}); ' for error in report.job_errors)}{seconds:.1f} s"
+        f"{''.join(f'FAILED ({error}); ' for error in report.job_errors)}"
     )
+    line += f"{seconds:.1f} s" if seconds is not None else "done"
     if report.unknown_tariffs:
         unknown = ", ".join(sorted(report.unknown_tariffs))
         line += f"; WARNING: points on unknown tariffs were not charged: {unknown}"
@@ -44,7 +48,8 @@ def _describe(report, seconds: float) -> str:
     help="Local date to charge (YYYY-MM-DD); default: today in each account's timezone.",
 )
 @click.option("--tenant", "slug", help="Only this tenant (its slug).")
-def billing_run(day, slug: str | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="One JSON summary on stdout, for scripts.")
+def billing_run(day, slug: str | None, as_json: bool) -> None:
     """Charge every active account its daily part; repay due promised payments; suspend."""
     from .charging import run_tenant
 
@@ -54,13 +59,28 @@ def billing_run(day, slug: str | None) -> None:
         raise click.BadParameter(f"no tenant {slug!r}; known: {known}", param_hint="--tenant")
     chosen: date | None = day.date() if day else None
     failed = False
+    summary = []
     for tenant in [tenants[slug]] if slug else tenants.values():
         started = time.perf_counter()
         report = run_tenant(tenant, chosen)
-        click.echo(_describe(report, time.perf_counter() - started))
+        seconds = time.perf_counter() - started
+        if as_json:
+            summary.append(_as_dict(report, seconds))
+        else:
+            click.echo(describe(report, seconds))
         failed = failed or bool(report.job_errors)
+    if as_json:
+        click.echo(json.dumps({"tenants": summary, "failed": failed}, ensure_ascii=False))
     if failed:
         sys.exit(1)
+
+
+def _as_dict(report, seconds: float) -> dict:
+    fields = asdict(report)
+    fields["dates"] = sorted(d.isoformat() for d in report.dates)
+    fields["unknown_tariffs"] = sorted(report.unknown_tariffs)
+    fields["seconds"] = round(seconds, 3)
+    return fields
 
 
 @billing_cli.command("verify")

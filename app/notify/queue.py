@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from flask import Flask, current_app
 
-from app.core import outbox
+from app.core import jobs, outbox
 from app.core.identifiers import e164
 from app.extensions import db
 from app.persistence import utcnow
@@ -113,7 +113,7 @@ def deliver(limit: int = BATCH, ids: list[int] | None = None) -> int:
 
 def _try(message: QueuedMessage) -> bool:
     now = utcnow()
-    where = f"id={message.id} tenant={message.tenant} {message.channel}={_masked(message)}"
+    where = f"id={message.id} tenant={message.tenant} {message.channel}={masked(message)}"
     tenant = registry_of(current_app).tenants.get(message.tenant)
     if tenant is None:
         _give_up(message, "the tenant is no longer configured", where)
@@ -168,12 +168,26 @@ def _blank(message: QueuedMessage) -> None:
     message.html = None
 
 
-def _masked(message: QueuedMessage) -> str:
+def masked(message: QueuedMessage) -> str:
+    """The recipient, masked for logs and the operator's terminal."""
     if message.channel == "email":
         return mask_email(message.recipient)
     return mask_phone(message.recipient)
 
 
+@jobs.periodic("notify.sweep", minute="*")
+def sweep() -> int:
+    """Every minute: whatever is due (retries, rows queued outside a request, rows whose job
+    was lost with a worker)."""
+    total = 0
+    while done := deliver():
+        total += done
+    return total
+
+
+jobs.outboxes.watch("messages", QueuedMessage)
+
+
 def init_app(app: Flask) -> None:
     """Deliver each request's messages right after its response."""
-    deliver_after_response(app, REQUEST_KEY, lambda ids: deliver(ids=ids), log)
+    deliver_after_response(app, REQUEST_KEY, lambda ids: deliver(ids=ids))

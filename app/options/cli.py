@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.core import jobs
 from app.extensions import db
 from app.persistence import utcnow
 from app.tenancy import registry_of
@@ -18,6 +19,7 @@ log = logging.getLogger("app.options")
 options_cli = AppGroup("options", help="Options that run on time, and requests staff decide.")
 
 
+@jobs.periodic("options.run", minute="*")
 def run_once() -> tuple[int, int]:
     """One pass over every tenant: (started, ended)."""
     started = ended = 0

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from flask import Flask, current_app
 
-from app.core import outbox
+from app.core import jobs, outbox
 from app.core.subscribers import tenant_account
 from app.extensions import db
 from app.persistence import utcnow
@@ -120,6 +120,19 @@ def _failed(row: ProvisioningEvent, reason: str, where: str, now) -> None:
     )
 
 
+@jobs.periodic("provisioning.sweep", minute="*")
+def sweep() -> int:
+    """Every minute: whatever is due (retries, rows queued outside a request, rows whose job
+    was lost with a worker)."""
+    total = 0
+    while done := deliver():
+        total += done
+    return total
+
+
+jobs.outboxes.watch("provisioning", ProvisioningEvent)
+
+
 def init_app(app: Flask) -> None:
     """Post each request's events right after its response."""
-    deliver_after_response(app, REQUEST_KEY, lambda ids: deliver(ids=ids), log)
+    deliver_after_response(app, REQUEST_KEY, lambda ids: deliver(ids=ids))
