@@ -98,19 +98,21 @@ def delivery(app, mailbox, monkeypatch):
     hole.close()
 
 
-def _post(client, path: str, data: dict):
+def _post(client, path: str, data: dict, measured=lambda: None):
     """POST the form; the answer is read but not closed, so what runs on close (sending the
-    queued message) is not part of the time taken. (answer, seconds)"""
+    queued message) is not part of the time taken; `measured` runs between the two.
+    (answer, seconds)"""
     token = CSRF_INPUT.search(client.get(path).text).group(1)
     started = time.monotonic()
     response = client.post(path, data={"csrf_token": token, **data}, buffered=False)
     body = response.get_data(as_text=True)
     elapsed = time.monotonic() - started
+    measured()
     response.close()
     return response, body, elapsed
 
 
-def _answer(tenant_client, people, case: str, who: str):
+def _answer(tenant_client, people, case: str, who: str, measured=lambda: None):
     # Sending limits are tested elsewhere; here every ask must reach the sending path.
     limiter.reset()
     host, path, common, existing, missing = ASKS[case]
@@ -118,7 +120,7 @@ def _answer(tenant_client, people, case: str, who: str):
         k: v.format(**people) for k, v in (existing if who == "existing" else missing).items()
     }
     client = tenant_client(host)
-    response, _body, elapsed = _post(client, path, {**common, **fields})
+    response, _body, elapsed = _post(client, path, {**common, **fields}, measured)
     location = response.headers.get("Location")
     page = TOKEN.sub(r"\1…", client.get(location).text) if location else _body
     return (response.status_code, location, page), elapsed
@@ -148,14 +150,17 @@ def test_the_timing_floor_covers_the_slowest_path(
         (c, s, w) for c in sorted(ASKS) for s in ("up", "hanging") for w in ("existing", "missing")
     ]
 
+    def timed(case: str, state: str, who: str) -> float:
+        delivery(state)
+        # Once the answer is timed, the message sent on close is refused at once instead of
+        # waiting out the hanging server's timeout: that wait is after the answer, not in it.
+        return _answer(tenant_client, people, case, who, lambda: delivery("refused"))[1]
+
     def durations() -> dict:
         taken = {}
         for case, state, who in combos:
-            delivery(state)
             # The quicker of two: the path's own cost, not the machine's hiccups.
-            taken[case, state, who] = min(
-                _answer(tenant_client, people, case, who)[1] for _ in range(2)
-            )
+            taken[case, state, who] = min(timed(case, state, who) for _ in range(2))
         return taken
 
     monkeypatch.setitem(app.config, "PORTAL_RECOVERY_MIN_SECONDS", 0)
