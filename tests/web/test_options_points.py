@@ -3,16 +3,17 @@ rules hold per address, the network and the statement are told which, and an add
 is not the subscriber's own is refused."""
 
 import re
-from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
+from app.core.calendar import LocalDates
 from app.core.ledger import LedgerEntry
 from app.core.subscribers import Account, ServicePoint
 from app.extensions import db
 from app.options import service
 from app.options.models import Activation
+from app.persistence import utcnow
 from app.provisioning.models import ProvisioningEvent
 
 from .options_steps import CSRF_INPUT, HIDDEN, cabinet
@@ -151,7 +152,8 @@ def test_an_addons_daily_charge_names_its_address_on_the_statement(
     assert confirm(browser, "tv", {"point": str(dacha)})[1].status_code == 302
     with app.app_context():
         acme = app.extensions["tenancy"].tenants["acme"]
-        assert service.charge_day(acme, date.today()) == 1
+        # The tenant's own date: after its midnight, UTC's date is still the day before.
+        assert service.charge_day(acme, LocalDates(acme, utcnow()).tenant_date) == 1
         db.session.commit()
     statement = browser.get("/statement").get_data(as_text=True)
     assert re.search(rf'entry-description">Television \({DACHA}\), the part for ', statement)

@@ -1,6 +1,7 @@
 """flask jobs worker | scheduler | status | run: the queue's processes and a look into it."""
 
 import json
+import logging
 import time
 
 import click
@@ -23,10 +24,20 @@ def _jobs():
 )
 def worker(workers: int, scheduler: bool) -> None:
     """Run jobs from the queue until stopped (SIGINT finishes the running ones first)."""
+    _log_to_terminal()
     consumer = _jobs().huey.create_consumer(
         workers=workers, worker_type="thread", periodic=scheduler, check_worker_health=True
     )
     consumer.run()
+
+
+def _log_to_terminal() -> None:
+    # What the worker runs, and what fails, on stderr (the journal, under systemd).
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
 
 
 @jobs_cli.command("scheduler")
