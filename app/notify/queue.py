@@ -175,17 +175,7 @@ def masked(message: QueuedMessage) -> str:
     return mask_phone(message.recipient)
 
 
-@jobs.periodic("notify.sweep", minute="*")
-def sweep() -> int:
-    """Every minute: whatever is due (retries, rows queued outside a request, rows whose job
-    was lost with a worker)."""
-    total = 0
-    while done := deliver():
-        total += done
-    return total
-
-
-jobs.outboxes.watch("messages", QueuedMessage)
+jobs.sweep_outbox("notify.sweep", "messages", QueuedMessage, deliver)
 
 
 def init_app(app: Flask) -> None:

@@ -120,17 +120,7 @@ def _failed(row: ProvisioningEvent, reason: str, where: str, now) -> None:
     )
 
 
-@jobs.periodic("provisioning.sweep", minute="*")
-def sweep() -> int:
-    """Every minute: whatever is due (retries, rows queued outside a request, rows whose job
-    was lost with a worker)."""
-    total = 0
-    while done := deliver():
-        total += done
-    return total
-
-
-jobs.outboxes.watch("provisioning", ProvisioningEvent)
+jobs.sweep_outbox("provisioning.sweep", "provisioning", ProvisioningEvent, deliver)
 
 
 def init_app(app: Flask) -> None:

@@ -5,6 +5,8 @@ Sessions per device, their limits and the tenant binding: tests/security/test_se
 
 import secrets
 
+import pytest
+
 from app.config import ConfigError, load_settings
 
 PASSWORD = "Sunny-Garden-77"
@@ -218,9 +220,5 @@ def test_production_refuses_a_weak_fallback_key(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(32))
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379")
     monkeypatch.setenv("SECRET_KEY_FALLBACKS", "short")
-    try:
+    with pytest.raises(ConfigError, match="SECRET_KEY_FALLBACKS"):
         load_settings()
-    except ConfigError as exc:
-        assert "SECRET_KEY_FALLBACKS" in str(exc)
-    else:
-        raise AssertionError("production took a guessable fallback key")

@@ -21,10 +21,10 @@ from flask import Flask, current_app
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 from huey.exceptions import TaskLockedException
 
-from app.config import ROOT
+from app.config import ROOT, ConfigError
 from app.extensions import db
 
-from . import outboxes  # noqa: F401  (jobs.outboxes.watch, for the outboxes)
+from . import outboxes
 
 log = logging.getLogger("app.core.jobs")
 EXTENSION = "jobs"
@@ -59,6 +59,21 @@ def periodic(name: str, **schedule):
         return fn
 
     return register
+
+
+def sweep_outbox(sweep: str, status: str, model: type, deliver: Callable[[], int]) -> None:
+    """An outbox's periodic sweep (every minute, deliver() until nothing more goes out) and
+    its counts under status in `flask jobs status`: retries, rows queued outside a request
+    and rows whose job was lost with a worker all go out this way."""
+    outboxes.watch(status, model)
+
+    def drain() -> int:
+        total = 0
+        while done := deliver():
+            total += done
+        return total
+
+    periodic(sweep, minute="*")(drain)
 
 
 def create_queue(url: str, name: str = "portal") -> Huey:
@@ -163,8 +178,6 @@ def init_app(app: Flask) -> None:
     try:
         huey = create_queue(app.config.get("PORTAL_QUEUE_URL", ""))
     except ValueError as exc:
-        from app.config import ConfigError
-
         raise ConfigError(str(exc)) from None
     app.extensions[EXTENSION] = Jobs(app, huey)
     app.cli.add_command(cli.jobs_cli)
