@@ -135,6 +135,9 @@ def load_settings(overrides: dict | None = None) -> dict:
         # The job queue: redis://… in production (workers on several machines), unset: a
         # SQLite file in instance/ (`make run`), `immediate`: each job runs in the caller.
         "PORTAL_QUEUE_URL": os.environ.get("PORTAL_QUEUE_URL", ""),
+        # Active accounts per job of the daily run: a large tenant is charged by several
+        # workers at once, one range each.
+        "PORTAL_BILLING_RANGE": int(os.environ.get("PORTAL_BILLING_RANGE", "50000")),
         # Live chat: Redis pub/sub so several app processes share one chat; unset: in-process.
         "PORTAL_CHAT_REDIS_URL": os.environ.get("PORTAL_CHAT_REDIS_URL", ""),
         # How long one feed request waits for a new message before it answers «nothing yet».
