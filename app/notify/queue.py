@@ -129,15 +129,16 @@ def _try(message: QueuedMessage) -> bool:
     if tenant is None:
         _give_up(message, "the tenant is no longer configured", where)
         return False
-    if message.discard_after is not None and message.discard_after <= now:
-        _give_up(message, "too late: what it carries has expired", where)
-        return False
     if message.provider_id:
         # The gateway took it on a try whose end was lost (the worker died before marking
-        # it sent): sending it again would reach the phone twice.
+        # it sent): sending it again would reach the phone twice, and it is not
+        # «too late» for what is already on its way.
         log.info("queued message already taken by the gateway: %s", where)
         _sent(message, now)
         return True
+    if message.discard_after is not None and message.discard_after <= now:
+        _give_up(message, "too late: what it carries has expired", where)
+        return False
     message.attempts += 1
     provider_id = None
     try:
