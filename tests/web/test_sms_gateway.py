@@ -273,3 +273,15 @@ def test_production_with_smsru_needs_an_api_id():
         check_production(settings)
     check_production({**settings, "SMSRU_TENANT_API_IDS": {"SOMEISP": "id"}})
     check_production({**settings, "SMSRU_API_ID": "id"})
+
+
+def test_an_isps_own_account_is_read_from_its_variable(monkeypatch):
+    from app.config import load_settings
+
+    monkeypatch.setenv("SMSRU_API_ID", "shared")
+    monkeypatch.setenv("SMSRU_SOME_ISP_API_ID", "own")
+    settings = load_settings()
+    assert settings["SMSRU_TENANT_API_IDS"] == {"SOME_ISP": "own"}
+    provider = SmsRuProvider(settings)
+    assert provider.api_id_for("some-isp") == "own"
+    assert provider.api_id_for("another") == "shared"
