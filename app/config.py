@@ -2,6 +2,7 @@
 
 import math
 import os
+import re
 from collections import Counter
 from datetime import timedelta
 from itertools import pairwise
@@ -44,6 +45,18 @@ def _notify_settings() -> dict:
         "SMTP_RETRIES": int(env("SMTP_RETRIES", "1")),
         "MAIL_DEFAULT_SENDER": env("MAIL_DEFAULT_SENDER", "noreply@localhost"),
         "SMS_PROVIDER": env("SMS_PROVIDER", "outbox").strip().lower(),
+        # SMS.ru (SMS_PROVIDER=smsru): one account, or SMSRU_<SLUG>_API_ID for an ISP's own.
+        "SMS_TIMEOUT": float(env("SMS_TIMEOUT", "10")),
+        "SMSRU_API_URL": env("SMSRU_API_URL", "https://sms.ru"),
+        "SMSRU_API_ID": env("SMSRU_API_ID") or None,
+        "SMSRU_TENANT_API_IDS": {
+            k[6:-7]: v for k, v in os.environ.items() if re.fullmatch(r"SMSRU_\w+_API_ID", k) and v
+        },
+        "SMSRU_CALLBACK_TOKEN": env("SMSRU_CALLBACK_TOKEN") or None,
+        # DKIM signing of outgoing mail: both set, or neither; the domain defaults to From's.
+        "DKIM_SELECTOR": env("DKIM_SELECTOR") or None,
+        "DKIM_PRIVATE_KEY_FILE": env("DKIM_PRIVATE_KEY_FILE") or None,
+        "DKIM_DOMAIN": env("DKIM_DOMAIN") or None,
     }
 
 
@@ -192,6 +205,10 @@ def check_production(settings: dict) -> None:
         raise ConfigError(
             "PORTAL_QUEUE_URL=immediate makes requests wait on SMTP: not in production"
         )
+    if settings.get("SMS_PROVIDER") == "smsru" and not (
+        settings.get("SMSRU_API_ID") or settings.get("SMSRU_TENANT_API_IDS")
+    ):
+        raise ConfigError("SMS_PROVIDER=smsru needs SMSRU_API_ID (or SMSRU_<SLUG>_API_ID)")
 
 
 def estimated_entropy_bits(key: str) -> float:

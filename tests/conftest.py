@@ -325,7 +325,9 @@ class Mailbox:
     async def handle_DATA(self, server, session, envelope):
         from email import message_from_bytes, policy
 
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        message.raw = envelope.original_content  # the bytes as sent, for signature checks
+        self.messages.append(message)
         return "250 OK"
 
     def to(self, address: str) -> list:

@@ -34,10 +34,19 @@ class DeliveryError(Exception):
         self.permanent = permanent
 
 
-def send_email(tenant: Tenant, to: str, subject: str, text: str, html: str | None = None) -> None:
+def send_email(
+    tenant: Tenant,
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    unsubscribe: str | None = None,
+) -> None:
     """Send one e-mail from the tenant's address over SMTP, retrying a transient failure."""
     config = current_app.config
-    message = compose(sender(tenant, config["MAIL_DEFAULT_SENDER"]), to, subject, text, html)
+    message = compose(
+        sender(tenant, config["MAIL_DEFAULT_SENDER"]), to, subject, text, html, unsubscribe
+    )
     where = f"tenant={tenant.slug} to={mask_email(to)} id={message['Message-ID']}"
     attempts = 1 + int(config["SMTP_RETRIES"])
     for attempt in range(1, attempts + 1):
@@ -100,14 +109,15 @@ def _refused_for_good(exc: Exception) -> bool:
     return isinstance(exc, smtplib.SMTPDataError) and exc.smtp_code >= 500
 
 
-def send_sms(tenant: Tenant, phone: str, text: str) -> None:
-    """Send a short text through the configured provider; ValueError for bad input."""
+def send_sms(tenant: Tenant, phone: str, text: str) -> str | None:
+    """Send a short text through the configured provider: the gateway's id of it, if it
+    gives one; ValueError for bad input."""
     if not text.strip():
         raise ValueError("an SMS needs some text")
     if len(text) > MAX_SMS_CHARS:
         raise ValueError(f"an SMS may have at most {MAX_SMS_CHARS} characters, not {len(text)}")
     provider: SmsProvider = current_app.extensions["notify.sms"]
-    provider.send(tenant.slug, e164(phone, tenant.config.phone_region), text)
+    return provider.send(tenant.slug, e164(phone, tenant.config.phone_region), text)
 
 
 def sms_outbox(

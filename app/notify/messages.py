@@ -42,12 +42,13 @@ def _email(
     template: str,
     valid_for: timedelta | None = None,
     not_before: datetime | None = None,
+    unsubscribe: str | None = None,
     **context,
 ) -> None:
     context.update(tenant=tenant, isp=_isp(tenant), subject=subject, current_locale=_locale(tenant))
     plain = render_template(f"notify/email/{template}.txt", **context)
     html = render_template(f"notify/email/{template}.html", **context)
-    queue_email(tenant, to, subject, plain, html, valid_for=valid_for, not_before=not_before)
+    queue_email(tenant, to, subject, plain, html, valid_for, not_before, unsubscribe)
 
 
 def send_reset_code(tenant: Tenant, phone: str, code: str) -> None:
@@ -276,7 +277,9 @@ def send_payment_receipt(
 
 
 def send_notice(
-    tenant: Tenant, to: str, subject: str, paragraphs, link: str, not_before: datetime | None
+    tenant: Tenant, to: str, subject: str, paragraphs, link: str, not_before, unsubscribe: str
 ) -> None:
-    """E-mail one notice of the notification centre: its paragraphs and the cabinet's link."""
-    _email(tenant, to, subject, "notice", not_before=not_before, paragraphs=paragraphs, link=link)
+    """E-mail one notice of the notification centre: its paragraphs, the cabinet's link and
+    the one-click link that turns this kind of notice off."""
+    context = dict(paragraphs=paragraphs, link=link, unsubscribe_link=unsubscribe)
+    _email(tenant, to, subject, "notice", None, not_before, unsubscribe, **context)

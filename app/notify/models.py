@@ -56,6 +56,14 @@ class QueuedMessage(TenantScoped, db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(sa.String(300))
+    # The SMS gateway's id of the text it accepted: set, the text is not sent again, and
+    # the gateway's delivery reports find the row by it.
+    provider_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    # What the gateway last reported: "delivered", "not_delivered" or "in_transit".
+    delivery_status: Mapped[str | None] = mapped_column(sa.String(20))
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A notice e-mail's one-click unsubscribe link (RFC 8058); None on transactional mail.
+    unsubscribe_url: Mapped[str | None] = mapped_column(sa.String(500))
 
 
 class NoticeSent(TenantScoped, db.Model):

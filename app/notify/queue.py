@@ -44,13 +44,24 @@ def queue_email(
     html: str | None = None,
     valid_for: timedelta | None = None,
     not_before: datetime | None = None,
+    unsubscribe: str | None = None,
 ) -> QueuedMessage:
     """Queue one e-mail from the tenant; ValueError for an address or subject that cannot be
     sent. valid_for: not sent at all once that much time has passed (a code's lifetime);
-    not_before: held until then (the subscriber's quiet hours)."""
+    not_before: held until then (the subscriber's quiet hours); unsubscribe: the one-click
+    link of a notice the subscriber may turn off."""
     # Composed once now only to refuse bad headers (a newline in the address) at once.
-    compose(sender(tenant, current_app.config["MAIL_DEFAULT_SENDER"]), to, subject, text, html)
-    return _queue(tenant, "email", to, text, subject, html, valid_for, not_before)
+    compose(
+        sender(tenant, current_app.config["MAIL_DEFAULT_SENDER"]),
+        to,
+        subject,
+        text,
+        html,
+        unsubscribe,
+    )
+    message = _queue(tenant, "email", to, text, subject, html, valid_for, not_before)
+    message.unsubscribe_url = unsubscribe
+    return message
 
 
 def queue_sms(
@@ -118,15 +129,30 @@ def _try(message: QueuedMessage) -> bool:
     if tenant is None:
         _give_up(message, "the tenant is no longer configured", where)
         return False
+    if message.provider_id:
+        # The gateway took it on a try whose end was lost (the worker died before marking
+        # it sent): sending it again would reach the phone twice, and it is not
+        # «too late» for what is already on its way.
+        log.info("queued message already taken by the gateway: %s", where)
+        _sent(message, now)
+        return True
     if message.discard_after is not None and message.discard_after <= now:
         _give_up(message, "too late: what it carries has expired", where)
         return False
     message.attempts += 1
+    provider_id = None
     try:
         if message.channel == "email":
-            send_email(tenant, message.recipient, message.subject or "", message.body, message.html)
+            send_email(
+                tenant,
+                message.recipient,
+                message.subject or "",
+                message.body,
+                message.html,
+                unsubscribe=message.unsubscribe_url,
+            )
         else:
-            send_sms(tenant, message.recipient, message.body)
+            provider_id = send_sms(tenant, message.recipient, message.body)
     except Exception as exc:  # any provider's failure: the next message must still go out
         reason = f"{type(exc).__name__}: {exc}"[:300]
         pause = outbox.pause_after(message.attempts, RETRY_DELAYS)
@@ -145,11 +171,19 @@ def _try(message: QueuedMessage) -> bool:
             reason,
         )
         return False
+    if provider_id:
+        message.provider_id = provider_id
+        # Kept at once, before anything else of this try can fail: a retry finds it.
+        db.session.commit()
+    _sent(message, now)
+    return True
+
+
+def _sent(message: QueuedMessage, now: datetime) -> None:
     message.status = Status.SENT
     message.sent_at = now
     message.last_error = None
     _blank(message)
-    return True
 
 
 def _give_up(message: QueuedMessage, reason: str, where: str) -> None:

@@ -5,12 +5,14 @@ unknown name stops the application from starting rather than failing at the firs
 
 Adding a real gateway:
 
-1. Write one class in this module (or in its own module imported here) with
+1. Write one class in its own module (app/notify/smsru.py is one) with
    ``__init__(self, config: Mapping)`` reading its settings, e.g. ``SMS_EXAMPLE_URL`` and
    ``SMS_EXAMPLE_TOKEN``, and ``send(tenant_slug, phone, text)`` that calls the gateway
-   with a bounded timeout and raises ``app.notify.delivery.DeliveryError`` when it could
-   not deliver. It must not log the text: texts carry one-time codes.
-2. Add its name to ``PROVIDERS``: ``"example": ExampleSmsProvider``.
+   with a bounded timeout, returns the gateway's id of the accepted text (or None) and
+   raises ``app.notify.delivery.DeliveryError`` when it could not deliver. It must not log
+   the text: texts carry one-time codes.
+2. Add its name to ``PROVIDERS`` where app/notify/__init__.py registers the others:
+   ``PROVIDERS.setdefault("example", ExampleSmsProvider)``.
 3. Add its settings to ``load_settings`` in app/config.py, read from the environment,
    and check there that a production deployment sets them.
 
@@ -31,8 +33,9 @@ log = logging.getLogger("app.notify")
 
 
 class SmsProvider(Protocol):
-    def send(self, tenant_slug: str, phone: str, text: str) -> None:
-        """Deliver one text to an E.164 phone number, or raise DeliveryError."""
+    def send(self, tenant_slug: str, phone: str, text: str) -> str | None:
+        """Deliver one text to an E.164 phone number: the gateway's id of it, or None;
+        DeliveryError when it could not."""
 
 
 class OutboxSmsProvider:
@@ -46,7 +49,7 @@ class OutboxSmsProvider:
         self.config = config
 
     def send(self, tenant_slug: str, phone: str, text: str) -> None:
-        """Store the text in the outbox."""
+        """Store the text in the outbox (no gateway, so no id)."""
         message = SmsMessage(tenant=tenant_slug, phone=phone, text=text)
         db.session.add(message)
         db.session.flush()

@@ -19,6 +19,7 @@ from app.persistence import utcnow
 from app.tenancy.registry import Tenant
 from app.tenancy.resolve import public_url
 
+from . import unsubscribe
 from .delivery import MAX_SMS_CHARS
 from .messages import PaymentReceipt, send_notice, send_payment_receipt
 from .models import NoticeSent
@@ -73,9 +74,14 @@ def tell(
             if channel == "sms":
                 queue_sms(tenant, subscriber.phone, wording.sms[:MAX_SMS_CHARS], not_before=held)
             else:
-                link = public_url(tenant, path)
                 send_notice(
-                    tenant, subscriber.email, wording.subject, wording.paragraphs, link, held
+                    tenant,
+                    subscriber.email,
+                    wording.subject,
+                    wording.paragraphs,
+                    public_url(tenant, path),
+                    held,
+                    unsubscribe=unsubscribe.link(tenant, subscriber_id, event),
                 )
     except ValueError:
         # A contact no message can go to: logged, never a reason to undo what happened.

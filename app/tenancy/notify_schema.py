@@ -75,6 +75,14 @@ class Reminders(Model):
         return self
 
 
+class Sms(Model):
+    """How the ISP's texts are signed."""
+
+    sender: Annotated[str, Field(pattern=r"^[A-Za-z0-9]{1,11}$")] | None = None
+    """The sender name the gateway shows (registered with it, e.g. "MYISP"): Latin
+    letters and digits, at most 11; unset: the gateway account's default."""
+
+
 class Notifications(Model):
     """Which notices the ISP sends, and how, until the subscriber decides otherwise."""
 
@@ -86,6 +94,8 @@ class Notifications(Model):
     """The default quiet hours (a subscriber may change them); null: none."""
     reminders: Reminders = Reminders()
     """The payment reminders of the daily run."""
+    sms: Sms = Sms()
+    """How the ISP's texts are signed."""
 
     @model_validator(mode="after")
     def _defaults_are_offered(self):

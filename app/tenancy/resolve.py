@@ -11,6 +11,12 @@ from werkzeug.security import safe_join
 TENANT_FREE_ENDPOINTS = {"static"}
 
 
+def tenant_free(endpoint: str) -> None:
+    """Serve endpoint on any host, with no tenant: for a gateway's callback configured once
+    per account, not per ISP; the view finds the tenant from what it is sent."""
+    TENANT_FREE_ENDPOINTS.add(endpoint)
+
+
 def resolve_site() -> None:
     """Set g.site, g.tenant and g.region for this request, or answer 400 for a host not served."""
     if request.endpoint in TENANT_FREE_ENDPOINTS:

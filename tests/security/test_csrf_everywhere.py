@@ -2,7 +2,7 @@
 
 The routes come from app.url_map, so a new form is covered the day it is added. A view
 exempted from CSRF must be one that checks a signature or a token instead (the bank's
-notification, the ISP's usage import).
+notification, the ISP's usage import, the SMS gateway's reports, one-click unsubscribe).
 """
 
 import json
@@ -77,6 +77,10 @@ def test_exempt_views_are_the_server_to_server_ones_only(app):
     assert csrf._exempt_views == {
         "app.payments.routes.notify",
         "app.usage.import_routes.import_usage",
+        # SMS.ru's delivery reports (a secret token in the URL) and RFC 8058's one-click
+        # unsubscribe (the signed token is the authority, and only for its own host).
+        "app.notify.public_routes.smsru_status",
+        "app.notify.public_routes.unsubscribe_one_click",
     }
     assert not csrf._exempt_blueprints
 
