@@ -1,7 +1,7 @@
 """billing_run: the scheduled daily run's progress across its account ranges
 
 Revision ID: 0032
-Revises: 0029
+Revises: 0031
 Create Date: 2026-12-04 19:40:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0032"
-down_revision = "0029"
+down_revision = "0031"
 branch_labels = None
 depends_on = None
 
