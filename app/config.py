@@ -22,8 +22,6 @@ class ConfigError(RuntimeError):
 
 Seconds = Annotated[float, Field(ge=0)]
 Positive = Annotated[int, Field(ge=1)]
-# Whose value an error message must not repeat.
-SECRET_NAMES = ("SECRET", "PASSWORD", "TOKEN")
 
 
 def _lowercase(value: object) -> object:
@@ -91,9 +89,9 @@ def read_environment() -> Environment:
 
 
 def _problem(error: dict) -> str:
+    # Only typed variables (numbers, flags, choices) can fail, never a secret's text, so
+    # the value may be repeated for the operator to spot.
     name = str(error["loc"][0]) if error["loc"] else "environment"
-    if any(word in name for word in SECRET_NAMES):
-        return f"{name}: {error['msg']}"
     return f"{name}: {error['msg']}, got {error['input']!r}"
 
 
@@ -206,8 +204,6 @@ def load_settings(overrides: dict | None = None) -> dict:
         # the script to come back, so pages always find a thread. Half gunicorn's threads
         # (PORTAL_THREADS in gunicorn.conf.py) unless set.
         "PORTAL_CHAT_MAX_WAITING": env.PORTAL_CHAT_MAX_WAITING or max(1, env.PORTAL_THREADS // 2),
-        # JSON lines or text on stderr (app/observe); unset: JSON in production.
-        "PORTAL_LOG_FORMAT": env.PORTAL_LOG_FORMAT or ("json" if production else "text"),
         "PORTAL_METRICS_TOKEN": env.PORTAL_METRICS_TOKEN,
         **_notify_settings(env),
     }
@@ -217,6 +213,10 @@ def load_settings(overrides: dict | None = None) -> dict:
     for name, value in _cookie_settings(env, production).items():
         if name not in (overrides or {}):
             settings[name] = value
+    # JSON lines or text on stderr (app/observe); unset: JSON in production.
+    settings.setdefault(
+        "PORTAL_LOG_FORMAT", env.PORTAL_LOG_FORMAT or ("json" if production else "text")
+    )
     if production:
         check_production(settings)
     return settings
