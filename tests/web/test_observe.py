@@ -6,9 +6,14 @@ import re
 import secrets
 
 import pytest
+from prometheus_client import REGISTRY
 
+from app.extensions import db
+from app.notify.delivery import send_sms
 from app.observe import logs
 from app.observe.logs import JsonLines, RequestContext, StderrHandler
+from app.observe.metrics import PAYMENT_OUTCOMES
+from tests.web.test_payments_callback import URL, body, pending_payment, signed
 
 PASSWORD = "Sunny-Garden-77"
 WRONG_PASSWORD = "Rainy-Cellar-13"
@@ -208,3 +213,33 @@ def test_metrics_need_the_token_and_count_logins(
     assert 'portal_request_duration_seconds_count{endpoint="auth.login",tenant="acme"}' in after
     assert _sample(after, 'portal_outbox_due{outbox="messages"}') == 0
     assert _sample(after, "portal_jobs_queued") == 0
+
+
+def _count(name: str, **labels) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+def test_payment_notifications_are_counted_by_outcome(app, make_subscriber, tenant_client):
+    account = make_subscriber(tenant="athome")["account_id"]
+    bank = tenant_client("athome.localhost")
+    name = "portal_payment_notifications_total"
+    before = {outcome: _count(name, outcome=outcome) for outcome in PAYMENT_OUTCOMES}
+    paid = body(pending_payment(app, account))
+    for _ in range(2):
+        assert bank.post(URL, data=paid, headers=signed(app, paid)).status_code == 200
+    declined = body(
+        pending_payment(app, account), status="failed", failure_reason="insufficient_funds"
+    )
+    assert bank.post(URL, data=declined, headers=signed(app, declined)).status_code == 200
+    unsigned = bank.post(URL, data=paid, headers={"Content-Type": "application/json"})
+    assert unsigned.status_code == 400
+    counted = {outcome: _count(name, outcome=outcome) - before[outcome] for outcome in before}
+    assert counted == {"credited": 1, "duplicate": 1, "failed": 1, "rejected": 1, "deferred": 0}
+
+
+def test_texts_are_counted_as_sent(app):
+    sent = _count("portal_messages_total", channel="sms", outcome="sent")
+    with app.app_context():
+        send_sms(app.extensions["tenancy"].tenants["acme"], PHONE, "Код: 1")
+        db.session.rollback()
+    assert _count("portal_messages_total", channel="sms", outcome="sent") == sent + 1
