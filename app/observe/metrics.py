@@ -30,6 +30,9 @@ from app.tenancy.resolve import tenant_free
 
 # A *_created series per counter doubles the output and tells an operator nothing.
 disable_created_metrics()
+if _folder := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    # Every process that counts (the web, a worker, a `flask` command) writes its file there.
+    os.makedirs(_folder, exist_ok=True)
 
 REQUEST_SECONDS = Histogram(
     "portal_request_duration_seconds",
