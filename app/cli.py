@@ -74,9 +74,36 @@ def tenants_schema() -> None:
 
 
 @demo_cli.command("seed")
-def demo_seed() -> None:
-    """Create demo subscribers for every tenant (safe to run again)."""
+@click.option(
+    "--scale",
+    type=click.IntRange(min=1),
+    help="Also add this many load-test subscribers across the tenants (PostgreSQL only).",
+)
+@click.option(
+    "--entries",
+    type=click.IntRange(min=1, max=1000),
+    default=30,
+    show_default=True,
+    help="Ledger entries per load-test account.",
+)
+@click.option(
+    "--deep",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Extra entries on one load-test account (a statement many pages long).",
+)
+@click.option("--tenant", "slugs", multiple=True, help="Load-test data only for these tenants.")
+def demo_seed(scale: int | None, entries: int, deep: int, slugs: tuple[str, ...]) -> None:
+    """Create demo subscribers for every tenant (safe to run again); --scale adds many."""
+    from .demo.scale import ScaleError, check_database
     from .demo.service import read_demo, seed_tenant
+
+    if scale:
+        try:
+            check_database()
+        except ScaleError as exc:
+            raise click.ClickException(str(exc)) from None
 
     profile = current_app.config["PORTAL_ARGON2_PROFILE"]
     for tenant in registry_of(current_app).tenants.values():
@@ -87,6 +114,31 @@ def demo_seed() -> None:
         created = seed_tenant(tenant, data, today, profile)
         db.session.commit()
         click.echo(f"{tenant.slug}: {created} demo subscriber(s) created")
+    if scale:
+        _seed_scale(scale, entries, deep, slugs)
+
+
+def _seed_scale(count: int, entries: int, deep: int, slugs: tuple[str, ...]) -> None:
+    from .demo.scale import SCALE_PASSWORD, ScaleError, seed_scale
+
+    tenants = registry_of(current_app).tenants
+    unknown = [slug for slug in slugs if slug not in tenants]
+    if unknown:
+        raise click.BadParameter(f"no tenant {unknown[0]!r}", param_hint="--tenant")
+    chosen = [tenants[slug] for slug in slugs] if slugs else list(tenants.values())
+    profile = current_app.config["PORTAL_ARGON2_PROFILE"]
+    with click.progressbar(length=count, label="load-test subscribers", file=sys.stderr) as bar:
+        try:
+            report = seed_scale(chosen, count, entries, deep, profile, progress=bar.update)
+        except ScaleError as exc:
+            raise click.ClickException(str(exc)) from None
+    for slug, made in report.by_tenant.items():
+        click.echo(f"{slug}: {made} load-test subscriber(s)")
+    click.echo(
+        f"{report.subscribers} subscriber(s), {report.entries} ledger entries in "
+        f"{report.seconds:.1f} s; password {SCALE_PASSWORD!r}"
+        + (f"; account {report.deep_account} has {deep} more entries" if deep else "")
+    )
 
 
 def register(app: Flask) -> None:

@@ -58,6 +58,7 @@ class Environment(BaseSettings):
     PORTAL_ARGON2_PROFILE: str = "rfc9106_low_memory"
     PORTAL_UPLOADS_DIR: str = ""
     PORTAL_QUEUE_URL: str = ""
+    PORTAL_BILLING_RANGE: Positive = 50000
     PORTAL_CHAT_REDIS_URL: str = ""
     PORTAL_CHAT_WAIT_SECONDS: Seconds = 10
     PORTAL_THREADS: Positive = 8
@@ -196,6 +197,9 @@ def load_settings(overrides: dict | None = None) -> dict:
         # The job queue: redis://… in production (workers on several machines), unset: a
         # SQLite file in instance/ (`make run`), `immediate`: each job runs in the caller.
         "PORTAL_QUEUE_URL": env.PORTAL_QUEUE_URL,
+        # Active accounts per job of the daily run: a large tenant is charged by several
+        # workers at once, one range each.
+        "PORTAL_BILLING_RANGE": env.PORTAL_BILLING_RANGE,
         # Live chat: Redis pub/sub so several app processes share one chat; unset: in-process.
         "PORTAL_CHAT_REDIS_URL": env.PORTAL_CHAT_REDIS_URL,
         # How long one feed request waits for a new message before it answers «nothing yet».

@@ -10,7 +10,7 @@ take seconds, not minutes of row-by-row round trips.
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -29,26 +29,11 @@ from app.tenancy.registry import Tenant
 
 from . import daily_jobs, promised
 from .models import PromisedPayment
+from .ranges import active_accounts
+from .report import RunReport
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 1000
-
-
-@dataclass
-class RunReport:
-    """What one tenant's run did, for the operator."""
-
-    tenant: str
-    dates: set[date]
-    charged: int = 0
-    kopecks: int = 0
-    suspended: int = 0
-    repaid: int = 0
-    tariffs_changed: int = 0
-    tariffs_refused: int = 0  # scheduled changes the balance did not cover
-    jobs: list[str] = field(default_factory=list)  # what each daily job reports
-    job_errors: list[str] = field(default_factory=list)
-    unknown_tariffs: set[str] = field(default_factory=set)
 
 
 def charge_reference(account_id: int, day: date) -> str:
@@ -61,33 +46,71 @@ def run_tenant(
     day: date | None = None,
     now: datetime | None = None,
     batch_size: int = BATCH_SIZE,
+    *,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> RunReport:
-    """Repay due promised payments, charge every active account for its local day, suspend."""
+    """Repay due promised payments, charge every active account for its local day, suspend.
+
+    A dry run does all of it in one transaction that it rolls back at the end, and skips
+    the daily jobs, which reach outside (autopay charges cards, reminders go out).
+    progress(n) hears of each batch of n accounts done.
+    """
     now = now or utcnow()
     dates = LocalDates(tenant, now, day)
-    report = RunReport(tenant.slug, dates.all())
+    report = RunReport(tenant.slug, dates.all(), dry_run=dry_run)
+    commit = db.session.flush if dry_run else db.session.commit
+    prepare(tenant, dates, now, report, commit)
+    charge_accounts(tenant, dates, now, report, commit=commit, batch=batch_size, progress=progress)
+    if dry_run:
+        db.session.rollback()
+    else:
+        daily_jobs.run(tenant, dates, report)
+    return report
+
+
+def prepare(tenant: Tenant, dates: LocalDates, now: datetime, report, commit=None) -> None:
+    """What comes before the charges: due promised payments repaid, due tariff changes
+    applied (a change from today is charged at its new price today)."""
+    commit = commit or db.session.commit
     report.repaid = promised.repay_due(tenant, dates, now)
-    db.session.commit()
-    # Before the charges: a change from today is charged at its new price today.
+    commit()
     report.tariffs_changed, report.tariffs_refused = services.apply_due(tenant, dates, now)
-    db.session.commit()
+    commit()
     report.unknown_tariffs = _unknown_tariffs(tenant)
+
+
+def charge_accounts(
+    tenant: Tenant,
+    dates: LocalDates,
+    now: datetime,
+    report,
+    first: int | None = None,
+    last: int | None = None,
+    *,
+    commit=None,
+    batch: int = BATCH_SIZE,
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Charge the active accounts with ids first..last (unbounded where None) in batches,
+    each its own transaction, adding what was done to the report."""
+    commit = commit or db.session.commit
     groups = _regions_by_date(tenant, dates)
-    after = 0
-    while ids := _lock_batch(tenant.slug, after, batch_size):
-        first, after = ids[0], ids[-1]
+    after = first - 1 if first is not None else 0
+    while ids := _lock_batch(tenant.slug, after, batch, last):
+        first_id, after = ids[0], ids[-1]
         blocked = []
         for local_day, regions in groups.items():
-            inserted = _insert_charges(tenant, first, after, local_day, regions, now)
-            blocked += _move_balances(tenant, inserted, first, after, now)
+            inserted = _insert_charges(tenant, first_id, after, local_day, regions, now)
+            blocked += _move_balances(tenant, inserted, first_id, after, now)
             report.charged += len(inserted)
             report.kopecks -= sum(amount for _, amount in inserted)
-        blocked += _suspend(tenant, first, after)
+        blocked += _suspend(tenant, first_id, after)
         _tell_blocked(tenant, blocked)
         report.suspended += len(blocked)
-        db.session.commit()
-    daily_jobs.run(tenant, dates, report)
-    return report
+        commit()
+        if progress is not None:
+            progress(len(ids))
 
 
 def _tell_blocked(tenant: Tenant, blocked: list[int]) -> None:
@@ -123,13 +146,13 @@ def _regions_by_date(tenant: Tenant, dates: LocalDates) -> dict[date, sa.ColumnE
     return groups
 
 
-def _lock_batch(tenant: str, after: int, size: int) -> list[int]:
-    """Ids of the next active accounts, their rows locked until the batch commits."""
+def _lock_batch(tenant: str, after: int, size: int, last: int | None = None) -> list[int]:
+    """Ids of the next active accounts up to last, their rows locked until the batch commits."""
+    query = active_accounts(tenant).where(Account.id > after)
+    if last is not None:
+        query = query.where(Account.id <= last)
     query = (
-        sa.select(Account.id)
-        .where(Account.tenant == tenant, Account.id > after)
-        .where(Account.status == AccountStatus.ACTIVE)
-        .order_by(Account.id)
+        query.order_by(Account.id)
         .limit(size)
         # Id order: two runs (or a run and a payment) take the locks in the same order.
         .with_for_update()

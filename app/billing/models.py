@@ -1,6 +1,6 @@
-"""The promised payment's record (the ledger itself is app.core.ledger)."""
+"""The promised payment's record and the daily run's progress; the ledger is app.core.ledger."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -36,3 +36,31 @@ class PromisedPayment(TenantScoped, db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The ledger reference of its credit entry.
     reference: Mapped[str] = mapped_column(sa.String(100))
+
+
+class BillingRun(TenantScoped, db.Model):
+    """One tenant's daily run split into account ranges that workers charge side by side.
+
+    The range jobs add what they did to this row under its lock; the one that completes the
+    last range runs the day's jobs (option fees, reminders, autopay) that must see every
+    charge. An unfinished row also tells the next hourly run that this one is still going.
+    """
+
+    __tablename__ = "billing_run"
+    __table_args__ = (sa.Index("ix_billing_run_tenant_started", "tenant", "started_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The moment the run charges for (each region's local date of it), unless `day` is set.
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    day: Mapped[date | None] = mapped_column(sa.Date)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ranges: Mapped[int] = mapped_column(default=0)
+    ranges_done: Mapped[int] = mapped_column(default=0)
+    charged: Mapped[int] = mapped_column(default=0)
+    kopecks: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    suspended: Mapped[int] = mapped_column(default=0)
+    repaid: Mapped[int] = mapped_column(default=0)
+    tariffs_changed: Mapped[int] = mapped_column(default=0)
+    tariffs_refused: Mapped[int] = mapped_column(default=0)
+    # What the operator reads in the log: the run's one-line description once it finished.
+    summary: Mapped[str | None] = mapped_column(sa.Text)

@@ -204,3 +204,24 @@ def test_the_scheduler_enqueues_the_jobs_due_this_minute_for_the_workers(app, re
     assert {"periodic:options.run", "periodic:notify.sweep", "periodic:provisioning.sweep"} <= (
         queued
     )
+
+
+def test_workers_charge_a_tenant_range_by_range_and_one_finishes_the_run(
+    app, make_subscriber, consumer, monkeypatch
+):
+    from app.billing import schedule
+    from app.billing.models import BillingRun
+
+    monkeypatch.setitem(app.config, "PORTAL_BILLING_RANGE", 2)
+    for _ in range(6):
+        make_subscriber(tenant="acme", balance=100_000)
+    with app.app_context():
+        jobs_of(app).enqueue(schedule.TENANT_JOB, "acme")
+
+    def finished():
+        with app.app_context():
+            return db.session.scalar(sa.select(BillingRun).where(BillingRun.summary.is_not(None)))
+
+    run = _until(finished, seconds=30)
+    assert (run.ranges, run.ranges_done, run.charged) == (3, 3, 6)
+    assert "option fees" in run.summary

@@ -37,15 +37,23 @@ class Periodic:
     run: Callable[[], object]
 
 
-_TASKS: dict[str, Callable] = {}
+@dataclass(frozen=True)
+class Task:
+    run: Callable
+    retries: int = 0
+    retry_delay: int = 0  # seconds between attempts
+
+
+_TASKS: dict[str, Task] = {}
 _PERIODIC: dict[str, Periodic] = {}
 
 
-def task(name: str):
-    """Make fn(*args) a job the portal can enqueue under name; it runs in an app context."""
+def task(name: str, retries: int = 0, retry_delay: int = 0):
+    """Make fn(*args) a job the portal can enqueue under name; it runs in an app context,
+    and a job that raised runs again up to `retries` times, retry_delay seconds apart."""
 
     def register(fn):
-        _TASKS[name] = fn
+        _TASKS[name] = Task(fn, retries, retry_delay)
         return fn
 
     return register
@@ -95,7 +103,7 @@ class Jobs:
     def __init__(self, app: Flask, huey: Huey):
         self.app = app
         self.huey = huey
-        self.tasks = {name: self._wrap(name, fn) for name, fn in _TASKS.items()}
+        self.tasks = {name: self._wrap(name, job) for name, job in _TASKS.items()}
         self.periodic = {
             name: huey.periodic_task(crontab(**job.schedule), name=f"periodic:{name}")(
                 self._locked(job)
@@ -103,19 +111,19 @@ class Jobs:
             for name, job in _PERIODIC.items()
         }
 
-    def _wrap(self, name: str, fn: Callable):
+    def _wrap(self, name: str, job: Task):
         app = self.app
 
         def run(*args):
             with app.app_context():
                 try:
-                    return fn(*args)
+                    return job.run(*args)
                 except Exception:
                     db.session.rollback()
                     raise
 
         run.__name__ = name
-        return self.huey.task(name=name)(run)
+        return self.huey.task(name=name, retries=job.retries, retry_delay=job.retry_delay)(run)
 
     def _locked(self, job: Periodic):
         app, huey = self.app, self.huey
