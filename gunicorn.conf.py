@@ -9,6 +9,7 @@ environment; the defaults suit a small host.
 """
 
 import os
+import sys
 
 
 def _number(name: str, default: int) -> int:
@@ -34,3 +35,37 @@ if _waiting is not None and int(_waiting) >= threads:
         f"PORTAL_CHAT_MAX_WAITING ({_waiting}) must be below PORTAL_THREADS ({threads}): "
         "waiting chat feeds would leave no thread for the portal's pages"
     )
+
+
+def _check_settings() -> None:
+    # Validated once in the master: a bad variable stops the server with one line, rather
+    # than every worker failing to boot with a traceback, over and over.
+    # The app next to this file, whichever folder gunicorn was started from.
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from app.config import ConfigError, load_settings
+
+    try:
+        load_settings()
+    except ConfigError as exc:
+        raise SystemExit(f"Configuration is invalid: {exc}") from None
+
+
+_check_settings()
+
+
+def on_starting(server):
+    """Clear the metrics the workers of a previous run left in PROMETHEUS_MULTIPROC_DIR."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        for name in os.listdir(folder):
+            if name.endswith(".db"):
+                os.remove(os.path.join(folder, name))
+
+
+def child_exit(server, worker):
+    """A dead worker's gauges leave the multiprocess metrics (prometheus_client)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

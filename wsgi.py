@@ -3,6 +3,7 @@
 import sys
 
 from app import create_app
+from app.config import ConfigError
 from app.tenancy.loader import TenantConfigError
 
 try:
@@ -10,3 +11,6 @@ try:
 except TenantConfigError as exc:
     # Operators read this in the service log: every problem as file:line: key: message.
     sys.exit(f"Tenant configuration is invalid:\n{exc}")
+except ConfigError as exc:
+    # One line naming the variable and what is wrong with it, not a traceback.
+    sys.exit(f"Configuration is invalid: {exc}")

@@ -3,7 +3,7 @@
 from flask import Flask, current_app
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import core, errors, tenancy, web
+from . import core, errors, observe, tenancy, web
 from .config import load_settings
 from .core import jobs
 from .extensions import csrf, db, limiter, login_manager, migrate
@@ -20,6 +20,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     """Build the portal: settings, extensions, tenants, features, error pages, commands."""
     app = Portal(__name__, instance_relative_config=True)
     app.config.from_mapping(load_settings(overrides))
+    # First: its hooks give every request an id and time it, whatever answers it.
+    observe.init_app(app)
     input_guard.init_app(app)
     _trust_proxies(app)
     _init_extensions(app)

@@ -26,6 +26,7 @@ from werkzeug.exceptions import TooManyRequests
 from app.core.budgets import address_key, storage_key
 from app.core.identifiers import candidates
 from app.extensions import limiter
+from app.observe import metrics
 from app.tenancy.registry import Tenant
 from app.tenancy.schema import IdentifierKind
 
@@ -107,6 +108,7 @@ def address_state(tenant: Tenant, address: str) -> AddressState:
 def refuse_if_spent(state: AddressState) -> None:
     """Answer 429 («try again in N min.») when the address has no tries left."""
     if state.wait_seconds is not None:
+        metrics.login("limited")
         raise TooManyRequests(retry_after=state.wait_seconds)
 
 
@@ -122,8 +124,10 @@ def authenticate(
     account = account_key(tenant, typed)
     wait = _wait(_account_rate(), account)
     if wait is not None:
+        metrics.login("limited")
         raise TooManyRequests(retry_after=wait)
     subscriber_id = service.authenticate(tenant, typed, password, profile)
+    metrics.login("bad_password" if subscriber_id is None else "success")
     if subscriber_id is None:
         strategy = limiter.limiter
         strategy.hit(_account_rate(), NAMESPACE, account)

@@ -20,7 +20,6 @@ public_bp = Blueprint("notify_public", __name__, url_prefix="/notify")
 def init_app(app: Flask) -> None:
     """Check the delivery settings, pick the SMS provider, deliver each request's messages
     after its response, and add `flask outbox` and `flask notify`."""
-    from app.tenancy.resolve import tenant_free
     from app.tenancy.theming import add_menu_item
 
     from . import models, preferences, public_routes, queue, routes, status  # noqa: F401
@@ -42,7 +41,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(notify_cli)
     app.register_blueprint(bp)
     app.register_blueprint(public_bp)
-    tenant_free("notify_public.smsru_status")
     status.subscribe()
     add_menu_item(app, "notify.centre", _l("Notifications"), order=82)
 

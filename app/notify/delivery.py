@@ -10,6 +10,7 @@ from flask import current_app
 
 from app.core.identifiers import e164
 from app.extensions import db
+from app.observe import metrics
 from app.tenancy.registry import Tenant
 
 from .mail import compose, sender, transmit
@@ -57,6 +58,7 @@ def send_email(
             why = _describe(exc) + (" (retrying)" if retry else "")
             log.warning("mail not sent: %s attempt=%d/%d %s", where, attempt, attempts, why)
             if not retry:
+                metrics.message("email", sent=False)
                 raise DeliveryError(
                     f"mail {where} failed after {attempt} attempt(s): {why}",
                     permanent=_refused_for_good(exc),
@@ -64,6 +66,7 @@ def send_email(
             _pause()
         else:
             log.info("mail sent: %s attempt=%d", where, attempt)
+            metrics.message("email", sent=True)
             return
 
 
@@ -117,7 +120,14 @@ def send_sms(tenant: Tenant, phone: str, text: str) -> str | None:
     if len(text) > MAX_SMS_CHARS:
         raise ValueError(f"an SMS may have at most {MAX_SMS_CHARS} characters, not {len(text)}")
     provider: SmsProvider = current_app.extensions["notify.sms"]
-    return provider.send(tenant.slug, e164(phone, tenant.config.phone_region), text)
+    number = e164(phone, tenant.config.phone_region)
+    try:
+        sent_id = provider.send(tenant.slug, number, text)
+    except Exception:
+        metrics.message("sms", sent=False)
+        raise
+    metrics.message("sms", sent=True)
+    return sent_id
 
 
 def sms_outbox(

@@ -6,6 +6,7 @@ from flask import abort, current_app, g, redirect, render_template, request, url
 from flask_babel import force_locale
 
 from app.extensions import csrf
+from app.tenancy.resolve import tenant_free
 
 from . import callback, public_bp, unsubscribe
 from .preferences import channel_for
@@ -17,6 +18,7 @@ PLAIN = {"Content-Type": "text/plain; charset=utf-8"}
 
 @public_bp.route("/sms/status/smsru", methods=["POST"])
 @csrf.exempt
+@tenant_free
 def smsru_status():
     """SMS.ru's delivery reports; 404 without the configured token in the URL."""
     given = request.args.get("token", "")

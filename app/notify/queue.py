@@ -17,6 +17,7 @@ from flask import Flask, current_app
 from app.core import jobs, outbox
 from app.core.identifiers import e164
 from app.extensions import db
+from app.observe.masking import mask_phone
 from app.persistence import utcnow
 from app.tenancy import registry_of
 from app.tenancy.registry import Tenant
@@ -25,7 +26,6 @@ from app.web.after_response import deliver_after_response, remember
 from .delivery import MAX_SMS_CHARS, mask_email, send_email, send_sms
 from .mail import compose, sender
 from .models import QueuedMessage, Status
-from .sms import mask_phone
 
 log = logging.getLogger("app.notify")
 

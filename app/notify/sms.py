@@ -26,6 +26,7 @@ from typing import Protocol
 
 from app.config import ConfigError
 from app.extensions import db
+from app.observe.masking import mask_phone
 
 from .models import SmsMessage
 
@@ -75,8 +76,3 @@ def create_provider(config: Mapping) -> SmsProvider:
         known = ", ".join(sorted(PROVIDERS))
         raise ConfigError(f"SMS_PROVIDER {name!r} is unknown; choose one of: {known}")
     return factory(config)
-
-
-def mask_phone(phone: str) -> str:
-    """Enough of a number to tell messages apart in logs, not enough to dial it."""
-    return phone[:4] + "*" * max(len(phone) - 6, 0) + phone[-2:]

@@ -18,6 +18,7 @@ from app.core.scoped import owned
 from app.core.signals import payment_credited
 from app.core.subscribers import AccountStatus, holder_of
 from app.extensions import db
+from app.observe import metrics
 from app.persistence import utcnow
 from app.tenancy.registry import Tenant
 
@@ -36,6 +37,8 @@ class Applied:
     answer: str
     # This credit lifted a debt suspension: the payment's notice says access is back.
     restored: bool = False
+    # For the metrics: credited, duplicate (told again what was settled) or failed.
+    outcome: str = "credited"
 
 
 def apply_notification(
@@ -57,8 +60,9 @@ def apply_notification(
     if payment is None:
         raise NotificationRejected(f"unknown payment {notification.reference!r}")
     _check_matches(payment, provider_name, notification)
-    credited, restored = _settle(tenant, payment, notification)
-    return Applied(payment.id, credited, provider.acknowledge(notification), restored)
+    outcome, restored = _settle(tenant, payment, notification)
+    answer = provider.acknowledge(notification)
+    return Applied(payment.id, outcome == "credited", answer, restored, outcome)
 
 
 def _check_matches(payment: Payment, provider_name: str, notification: Notification) -> None:
@@ -75,22 +79,23 @@ def _check_matches(payment: Payment, provider_name: str, notification: Notificat
         raise NotificationRejected(f"payment {payment.reference}: another provider payment id")
 
 
-def _settle(tenant: Tenant, payment: Payment, notification: Notification) -> tuple[bool, bool]:
-    """Move the payment to its outcome; whether this call credited the account, and whether
-    that lifted a debt suspension."""
+def _settle(tenant: Tenant, payment: Payment, notification: Notification) -> tuple[str, bool]:
+    """Move the payment to its outcome; what this call did ("credited", "failed" or
+    "duplicate"), and whether a credit lifted a debt suspension."""
     if payment.status == PaymentStatus.SUCCEEDED:
         if not notification.succeeded:
             log.warning("payment %s: failure notified after crediting, ignored", payment.reference)
-        return False, False
+        return "duplicate", False
     if not notification.succeeded:
-        if payment.status == PaymentStatus.PENDING:
-            reason = notification.failure_reason or FailureReason.DECLINED
-            payment.status, payment.failure_reason = PaymentStatus.FAILED, reason.value
-            payment.completed_at = utcnow()
-            _record(tenant, payment, "payment.failed", reason=reason.value)
-        return False, False
+        if payment.status != PaymentStatus.PENDING:
+            return "duplicate", False
+        reason = notification.failure_reason or FailureReason.DECLINED
+        payment.status, payment.failure_reason = PaymentStatus.FAILED, reason.value
+        payment.completed_at = utcnow()
+        _record(tenant, payment, "payment.failed", reason=reason.value)
+        return "failed", False
     # A success after a failure still credits: the bank has taken the money.
-    return True, _credit(tenant, payment, notification)
+    return "credited", _credit(tenant, payment, notification)
 
 
 def _record(tenant: Tenant, payment: Payment, action: str, **after) -> None:
@@ -148,12 +153,15 @@ def handle_notification(
         log.warning(
             "notification refused: tenant=%s provider=%s: %s", tenant.slug, provider_name, exc
         )
+        metrics.payment("rejected")
         return None
     except (IntegrityError, OperationalError) as exc:
         # A concurrent delivery won the race (SQLite has no row locks); the provider retries.
         db.session.rollback()
         log.info("notification deferred: tenant=%s: %s", tenant.slug, type(exc).__name__)
+        metrics.payment("deferred")
         return None
+    metrics.payment(applied.outcome)
     if applied.credited:
         payment_credited.send(tenant, payment_id=applied.payment_id, restored=applied.restored)
     return applied.answer

@@ -8,18 +8,27 @@ import zlib
 from flask import Flask, abort, current_app, g, request, send_file, session
 from werkzeug.security import safe_join
 
+# Flask's own static view cannot carry the marker.
 TENANT_FREE_ENDPOINTS = {"static"}
 
 
-def tenant_free(endpoint: str) -> None:
-    """Serve endpoint on any host, with no tenant: for a gateway's callback configured once
-    per account, not per ISP; the view finds the tenant from what it is sent."""
-    TENANT_FREE_ENDPOINTS.add(endpoint)
+def tenant_free(view):
+    """Mark a view as answered on any host, with no tenant bound: health checks, metrics,
+    a gateway's callback configured once per account rather than per ISP."""
+    view.tenant_free = True
+    return view
+
+
+def is_tenant_free(app: Flask, endpoint: str | None) -> bool:
+    """Whether the endpoint is served without a tenant, on any host."""
+    if endpoint in TENANT_FREE_ENDPOINTS:
+        return True
+    return getattr(app.view_functions.get(endpoint), "tenant_free", False)
 
 
 def resolve_site() -> None:
     """Set g.site, g.tenant and g.region for this request, or answer 400 for a host not served."""
-    if request.endpoint in TENANT_FREE_ENDPOINTS:
+    if is_tenant_free(current_app, request.endpoint):
         return
     site = current_app.extensions["tenancy"].resolve(request.host)
     if site is None:

@@ -5,7 +5,10 @@ import secrets
 import pytest
 
 from app.config import ConfigError, load_settings
+from app.tenancy.resolve import is_tenant_free
 from tests.conftest import CSRF_INPUT
+
+from .surface import endpoint_of, surface, url
 
 PAGE_LANG = "en"
 PASSWORD = "Sunny-Garden-77"
@@ -47,6 +50,25 @@ def test_an_unknown_host_is_a_plain_bad_request(tenant_client, host):
     assert response.status_code == 400
     text = response.get_data(as_text=True)
     assert "400" in text and "csrf_token" not in text
+
+
+def test_only_tenant_free_routes_answer_an_unknown_host(app, tenant_client):
+    """Every route is bound to a tenant, except those marked tenant_free (health, metrics):
+    those answer any host, without a tenant and without setting a cookie."""
+    stranger = tenant_client("nobody.example")
+    free, wrong = set(), []
+    for rule, method, params in surface(app):
+        if method != "GET":
+            continue
+        response = stranger.get(url(rule, {name: "1" for _, name in params}))
+        if is_tenant_free(app, endpoint_of(app, rule)):
+            free.add(rule)
+            if response.status_code == 400 or "Set-Cookie" in response.headers:
+                wrong.append(f"{rule}: {response.status_code} {response.headers.get('Set-Cookie')}")
+        elif response.status_code != 400:
+            wrong.append(f"{rule} answered {response.status_code} for no tenant")
+    assert not wrong, "\n".join(wrong)
+    assert {"/healthz", "/readyz", "/metrics"} <= free
 
 
 def test_a_missing_page_on_a_known_host_is_still_404(client):

@@ -1,7 +1,7 @@
 """The house rules of app/, read from the code's own imports (function-level ones too).
 
 - no import cycle between modules (a module importing its own package is fine);
-- tenancy, core and web import no feature, and each only the layers below it;
+- tenancy, core, observe and web import no feature, and each only the layers below it;
 - a feature reaches another feature only through that feature's `service` module;
 - service and core modules never touch request, session, g or render templates;
 - no tenant's slug in app/; no module over 300 lines.
@@ -17,9 +17,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app"
 GROUND = {"app.config", "app.extensions", "app.persistence"}
-# Below every feature, bottom up: tenancy, the core, then what pages share (web).
-FOUNDATION = {"tenancy", "core", "web"}
-LAYER_ORDER = ["tenancy", "core", "web"]
+# Below every feature, bottom up: tenancy, the core, what operators watch (observe), then
+# what pages share (web).
+FOUNDATION = {"tenancy", "core", "observe", "web"}
+LAYER_ORDER = ["tenancy", "core", "observe", "web"]
 # The factory, its error pages and the operator commands stand above every feature.
 ABOVE_FEATURES = {"app", "app.errors", "app.cli"}
 REQUEST_BOUND = {

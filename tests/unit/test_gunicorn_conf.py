@@ -55,3 +55,20 @@ def test_waiting_feeds_may_not_take_every_thread(monkeypatch):
     monkeypatch.setenv("PORTAL_THREADS", "0")
     with pytest.raises(SystemExit, match="PORTAL_THREADS"):
         _load()
+
+
+def test_a_bad_setting_stops_the_server_with_one_line(monkeypatch):
+    monkeypatch.setenv("SMTP_PORT", "abc")
+    with pytest.raises(SystemExit, match=r"^Configuration is invalid: SMTP_PORT: .*'abc'$"):
+        _load()
+
+
+def test_the_workers_metrics_files_are_kept_tidy(monkeypatch, tmp_path):
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    conf = _load()
+    for name in ("counter_41.db", "gauge_livesum_41.db", "gauge_livesum_42.db"):
+        (tmp_path / name).write_bytes(b"")
+    conf.child_exit(None, type("Worker", (), {"pid": 41})())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["counter_41.db", "gauge_livesum_42.db"]
+    conf.on_starting(None)
+    assert list(tmp_path.iterdir()) == []

@@ -32,12 +32,12 @@ def worker(workers: int, scheduler: bool) -> None:
 
 
 def _log_to_terminal() -> None:
-    # What the worker runs, and what fails, on stderr (the journal, under systemd).
+    # What the worker runs, and what fails, on stderr (the journal, under systemd): the app
+    # factory installed the portal's handler (app/observe); huey's own lines join it.
     root = logging.getLogger()
     if not root.handlers:
-        logging.basicConfig(
-            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
+        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    root.setLevel(logging.INFO)
 
 
 @jobs_cli.command("scheduler")
