@@ -8,7 +8,7 @@ from enum import StrEnum
 from app.core import audit
 from app.core.money import clamp
 from app.core.scoped import owned
-from app.core.subscribers import holder_of
+from app.core.subscribers import holder_of, subscriber_of
 from app.extensions import db
 from app.tenancy.registry import Tenant
 from app.tenancy.resolve import public_url
@@ -165,9 +165,21 @@ def notify_url(tenant: Tenant) -> str:
     return public_url(tenant, f"/payments/notify/{tenant.config.payments.provider}")
 
 
+def _receipt_contact(tenant: Tenant, payment: Payment) -> tuple[str | None, str | None]:
+    """(e-mail, phone) for the 54-FZ receipt: the payer's e-mail, else the account holder's
+    e-mail or phone; none looked up when the tenant sends no receipts."""
+    if payment.payer_email or tenant.config.payments.receipt is None:
+        return payment.payer_email, None
+    holder = subscriber_of(tenant, holder_of(tenant.slug, payment.account_id) or 0)
+    if holder is None:
+        return None, None
+    return holder.email or None, holder.phone or None
+
+
 def order_of(tenant: Tenant, payment: Payment, method_kind: str) -> Order:
     """What the provider is told of a payment."""
     name = tenant.text(tenant.config.name, tenant.config.locales.default)
+    email, phone = _receipt_contact(tenant, payment)
     return Order(
         tenant=tenant,
         reference=payment.reference,
@@ -176,7 +188,8 @@ def order_of(tenant: Tenant, payment: Payment, method_kind: str) -> Order:
         method_kind=method_kind,
         description=f"{name}: {payment.reference}",
         save_card=payment.save_card,
-        payer_email=payment.payer_email,
+        payer_email=email,
+        payer_phone=phone,
         method_choice=payment.method_choice,
     )
 
@@ -217,3 +230,19 @@ def payments_by_reference(tenant: Tenant, references: Iterable[str]) -> dict[str
 def method_by_code(tenant: Tenant, code: str) -> PaymentMethod | None:
     """The tenant's method with this code, whatever the region."""
     return next((m for m in tenant.config.payments.methods if m.code == code), None)
+
+
+# Refunds to the card, for the staff console (app/staff reaches payments only through here).
+from .models import PaymentRefund, RefundStatus  # noqa: E402, F401
+from .refunds import (  # noqa: E402, F401
+    RefundOutcome,
+    RefundRefusal,
+    account_of_refund,
+    approve_refund,
+    online_payments,
+    refunds_of,
+    refuse_refund,
+    request_refund,
+    send_refund,
+    unrefunded,
+)
