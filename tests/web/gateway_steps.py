@@ -19,8 +19,9 @@ EMAIL = "payer@example.ru"
 TIMEOUT = 0.5  # seconds the adapters wait in these tests; a "slow" fake waits longer
 
 
+# Both take the mailbox: the portal's own receipt e-mail goes to the local SMTP server.
 @pytest.fixture
-def yookassa(app, monkeypatch):
+def yookassa(app, monkeypatch, mailbox):
     fake = FakeYooKassa(
         GATEWAY_KEYS["PAYMENTS_YOO_SHOP_YOOKASSA_SHOP_ID"],
         GATEWAY_KEYS["PAYMENTS_YOO_SHOP_YOOKASSA_SECRET_KEY"],
@@ -32,7 +33,7 @@ def yookassa(app, monkeypatch):
 
 
 @pytest.fixture
-def tbank(app, monkeypatch):
+def tbank(app, monkeypatch, mailbox):
     fake = FakeTBank(
         GATEWAY_KEYS["PAYMENTS_TB_SHOP_TBANK_TERMINAL_KEY"],
         GATEWAY_KEYS["PAYMENTS_TB_SHOP_TBANK_PASSWORD"],

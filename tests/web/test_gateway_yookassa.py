@@ -1,11 +1,15 @@
 """Paying through ЮKassa (against a fake of its API): a notification is believed only as the
 API confirms it, credits once, and the payer hears of declines and timeouts in plain words."""
 
+import shutil
+
+import pytest
 import sqlalchemy as sa
 
 from app.core import jobs
 from app.extensions import db
 from app.payments.models import SavedCard
+from tests.conftest import ROOT
 from tests.web.gateway_steps import (
     EMAIL,
     age,
@@ -154,3 +158,28 @@ def test_a_saved_card_pays_again_by_its_payment_method_id(
     charged = next(p for p in yookassa.payments.values() if p["metadata"]["reference"] == reference)
     assert client.post(NOTIFY, data=yookassa.notification(charged["id"])).status_code == 200
     assert [amount for _, amount in credited(app, subscriber["account_id"])] == [60000, 60000]
+
+
+def test_a_missing_key_stops_the_start_naming_the_variable(make_app, monkeypatch):
+    from app.tenancy.loader import TenantConfigError
+
+    monkeypatch.delenv("PAYMENTS_YOO_SHOP_YOOKASSA_SECRET_KEY")
+    with pytest.raises(TenantConfigError) as refused:
+        make_app()
+    lines = (ROOT / "tests/data/tenants/yoo-shop/tenant.yaml").read_text().splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if text.strip().startswith("provider:"))
+    assert str(refused.value) == (
+        f"tenants/yoo-shop/tenant.yaml:{line}: payments.provider: tenant yoo-shop pays through "
+        "yookassa, but the environment variable PAYMENTS_YOO_SHOP_YOOKASSA_SECRET_KEY is not set"
+    )
+
+
+def test_a_bad_vat_code_is_named_with_its_file_and_line(app, tmp_path):
+    folder = tmp_path / "yoo-shop"
+    shutil.copytree(ROOT / "tests/data/tenants/yoo-shop", folder)
+    text = (folder / "tenant.yaml").read_text().replace("vat_code: 1", "vat_code: 13")
+    (folder / "tenant.yaml").write_text(text)
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "vat_code" in t)
+    result = app.test_cli_runner().invoke(args=["tenants", "check", "--dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"yoo-shop/tenant.yaml:{line}: payments.receipt.vat_code: " in result.output
