@@ -125,3 +125,27 @@ def test_only_the_money_right_refunds(app, yookassa, make_subscriber, tenant_cli
     path = f"/staff/subscribers/{subscriber['id']}/payments"
     client.post(path, data={"payment": str(payment.id), "amount": "100"})
     assert _refunds(app) == [] and yookassa.calls("POST", "/refunds") == []
+
+
+def test_the_sandbox_bank_answers_state_and_refunds_too(app, tenant_client, make_subscriber):
+    from app.payments.providers import get_provider
+    from tests.web.test_payments_card import PASSWORD, start_card_payment
+    from tests.web.test_payments_support import pay_with_card
+
+    subscriber = make_subscriber(tenant="athome", password=PASSWORD, logins={"login": "sbx"})
+    client = tenant_client("athome.localhost")
+    client.login("sbx", PASSWORD)
+    card_page = start_card_payment(client, "500")
+    with app.app_context():
+        tenant = app.extensions["tenancy"].tenants["athome"]
+        sandbox = get_provider("sandbox")
+        assert sandbox.fetch_state(tenant, card_page.rsplit("/", 1)[1]) is None  # not paid yet
+    pay_with_card(client, card_page)
+    payment = the_payment(app)
+    with app.app_context():
+        state = sandbox.fetch_state(tenant, payment.provider_payment_id)
+        assert (state.succeeded, state.amount, state.reference) == (True, 50000, payment.reference)
+        assert sandbox.refund(tenant, payment.provider_payment_id, 30000, "refund-1").succeeded
+        assert not sandbox.refund(tenant, payment.provider_payment_id, 20001, "refund-2").succeeded
+        db.session.commit()
+    assert subscriber["account_id"] == payment.account_id

@@ -102,8 +102,9 @@ def _call(tenant: Tenant, method: str, params: dict) -> dict:
     keys = _keys(tenant)
     body = {"TerminalKey": keys["TERMINAL_KEY"], **params}
     body["Token"] = token(body, keys["PASSWORD"])
+    seconds = timeout()
     try:
-        response = requests.post(f"{keys.api_url}/{method}", json=body, timeout=timeout())
+        response = requests.post(f"{keys.api_url}/{method}", json=body, timeout=seconds)
         answer = response.json()
     except requests.RequestException as exc:
         raise ProviderUnavailable(f"tbank {method}: {type(exc).__name__}") from exc
