@@ -210,6 +210,11 @@ def online_payments(tenant: Tenant, account_ids: list[int], limit: int = 30) -> 
     )
 
 
+def refund_of(tenant: Tenant, refund_id: int) -> PaymentRefund | None:
+    """One refund of this tenant, or None."""
+    return db.session.scalar(owned(PaymentRefund, tenant).where(PaymentRefund.id == refund_id))
+
+
 def account_of_refund(tenant: Tenant, refund: PaymentRefund) -> int:
     """The account the refunded payment went into."""
     return db.session.scalar(

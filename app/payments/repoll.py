@@ -28,6 +28,9 @@ from .providers import NotificationRejected, ProviderUnavailable, get_provider
 
 log = logging.getLogger("app.payments")
 STALE_MINUTES = 15
+# Past this a gateway has long expired an unpaid payment (ЮKassa, T-Bank cancel theirs within
+# hours); one still pending here is left for staff rather than asked about every 10 minutes.
+GIVE_UP_AFTER = timedelta(days=7)
 payments_cli = AppGroup("payments", help="Online payments: re-polling pending ones.")
 
 
@@ -49,6 +52,7 @@ def stale_payments(tenant: Tenant, minutes: int) -> list[tuple[int, str, str]]:
             Payment.status == PaymentStatus.PENDING.value,
             Payment.provider_payment_id.is_not(None),
             Payment.created_at < utcnow() - timedelta(minutes=minutes),
+            Payment.created_at > utcnow() - GIVE_UP_AFTER,
         )
         .order_by(Payment.id)
     ).all()

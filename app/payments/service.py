@@ -240,6 +240,7 @@ from .refunds import (  # noqa: E402, F401
     account_of_refund,
     approve_refund,
     online_payments,
+    refund_of,
     refunds_of,
     refuse_refund,
     request_refund,

@@ -92,7 +92,10 @@ def _send(refund) -> None:
     elif refund.status == payments.RefundStatus.FAILED:
         flash(_("The bank refused the refund: %(why)s", why=refund.message or "—"), "error")
     else:
-        flash(_("The bank did not answer; the refund is sent again on the next try."), "error")
+        flash(
+            _("The bank did not answer; nothing is debited yet. Send the refund again later."),
+            "error",
+        )
 
 
 @bp.route("/subscribers/<int:subscriber_id>/payments", methods=["GET", "POST"])
@@ -155,6 +158,21 @@ def _decide(refund_id: int, approve: bool):
 @requires(Permission.MONEY)
 def approve_refund(refund_id: int):
     return _decide(refund_id, approve=True)
+
+
+@bp.route("/refunds/<int:refund_id>/send", methods=["POST"])
+@requires(Permission.MONEY)
+def resend_refund(refund_id: int):
+    """Ask the gateway again about a refund it did not answer (ЮKassa's idempotence key
+    makes the repeat the same refund)."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    refund = payments.refund_of(g.tenant, refund_id)
+    if refund is None:
+        abort(404)
+    if refund.status == payments.RefundStatus.SENDING:
+        _send(refund)
+    return _back(refund)
 
 
 @bp.route("/refunds/<int:refund_id>/refuse", methods=["POST"])

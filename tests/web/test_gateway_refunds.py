@@ -149,3 +149,24 @@ def test_the_sandbox_bank_answers_state_and_refunds_too(app, tenant_client, make
         assert not sandbox.refund(tenant, payment.provider_payment_id, 20001, "refund-2").succeeded
         db.session.commit()
     assert subscriber["account_id"] == payment.account_id
+
+
+def test_a_refund_the_bank_did_not_answer_is_sent_again_as_the_same_refund(
+    app, yookassa, make_subscriber, tenant_client
+):
+    subscriber, payment = _paid_yookassa(app, yookassa, make_subscriber, tenant_client, "300")
+    first = _accountant(app, tenant_client, "yoo-shop", "first@staff.example")
+    yookassa.delay = 5
+    answer = _ask(first, subscriber, payment, "100")
+    page = first.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "nothing is debited yet" in page
+    assert _refunds(app) == [("sending", 10000)]
+    assert [a for _, a in credited(app, subscriber["account_id"])] == [30000]
+    yookassa.delay = 0
+    refund_id = _refund_id(app)
+    path = f"/staff/subscribers/{subscriber['id']}/payments"
+    first.form(f"/staff/refunds/{refund_id}/send", {}, page=path)
+    keys = {h["idempotence-key"] for h, _ in yookassa.calls("POST", "/refunds")}
+    assert keys == {f"refund-{refund_id}"} and len(yookassa.refunds) == 1
+    assert _refunds(app) == [("refunded", 10000)]
+    assert [a for _, a in credited(app, subscriber["account_id"])] == [30000, -10000]
