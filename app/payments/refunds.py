@@ -10,6 +10,7 @@ than what is left of the payment, less refunds sent or waiting, checked under th
 payment's row lock.
 """
 
+import logging
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -25,6 +26,7 @@ from app.tenancy.registry import Tenant
 from .models import Payment, PaymentRefund, PaymentStatus, RefundStatus
 from .providers import ProviderUnavailable, get_provider
 
+log = logging.getLogger("app.payments")
 HELD = (RefundStatus.PENDING, RefundStatus.SENDING, RefundStatus.REFUNDED)
 
 
@@ -154,6 +156,7 @@ def send_refund(tenant: Tenant, refund_id: int) -> PaymentRefund:
             tenant, payment.provider_payment_id, refund.amount, f"refund-{refund.id}"
         )
     except ProviderUnavailable as exc:
+        log.warning("refund %s of payment %s not sent: %s", refund.id, payment.reference, exc)
         # Left as sending: nothing is known of the money yet; the next try re-sends it
         # (with the same idempotence key where the gateway has one).
         refund.message = str(exc)[:300]

@@ -1,5 +1,6 @@
 """Paying online: methods, amounts, recording a payment and handing it to the provider."""
 
+import logging
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from .models import Payment, PaymentKind, PaymentStatus
 from .providers import FailureReason, Order, ProviderUnavailable, get_provider
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+log = logging.getLogger("app.payments")
 
 
 def online_methods(tenant: Tenant, region: Region | None) -> list[PaymentMethod]:
@@ -203,7 +205,9 @@ def start_payment(tenant: Tenant, payment: Payment, method: PaymentMethod, retur
     order = order_of(tenant, payment, method.kind.value)
     try:
         redirect = provider.start(order, return_url, notify_url(tenant))
-    except ProviderUnavailable:
+    except ProviderUnavailable as exc:
+        # The payer reads «not answering, nothing was charged»; the operator reads why.
+        log.warning("payment %s not started: %s", payment.reference, exc)
         payment.status = PaymentStatus.FAILED
         payment.failure_reason = FailureReason.UNAVAILABLE.value
         db.session.flush()

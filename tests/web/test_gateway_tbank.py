@@ -2,6 +2,8 @@
 notifications carry a Token over their fields, a notification is believed only when its
 Token matches, and it credits once."""
 
+import logging
+
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -155,3 +157,17 @@ def test_a_saved_card_is_charged_by_rebill_id_and_removed(
         db.session.commit()
     ((_, removed),) = tbank.calls("POST", "/RemoveCard")
     assert (removed["CardId"], removed["CustomerKey"]) == (card["CardId"], first.reference)
+
+
+def test_a_refused_init_fails_clearly_and_charges_nothing(
+    app, tbank, make_subscriber, tenant_client, monkeypatch, caplog
+):
+    monkeypatch.setenv("PAYMENTS_TB_SHOP_TBANK_PASSWORD", "an-old-password")
+    with caplog.at_level(logging.WARNING, logger="app.payments"):
+        subscriber, client, response = _start(make_subscriber, tenant_client)
+    payment = the_payment(app)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Nothing was charged" in page
+    assert (payment.status, payment.failure_reason) == ("failed", "unavailable")
+    assert f"payment {payment.reference} not started: tbank Init refused: 204" in caplog.text
+    assert credited(app, subscriber["account_id"]) == []
