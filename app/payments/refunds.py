@@ -24,6 +24,7 @@ from app.extensions import db
 from app.tenancy.registry import Tenant
 
 from .models import Payment, PaymentRefund, PaymentStatus, RefundStatus
+from .orders import refund_order
 from .providers import ProviderUnavailable, get_provider
 
 log = logging.getLogger("app.payments")
@@ -152,9 +153,8 @@ def send_refund(tenant: Tenant, refund_id: int) -> PaymentRefund:
         return refund
     payment = _lock_payment(tenant, refund.payment_id)
     try:
-        result = get_provider(payment.provider).refund(
-            tenant, payment.provider_payment_id, refund.amount, f"refund-{refund.id}"
-        )
+        order = refund_order(tenant, payment, refund.amount, f"refund-{refund.id}")
+        result = get_provider(payment.provider).refund(order, payment.provider_payment_id)
     except ProviderUnavailable as exc:
         log.warning("refund %s of payment %s not sent: %s", refund.id, payment.reference, exc)
         # Left as sending: nothing is known of the money yet; the next try re-sends it

@@ -9,7 +9,7 @@ from enum import StrEnum
 from app.core import audit
 from app.core.money import clamp
 from app.core.scoped import owned
-from app.core.subscribers import holder_of, subscriber_of
+from app.core.subscribers import holder_of
 from app.extensions import db
 from app.tenancy.registry import Tenant
 from app.tenancy.resolve import public_url
@@ -17,7 +17,8 @@ from app.tenancy.schema import MethodChoice, PaymentMethod, Region
 from app.tenancy.schema import PaymentKind as MethodKind
 
 from .models import Payment, PaymentKind, PaymentStatus
-from .providers import FailureReason, Order, ProviderUnavailable, get_provider
+from .orders import order_of
+from .providers import FailureReason, ProviderUnavailable, get_provider
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 log = logging.getLogger("app.payments")
@@ -165,35 +166,6 @@ def create_payment(tenant: Tenant, new: NewPayment, reference: str | None = None
 def notify_url(tenant: Tenant) -> str:
     """Where the provider posts notifications: the tenant's configured host, never the request's."""
     return public_url(tenant, f"/payments/notify/{tenant.config.payments.provider}")
-
-
-def _receipt_contact(tenant: Tenant, payment: Payment) -> tuple[str | None, str | None]:
-    """(e-mail, phone) for the 54-FZ receipt: the payer's e-mail, else the account holder's
-    e-mail or phone; none looked up when the tenant sends no receipts."""
-    if payment.payer_email or tenant.config.payments.receipt is None:
-        return payment.payer_email, None
-    holder = subscriber_of(tenant, holder_of(tenant.slug, payment.account_id) or 0)
-    if holder is None:
-        return None, None
-    return holder.email or None, holder.phone or None
-
-
-def order_of(tenant: Tenant, payment: Payment, method_kind: str) -> Order:
-    """What the provider is told of a payment."""
-    name = tenant.text(tenant.config.name, tenant.config.locales.default)
-    email, phone = _receipt_contact(tenant, payment)
-    return Order(
-        tenant=tenant,
-        reference=payment.reference,
-        amount=payment.amount,
-        currency=payment.currency,
-        method_kind=method_kind,
-        description=f"{name}: {payment.reference}",
-        save_card=payment.save_card,
-        payer_email=email,
-        payer_phone=phone,
-        method_choice=payment.method_choice,
-    )
 
 
 def start_payment(tenant: Tenant, payment: Payment, method: PaymentMethod, return_url: str) -> str:

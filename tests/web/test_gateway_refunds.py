@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from app.core import audit
 from app.core.ledger import balance_mismatches
 from app.extensions import db
-from app.payments.models import PaymentRefund
+from app.payments.models import Payment, PaymentRefund
+from app.payments.orders import refund_order
 from app.staff.roles import Role
 from tests.web.gateway_steps import credited, pay, payer_client, the_payment
 from tests.web.staff_steps import log_in, make_member
@@ -70,6 +71,9 @@ def test_four_eyes_then_the_gateway_refunds_once(app, yookassa, make_subscriber,
     assert headers["idempotence-key"] == f"refund-{refund_id}"
     assert body["payment_id"] == payment.provider_payment_id
     assert body["amount"] == {"value": "200.00", "currency": "RUB"}
+    (item,) = body["receipt"]["items"]  # the refund's 54-FZ receipt, to the payer
+    assert body["receipt"]["customer"] == {"email": "payer@example.ru"}
+    assert (item["amount"]["value"], item["vat_code"]) == ("200.00", 1)
     assert _refunds(app) == [("refunded", 20000)]
     # A second click changes nothing.
     second.form(f"/staff/refunds/{refund_id}/approve", {}, page=page)
@@ -112,6 +116,8 @@ def test_tbank_refunds_by_cancel_with_the_amount(app, tbank, make_subscriber, te
     assert _ask(first, subscriber, payment, "50").status_code == 302
     ((_, cancel),) = tbank.calls("POST", "/Cancel")
     assert (cancel["PaymentId"], cancel["Amount"]) == (payment.provider_payment_id, 5000)
+    assert cancel["Receipt"]["Email"] == "payer@example.ru"
+    assert [(i["Amount"], i["Tax"]) for i in cancel["Receipt"]["Items"]] == [(5000, "vat22")]
     assert tbank.payments[payment.provider_payment_id]["Status"] == "PARTIAL_REFUNDED"
     assert [a for _, a in credited(app, subscriber["account_id"])] == [40000, -5000]
 
@@ -145,8 +151,11 @@ def test_the_sandbox_bank_answers_state_and_refunds_too(app, tenant_client, make
     with app.app_context():
         state = sandbox.fetch_state(tenant, payment.provider_payment_id)
         assert (state.succeeded, state.amount, state.reference) == (True, 50000, payment.reference)
-        assert sandbox.refund(tenant, payment.provider_payment_id, 30000, "refund-1").succeeded
-        assert not sandbox.refund(tenant, payment.provider_payment_id, 20001, "refund-2").succeeded
+        paid = db.session.scalar(sa.select(Payment))
+        first = refund_order(tenant, paid, 30000, "refund-1")
+        assert sandbox.refund(first, payment.provider_payment_id).succeeded
+        too_much = refund_order(tenant, paid, 20001, "refund-2")
+        assert not sandbox.refund(too_much, payment.provider_payment_id).succeeded
         db.session.commit()
     assert subscriber["account_id"] == payment.account_id
 

@@ -35,11 +35,12 @@ Adapters know nothing of views, sessions or the ledger; they implement:
         app/payments/repoll.py). The answer is settled exactly like a verified notification;
         None while the gateway still has it pending.
 
-    refund(tenant: Tenant, provider_payment_id: str, amount: int, reference: str) -> RefundResult
-        Pay `amount` kopecks of a succeeded payment back to the card. `reference` is the
-        portal's refund reference: the gateway's idempotence key where it has one, so asking
-        twice refunds once. A refusal is a RefundResult with succeeded False;
-        ProviderUnavailable when the gateway cannot be reached.
+    refund(order: Order, provider_payment_id: str) -> RefundResult
+        Pay order.amount kopecks of a succeeded payment back to the card. order.reference is
+        the portal's refund reference ("refund-<id>"): the gateway's idempotence key where
+        it has one, so asking twice refunds once; the order's payer contact gets the 54-FZ
+        refund receipt when the tenant sends receipts. A refusal is a RefundResult with
+        succeeded False; ProviderUnavailable when the gateway cannot be reached.
 
 Every call to a gateway has a bounded timeout (PAYMENTS_GATEWAY_TIMEOUT seconds, 10 by
 default) and raises ProviderUnavailable past it. Credentials are read per tenant from the
@@ -156,9 +157,7 @@ class Provider(Protocol):
 
     def fetch_state(self, tenant: Tenant, provider_payment_id: str) -> Notification | None: ...
 
-    def refund(
-        self, tenant: Tenant, provider_payment_id: str, amount: int, reference: str
-    ) -> RefundResult: ...
+    def refund(self, order: Order, provider_payment_id: str) -> RefundResult: ...
 
 
 def register_provider(app: Flask, provider: Provider) -> None:

@@ -84,13 +84,13 @@ class SandboxProvider:
             return None
         return _parse(json.loads(bank.notification_body(operation)))
 
-    def refund(
-        self, tenant: Tenant, provider_payment_id: str, amount: int, reference: str
-    ) -> RefundResult:
-        """Pay back part or all of a succeeded operation, once per reference."""
+    def refund(self, order: Order, provider_payment_id: str) -> RefundResult:
+        """Pay back part or all of a succeeded operation (the test bank keeps no receipts)."""
         if not sandbox_enabled():
             raise ProviderUnavailable("the sandbox bank is switched off")
-        refunded = bank.refund(tenant.slug, provider_payment_id, amount, reference)
+        refunded = bank.refund(
+            order.tenant.slug, provider_payment_id, order.amount, order.reference
+        )
         if refunded is None:
             return RefundResult(None, False, "more than is left of the payment")
         return RefundResult(refunded, True, "succeeded")

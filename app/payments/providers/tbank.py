@@ -223,14 +223,17 @@ class TBankProvider:
         except (ValueError, KeyError, TypeError) as exc:
             raise NotificationRejected(f"unreadable state of {provider_payment_id}: {exc}") from exc
 
-    def refund(
-        self, tenant: Tenant, provider_payment_id: str, amount: int, reference: str
-    ) -> RefundResult:
-        """Cancel with Amount: a refund of part or all of a confirmed payment.
+    def refund(self, order: Order, provider_payment_id: str) -> RefundResult:
+        """Cancel with Amount: a refund of part or all of a confirmed payment, with the
+        refund's Receipt when the tenant sends receipts.
 
-        T-Bank's Cancel takes no idempotence key; the portal calls it once per refund row.
+        T-Bank's Cancel takes no idempotence key; the portal sends a refund row once, and
+        again only when a staff member asks after the bank did not answer.
         """
-        answer = _call(tenant, "Cancel", {"PaymentId": provider_payment_id, "Amount": amount})
+        params = {"PaymentId": provider_payment_id, "Amount": order.amount}
+        if (receipt := receipt_params(order)) is not None:
+            params["Receipt"] = receipt
+        answer = _call(order.tenant, "Cancel", params)
         if answer.get("Success") is not True or str(answer.get("ErrorCode", "0")) != "0":
             message = f"{answer.get('ErrorCode')} {answer.get('Message', '')}".strip()
             return RefundResult(None, False, message)

@@ -223,16 +223,17 @@ class YooKassaProvider:
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise NotificationRejected(f"unreadable payment {provider_payment_id}: {exc}") from exc
 
-    def refund(
-        self, tenant: Tenant, provider_payment_id: str, amount: int, reference: str
-    ) -> RefundResult:
-        """Refund.create with the portal's refund reference as the idempotence key."""
+    def refund(self, order: Order, provider_payment_id: str) -> RefundResult:
+        """Refund.create with the portal's refund reference as the idempotence key, and the
+        refund's receipt when the tenant sends receipts."""
         params = {
             "payment_id": provider_payment_id,
-            "amount": {"value": roubles(amount), "currency": "RUB"},
+            "amount": {"value": roubles(order.amount), "currency": order.currency},
         }
+        if (receipt := receipt_params(order)) is not None:
+            params["receipt"] = receipt
         try:
-            refund = _api(tenant, yookassa.Refund).create(params, reference)
+            refund = _api(order.tenant, yookassa.Refund).create(params, order.reference)
         except ApiError as exc:
             content = exc.content or {}
             return RefundResult(None, False, str(content.get("description") or content))
