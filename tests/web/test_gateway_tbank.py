@@ -171,3 +171,14 @@ def test_a_refused_init_fails_clearly_and_charges_nothing(
     assert (payment.status, payment.failure_reason) == ("failed", "unavailable")
     assert f"payment {payment.reference} not started: tbank Init refused: 204" in caplog.text
     assert credited(app, subscriber["account_id"]) == []
+
+
+def test_without_an_e_mail_the_receipt_goes_to_the_holders_phone(
+    app, tbank, make_subscriber, tenant_client
+):
+    _, client = payer_client(
+        make_subscriber, tenant_client, TENANT, email=None, phone="+79161234567"
+    )
+    pay(client, "300", email="")
+    ((_, init),) = tbank.calls("POST", "/Init")
+    assert init["Receipt"]["Phone"] == "+79161234567" and "Email" not in init["Receipt"]

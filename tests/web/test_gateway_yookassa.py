@@ -183,3 +183,12 @@ def test_a_bad_vat_code_is_named_with_its_file_and_line(app, tmp_path):
     result = app.test_cli_runner().invoke(args=["tenants", "check", "--dir", str(tmp_path)])
     assert result.exit_code == 1
     assert f"yoo-shop/tenant.yaml:{line}: payments.receipt.vat_code: " in result.output
+
+
+def test_waiting_for_capture_is_still_pending(app, yookassa, make_subscriber, tenant_client):
+    subscriber, client, _ = _start(make_subscriber, tenant_client)
+    payment_id = the_payment(app).provider_payment_id
+    yookassa.payments[payment_id]["status"] = "waiting_for_capture"
+    assert client.post(NOTIFY, data=yookassa.notification(payment_id)).status_code == 400
+    assert the_payment(app).status == "pending"
+    assert credited(app, subscriber["account_id"]) == []
