@@ -47,8 +47,31 @@ class RefundOutcome:
 
 def _lock_payment(tenant: Tenant, payment_id: int) -> Payment | None:
     return db.session.scalar(
-        owned(Payment, tenant).where(Payment.id == payment_id).with_for_update()
+        owned(Payment, tenant)
+        .where(Payment.id == payment_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
+
+
+def _lock_refund(tenant: Tenant, refund_id: int) -> tuple[PaymentRefund | None, Payment | None]:
+    """The refund and its payment, both locked and read afresh: the payment's row first,
+    always, as request_refund takes it, so two decisions never wait on each other."""
+    payment_id = db.session.scalar(
+        owned(PaymentRefund, tenant)
+        .with_only_columns(PaymentRefund.payment_id)
+        .where(PaymentRefund.id == refund_id)
+    )
+    if payment_id is None:
+        return None, None
+    payment = _lock_payment(tenant, payment_id)
+    refund = db.session.scalar(
+        owned(PaymentRefund, tenant)
+        .where(PaymentRefund.id == refund_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return refund, payment
 
 
 def unrefunded(tenant: Tenant, payment: Payment, but: int | None = None) -> int:
@@ -109,11 +132,9 @@ def request_refund(
 def approve_refund(tenant: Tenant, refund_id: int, staff_id: int) -> RefundOutcome:
     """Approve a waiting refund (someone other than who asked); the caller commits and then
     sends it (send_refund)."""
-    refund = db.session.scalar(owned(PaymentRefund, tenant).where(PaymentRefund.id == refund_id))
+    refund, payment = _lock_refund(tenant, refund_id)
     if refund is None:
         raise LookupError(f"no refund {refund_id} in tenant {tenant.slug}")
-    payment = _lock_payment(tenant, refund.payment_id)
-    db.session.refresh(refund, with_for_update=True)
     if refund.status != RefundStatus.PENDING:
         return RefundOutcome(refund, RefundRefusal.DECIDED)
     if refund.requested_by == staff_id:
@@ -128,9 +149,7 @@ def approve_refund(tenant: Tenant, refund_id: int, staff_id: int) -> RefundOutco
 
 def refuse_refund(tenant: Tenant, refund_id: int, staff_id: int) -> RefundOutcome:
     """Refuse a waiting refund (someone other than who asked); nothing is sent."""
-    refund = db.session.scalar(
-        owned(PaymentRefund, tenant).where(PaymentRefund.id == refund_id).with_for_update()
-    )
+    refund, payment = _lock_refund(tenant, refund_id)
     if refund is None:
         raise LookupError(f"no refund {refund_id} in tenant {tenant.slug}")
     if refund.status != RefundStatus.PENDING:
@@ -138,7 +157,6 @@ def refuse_refund(tenant: Tenant, refund_id: int, staff_id: int) -> RefundOutcom
     if refund.requested_by == staff_id:
         return RefundOutcome(refund, RefundRefusal.OWN_REQUEST)
     refund.status, refund.approved_by = RefundStatus.REFUSED, staff_id
-    payment = _lock_payment(tenant, refund.payment_id)
     _record(tenant, payment, refund, "payment.refund_refused")
     return RefundOutcome(refund)
 
@@ -146,12 +164,9 @@ def refuse_refund(tenant: Tenant, refund_id: int, staff_id: int) -> RefundOutcom
 def send_refund(tenant: Tenant, refund_id: int) -> PaymentRefund:
     """Ask the gateway to refund a claimed (sending) refund; on success debit the account
     once. Call after the claim is committed; the caller commits the outcome."""
-    refund = db.session.scalar(
-        owned(PaymentRefund, tenant).where(PaymentRefund.id == refund_id).with_for_update()
-    )
+    refund, payment = _lock_refund(tenant, refund_id)
     if refund is None or refund.status != RefundStatus.SENDING:
         return refund
-    payment = _lock_payment(tenant, refund.payment_id)
     try:
         order = refund_order(tenant, payment, refund.amount, f"refund-{refund.id}")
         result = get_provider(payment.provider).refund(order, payment.provider_payment_id)
