@@ -64,6 +64,8 @@ def apply_verified(tenant: Tenant, provider_name: str, notification: Notificatio
     if payment is None:
         raise NotificationRejected(f"unknown payment {notification.reference!r}")
     _check_matches(payment, provider_name, notification)
+    # A saved card's charge learns the gateway's id here: kept, so it can be refunded.
+    payment.provider_payment_id = payment.provider_payment_id or notification.provider_payment_id
     credited, restored = _settle(tenant, payment, notification)
     return Applied(payment.id, credited, provider.acknowledge(notification), restored)
 

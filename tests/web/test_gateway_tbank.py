@@ -7,7 +7,7 @@ import logging
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.payments.models import SavedCard
+from app.payments.models import Payment, SavedCard
 from tests.conftest import GATEWAY_KEYS
 from tests.fakes.tbank import sign
 from tests.web.gateway_steps import (
@@ -152,6 +152,8 @@ def test_a_saved_card_is_charged_by_rebill_id_and_removed(
     assert (charge["PaymentId"], charge["RebillId"]) == (charged_id, card["RebillId"])
     assert client.post(NOTIFY, data=tbank.notification(charged_id)).status_code == 200
     assert [amount for _, amount in credited(app, subscriber["account_id"])] == [60000, 60000]
+    with app.app_context():  # known now, so the charge can be refunded
+        assert db.session.get(Payment, again.id).provider_payment_id == charged_id
     with app.app_context():
         assert autopay.remove_card(app.extensions["tenancy"].tenants[TENANT], subscriber["id"])
         db.session.commit()
