@@ -86,6 +86,8 @@ class Environment(BaseSettings):
     SMSRU_API_URL: str = "https://sms.ru"
     SMSRU_API_ID: str = ""
     SMSRU_CALLBACK_TOKEN: str = ""
+    # Seconds a payment gateway's call may take before the payment fails as «not answering».
+    PAYMENTS_GATEWAY_TIMEOUT: Annotated[float, Field(gt=0)] = 10
     # DKIM signing of outgoing mail: both set, or neither; the domain defaults to From's.
     DKIM_SELECTOR: str = ""
     DKIM_PRIVATE_KEY_FILE: str = ""
@@ -133,6 +135,7 @@ def _notify_settings(env: Environment) -> dict:
             k[6:-7]: v for k, v in os.environ.items() if re.fullmatch(r"SMSRU_\w+_API_ID", k) and v
         },
         "SMSRU_CALLBACK_TOKEN": env.SMSRU_CALLBACK_TOKEN or None,
+        "PAYMENTS_GATEWAY_TIMEOUT": env.PAYMENTS_GATEWAY_TIMEOUT,
         "DKIM_SELECTOR": env.DKIM_SELECTOR or None,
         "DKIM_PRIVATE_KEY_FILE": env.DKIM_PRIVATE_KEY_FILE or None,
         "DKIM_DOMAIN": env.DKIM_DOMAIN or None,

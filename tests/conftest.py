@@ -24,6 +24,17 @@ TEST_TENANTS = ROOT / "tests" / "data" / "tenants"
 ALL_TENANTS = os.pathsep.join([str(ROOT / "tenants"), str(TEST_TENANTS)])
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
+# The gateway test tenants' keys (tests/data/tenants/yoo-shop, tb-shop): without them the
+# app refuses to start. Each gateway test points the tenant's API_URL at its fake.
+GATEWAY_KEYS = {
+    "PAYMENTS_YOO_SHOP_YOOKASSA_SHOP_ID": "100500",
+    "PAYMENTS_YOO_SHOP_YOOKASSA_SECRET_KEY": "test_yookassa_secret",
+    "PAYMENTS_TB_SHOP_TBANK_TERMINAL_KEY": "TestTerminalDEMO",
+    "PAYMENTS_TB_SHOP_TBANK_PASSWORD": "test_tbank_password",
+}
+for _name, _value in GATEWAY_KEYS.items():
+    os.environ.setdefault(_name, _value)
+
 
 _sqlite_by_process: dict[int, str] = {}
 

@@ -7,7 +7,7 @@ whoever listens (the e-mail receipt, notifications), and whether it lifted a sus
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -44,22 +44,31 @@ class Applied:
 def apply_notification(
     tenant: Tenant, provider_name: str, raw_body: bytes, headers: Mapping[str, str]
 ) -> Applied:
-    """Verify a notification with the tenant's key and settle its payment; the caller commits.
-
-    The payment row is locked (FOR UPDATE) and its status checked, and the ledger reference
-    is unique, so the same notification delivered again, or many times at once, credits once.
-    """
+    """Verify a notification with the tenant's key and settle its payment; the caller commits."""
     try:
         provider = get_provider(provider_name)
     except LookupError as exc:
         raise NotificationRejected(str(exc)) from exc
     notification = provider.verify_notification(raw_body, headers, tenant)
+    return apply_verified(tenant, provider_name, notification)
+
+
+def apply_verified(tenant: Tenant, provider_name: str, notification: Notification) -> Applied:
+    """Settle the payment a verified notification (or a fetched state) names; the caller
+    commits.
+
+    The payment row is locked (FOR UPDATE) and its status checked, and the ledger reference
+    is unique, so the same notification delivered again, or many times at once, credits once.
+    """
+    provider = get_provider(provider_name)
     payment = db.session.scalar(
         owned(Payment, tenant).where(Payment.reference == notification.reference).with_for_update()
     )
     if payment is None:
         raise NotificationRejected(f"unknown payment {notification.reference!r}")
     _check_matches(payment, provider_name, notification)
+    # A saved card's charge learns the gateway's id here: kept, so it can be refunded.
+    payment.provider_payment_id = payment.provider_payment_id or notification.provider_payment_id
     outcome, restored = _settle(tenant, payment, notification)
     answer = provider.acknowledge(notification)
     return Applied(payment.id, outcome == "credited", answer, restored, outcome)
@@ -145,8 +154,23 @@ def handle_notification(
     tenant: Tenant, provider_name: str, raw_body: bytes, headers: Mapping[str, str]
 ) -> str | None:
     """Apply and commit; the provider's acknowledgement, or None when nothing was changed."""
+    return _committed(
+        tenant, provider_name, lambda: apply_notification(tenant, provider_name, raw_body, headers)
+    )
+
+
+def settle_state(tenant: Tenant, provider_name: str, notification: Notification) -> bool:
+    """Settle and commit a payment's state fetched from the gateway (re-polling), exactly as
+    a notification would be; whether it was taken (credited, failed or already settled)."""
+    applied = _committed(
+        tenant, provider_name, lambda: apply_verified(tenant, provider_name, notification)
+    )
+    return applied is not None
+
+
+def _committed(tenant: Tenant, provider_name: str, apply: Callable[[], Applied]) -> str | None:
     try:
-        applied = apply_notification(tenant, provider_name, raw_body, headers)
+        applied = apply()
         db.session.commit()
     except NotificationRejected as exc:
         db.session.rollback()

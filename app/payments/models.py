@@ -94,3 +94,26 @@ class AutopayRule(TenantScoped, db.Model):
     last_run_on: Mapped[date | None] = mapped_column(sa.Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RefundStatus(StrEnum):
+    PENDING = "pending"  # waits for a second staff member's approval
+    SENDING = "sending"  # approved; the gateway is being asked
+    REFUNDED = "refunded"  # the gateway took it and the ledger is debited
+    FAILED = "failed"  # the gateway refused it; nothing was debited
+    REFUSED = "refused"  # the second staff member refused it
+
+
+class PaymentRefund(TenantScoped, db.Model):
+    """Money of an online payment paid back to the card through the gateway."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int] = mapped_column(sa.ForeignKey("payment.id"), index=True)
+    amount: Mapped[int] = mapped_column(sa.BigInteger)  # kopecks, > 0
+    status: Mapped[RefundStatus] = mapped_column(sa.String(10))
+    provider_refund_id: Mapped[str | None] = mapped_column(sa.String(64))
+    # The gateway's words when it refused, for the staff member.
+    message: Mapped[str | None] = mapped_column(sa.String(300))
+    requested_by: Mapped[int] = mapped_column(sa.ForeignKey("staff_account.id"))
+    approved_by: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,5 +1,6 @@
 """Paying online: methods, amounts, recording a payment and handing it to the provider."""
 
+import logging
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,9 +17,11 @@ from app.tenancy.schema import MethodChoice, PaymentMethod, Region
 from app.tenancy.schema import PaymentKind as MethodKind
 
 from .models import Payment, PaymentKind, PaymentStatus
-from .providers import FailureReason, Order, ProviderUnavailable, get_provider
+from .orders import order_of
+from .providers import FailureReason, ProviderUnavailable, get_provider
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+log = logging.getLogger("app.payments")
 
 
 def online_methods(tenant: Tenant, region: Region | None) -> list[PaymentMethod]:
@@ -165,22 +168,6 @@ def notify_url(tenant: Tenant) -> str:
     return public_url(tenant, f"/payments/notify/{tenant.config.payments.provider}")
 
 
-def order_of(tenant: Tenant, payment: Payment, method_kind: str) -> Order:
-    """What the provider is told of a payment."""
-    name = tenant.text(tenant.config.name, tenant.config.locales.default)
-    return Order(
-        tenant=tenant,
-        reference=payment.reference,
-        amount=payment.amount,
-        currency=payment.currency,
-        method_kind=method_kind,
-        description=f"{name}: {payment.reference}",
-        save_card=payment.save_card,
-        payer_email=payment.payer_email,
-        method_choice=payment.method_choice,
-    )
-
-
 def start_payment(tenant: Tenant, payment: Payment, method: PaymentMethod, return_url: str) -> str:
     """Register the payment with the provider; the URL the payer's browser goes to next.
 
@@ -190,7 +177,9 @@ def start_payment(tenant: Tenant, payment: Payment, method: PaymentMethod, retur
     order = order_of(tenant, payment, method.kind.value)
     try:
         redirect = provider.start(order, return_url, notify_url(tenant))
-    except ProviderUnavailable:
+    except ProviderUnavailable as exc:
+        # The payer reads «not answering, nothing was charged»; the operator reads why.
+        log.warning("payment %s not started: %s", payment.reference, exc)
         payment.status = PaymentStatus.FAILED
         payment.failure_reason = FailureReason.UNAVAILABLE.value
         db.session.flush()
@@ -217,3 +206,20 @@ def payments_by_reference(tenant: Tenant, references: Iterable[str]) -> dict[str
 def method_by_code(tenant: Tenant, code: str) -> PaymentMethod | None:
     """The tenant's method with this code, whatever the region."""
     return next((m for m in tenant.config.payments.methods if m.code == code), None)
+
+
+# Refunds to the card, for the staff console (app/staff reaches payments only through here).
+from .models import PaymentRefund, RefundStatus  # noqa: E402, F401
+from .refunds import (  # noqa: E402, F401
+    RefundOutcome,
+    RefundRefusal,
+    account_of_refund,
+    approve_refund,
+    online_payments,
+    refund_of,
+    refunds_of,
+    refuse_refund,
+    request_refund,
+    send_refund,
+    unrefunded,
+)

@@ -221,6 +221,23 @@ def revoke(tenant_slug: str, token: str) -> None:
         db.session.flush()
 
 
+def refund(merchant: str, operation_id: str, amount: int, reference: str) -> str | None:
+    """Pay back part of a succeeded operation; the refund's id, or None when more than is
+    left of it is asked."""
+    operation = db.session.scalar(
+        sa.select(SandboxOperation)
+        .where(SandboxOperation.id == operation_id, SandboxOperation.tenant == merchant)
+        .with_for_update()
+    )
+    if operation is None or not operation.succeeded:
+        return None
+    if amount <= 0 or operation.refunded + amount > operation.amount:
+        return None
+    operation.refunded += amount
+    db.session.flush()
+    return f"sbx_ref_{reference}"
+
+
 def notification_body(operation: SandboxOperation) -> bytes:
     """The JSON the bank posts to the merchant's notify URL."""
     card = None

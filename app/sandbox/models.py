@@ -36,6 +36,8 @@ class SandboxOperation(TenantScoped, db.Model):
     code_hash: Mapped[str | None] = mapped_column(sa.String(64))
     code_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(default=0)
+    # Kopecks paid back to the card so far.
+    refunded: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

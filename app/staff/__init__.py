@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
         passkey_routes,
         provision_routes,
         queue_routes,
+        refund_routes,
         team_routes,
     )
 

@@ -1,7 +1,7 @@
 """The money part of a tenant's config: payment methods, requisites, promised payment."""
 
 from decimal import ROUND_HALF_UP, Decimal
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -125,13 +125,45 @@ class LookupLimits(Model):
     """Look-ups for the whole tenant."""
 
 
+class TaxSystem(IntEnum):
+    """The ISP's taxation system, as the 54-FZ receipt codes it (tax_system_code)."""
+
+    GENERAL = 1  # ОСН
+    SIMPLIFIED_INCOME = 2  # УСН доходы
+    SIMPLIFIED_PROFIT = 3  # УСН доходы минус расходы
+    IMPUTED = 4  # ЕНВД
+    AGRICULTURAL = 5  # ЕСХН
+    PATENT = 6  # ПСН
+
+
+class PaymentReceipt(Model):
+    """The 54-FZ receipt the gateway's online till issues with each payment: one item for
+    the amount, sent to the payer's e-mail (or the holder's phone when there is none)."""
+
+    vat_code: int = Field(ge=1, le=12)
+    """VAT rate code as ЮKassa numbers them: 1 no VAT, 2 0%, 3 10%, 4 20%, 5 10/110,
+    6 20/120, 7 5%, 8 7%, 9 5/105, 10 7/107, 11 22%, 12 22/122."""
+    tax_system_code: TaxSystem = TaxSystem.GENERAL
+    """Taxation system: 1 general, 2 simplified (income), 3 simplified (income less costs),
+    4 imputed, 5 agricultural, 6 patent."""
+    item_name: str = Field(default="Услуги связи", min_length=1, max_length=128)
+    """What the receipt's one line is called."""
+    payment_subject: Literal["service", "payment", "another"] = "service"
+    """What is paid for (признак предмета расчёта)."""
+    payment_mode: Literal["full_payment", "full_prepayment", "advance"] = "full_prepayment"
+    """How it is paid (признак способа расчёта): an ISP's top-up is usually a prepayment."""
+
+
 class Payments(Model):
     """How subscribers pay the ISP."""
 
     methods: tuple[PaymentMethod, ...] = ()
     """Every way to pay, in the order shown."""
-    provider: Literal["sandbox"] = "sandbox"
-    """The payment provider online methods go through."""
+    provider: Literal["sandbox", "yookassa", "tbank"] = "sandbox"
+    """The payment provider online methods go through; yookassa and tbank read their
+    credentials from the environment (PAYMENTS_<SLUG>_<PROVIDER>_…, see docs/production.md)."""
+    receipt: PaymentReceipt | None = None
+    """Send a 54-FZ receipt with each payment through the gateway's online till."""
     min_amount: Kopecks = 1000
     """The smallest online payment, in roubles."""
     max_amount: Kopecks = 3000000

@@ -38,6 +38,7 @@ from .money_schema import (  # noqa: F401  (part of the schema's public names)
     PayeeKey,
     PaymentKind,
     PaymentMethod,
+    PaymentReceipt,
     Payments,
     PromisedPayment,
     Requisites,

@@ -2,7 +2,7 @@
 List-Unsubscribe link of a notice e-mail
 
 Revision ID: 0031
-Revises: 0029
+Revises: 0030
 Create Date: 2026-12-04 19:40:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0031"
-down_revision = "0029"
+down_revision = "0030"
 branch_labels = None
 depends_on = None
 

@@ -172,6 +172,7 @@ def _objects(app, tenant: str, make_subscriber) -> dict[str, int]:
 def placeholders(app, make_subscriber, tenant: str, staff_id: int) -> dict:
     """A real object of the tenant for every placeholder of a console URL."""
     from app.extensions import db
+    from app.payments.models import Payment, PaymentRefund
     from app.staff.money import StaffCorrection
 
     person = make_subscriber(tenant=tenant, phone="+79131234567", balance=100000)
@@ -186,9 +187,33 @@ def placeholders(app, make_subscriber, tenant: str, staff_id: int) -> dict:
             requested_by=staff_id,
             requested_by_name="Sweep",
         )
-        db.session.add(correction)
+        # A paid online payment with a refund waiting for a second staff member.
+        payment = Payment(
+            tenant=tenant,
+            reference=f"SWEEP-{tenant}",
+            account_id=person["account_id"],
+            method="card",
+            amount=100000,
+            status="succeeded",
+            provider="sandbox",
+            provider_payment_id=f"sbx_pay_sweep_{tenant}",
+        )
+        db.session.add_all([correction, payment])
+        db.session.flush()
+        refund = PaymentRefund(
+            tenant=tenant,
+            payment_id=payment.id,
+            amount=60000,
+            status="pending",
+            requested_by=staff_id,
+        )
+        db.session.add(refund)
         db.session.commit()
-        return {"subscriber_id": person["id"], "correction_id": correction.id}
+        return {
+            "subscriber_id": person["id"],
+            "correction_id": correction.id,
+            "refund_id": refund.id,
+        }
 
 
 def _token(client) -> str:

@@ -114,4 +114,4 @@ def test_notification_is_read_strictly(app):
 
 def test_unknown_provider_is_an_error(app):
     with app.app_context(), pytest.raises(LookupError):
-        get_provider("yookassa")
+        get_provider("robokassa")  # no adapter of that name is registered

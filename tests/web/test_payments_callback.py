@@ -127,7 +127,7 @@ def test_another_tenants_key_is_refused(app, athome, tenant_client, account):
 
 def test_unknown_provider_is_refused(app, athome, account):
     raw = body(pending_payment(app, account))
-    response = athome.post("/payments/notify/yookassa", data=raw, headers=signed(app, raw))
+    response = athome.post("/payments/notify/robokassa", data=raw, headers=signed(app, raw))
     assert response.status_code == 400
     assert credited(app, account) == []
 
@@ -298,7 +298,7 @@ def test_the_ledger_line_names_the_method_and_the_payment(app, athome, account):
 @pytest.mark.parametrize(
     ("provider", "change", "reason"),
     [
-        ("yookassa", {}, "no payment provider 'yookassa'"),
+        ("robokassa", {}, "no payment provider 'robokassa'"),
         ("sandbox", {"reference": "NOSUCH"}, "unknown payment 'NOSUCH'"),
         ("sandbox", {"amount": 49999}, "notified 49999 RUB, expected 50000 RUB"),
         ("sandbox", {"payment_id": "sbx_pay_other"}, "another provider payment id"),

@@ -30,6 +30,22 @@ Adapters know nothing of views, sessions or the ledger; they implement:
     forget_token(tenant: Tenant, token: str) -> None
         The subscriber removed the card: ask the gateway to revoke the token.
 
+    fetch_state(tenant: Tenant, provider_payment_id: str) -> Notification | None
+        Ask the gateway what became of a payment whose notification never came (re-polling,
+        app/payments/repoll.py). The answer is settled exactly like a verified notification;
+        None while the gateway still has it pending.
+
+    refund(order: Order, provider_payment_id: str) -> RefundResult
+        Pay order.amount kopecks of a succeeded payment back to the card. order.reference is
+        the portal's refund reference ("refund-<id>"): the gateway's idempotence key where
+        it has one, so asking twice refunds once; the order's payer contact gets the 54-FZ
+        refund receipt when the tenant sends receipts. A refusal is a RefundResult with
+        succeeded False; ProviderUnavailable when the gateway cannot be reached.
+
+Every call to a gateway has a bounded timeout (PAYMENTS_GATEWAY_TIMEOUT seconds, 10 by
+default) and raises ProviderUnavailable past it. Credentials are read per tenant from the
+environment by app/payments/providers/common.py.
+
 Then the portal, for each verified notification: looks the payment up by reference within the
 tenant, locks its row, compares amount and currency exactly, and credits the account once
 (ledger reference "payment:<reference>"). See app/payments/callback.py.
@@ -85,6 +101,8 @@ class Order:
     method_choice: str | None = None
     save_card: bool = False
     payer_email: str | None = None
+    # Where the 54-FZ receipt goes when the payer gave no e-mail: the account holder's phone.
+    payer_phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +131,15 @@ class Notification:
     card: CardToken | None = None
 
 
+@dataclass(frozen=True)
+class RefundResult:
+    """What the gateway said to a refund: its id for it, and whether the money goes back."""
+
+    provider_refund_id: str | None
+    succeeded: bool
+    message: str = ""  # the gateway's words for a refusal, for the staff member and the log
+
+
 class Provider(Protocol):
     name: str
 
@@ -127,6 +154,10 @@ class Provider(Protocol):
     def charge_saved(self, order: Order, token: str, notify_url: str) -> None: ...
 
     def forget_token(self, tenant: Tenant, token: str) -> None: ...
+
+    def fetch_state(self, tenant: Tenant, provider_payment_id: str) -> Notification | None: ...
+
+    def refund(self, order: Order, provider_payment_id: str) -> RefundResult: ...
 
 
 def register_provider(app: Flask, provider: Provider) -> None:

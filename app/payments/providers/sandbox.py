@@ -24,6 +24,7 @@ from . import (
     Order,
     ProviderUnavailable,
     Redirect,
+    RefundResult,
 )
 
 STATUSES = {"succeeded": True, "failed": False}
@@ -73,6 +74,26 @@ class SandboxProvider:
     def forget_token(self, tenant: Tenant, token: str) -> None:
         """Revoke the token at the bank."""
         bank.revoke(tenant.slug, token)
+
+    def fetch_state(self, tenant: Tenant, provider_payment_id: str) -> Notification | None:
+        """The operation as the bank has it; None while the payer has not finished."""
+        if not sandbox_enabled():
+            raise ProviderUnavailable("the sandbox bank is switched off")
+        operation = bank.find(tenant.slug, provider_payment_id)
+        if operation is None or operation.state != "done":
+            return None
+        return _parse(json.loads(bank.notification_body(operation)))
+
+    def refund(self, order: Order, provider_payment_id: str) -> RefundResult:
+        """Pay back part or all of a succeeded operation (the test bank keeps no receipts)."""
+        if not sandbox_enabled():
+            raise ProviderUnavailable("the sandbox bank is switched off")
+        refunded = bank.refund(
+            order.tenant.slug, provider_payment_id, order.amount, order.reference
+        )
+        if refunded is None:
+            return RefundResult(None, False, "more than is left of the payment")
+        return RefundResult(refunded, True, "succeeded")
 
 
 def _order(order: Order) -> dict:
