@@ -1,16 +1,15 @@
 """Settings read from the environment."""
 
-import math
 import os
 import re
-from collections import Counter
 from datetime import timedelta
-from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .key_strength import estimated_entropy_bits
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "dev-only-secret-key-change-me"
@@ -284,18 +283,3 @@ def check_production(settings: dict) -> None:
         settings.get("SMSRU_API_ID") or settings.get("SMSRU_TENANT_API_IDS")
     ):
         raise ConfigError("SMS_PROVIDER=smsru needs SMSRU_API_ID (or SMSRU_<SLUG>_API_ID)")
-
-
-def estimated_entropy_bits(key: str) -> float:
-    """A cautious estimate of a key's randomness: the lesser of its characters' Shannon
-    entropy and the entropy left after repeats and runs are squeezed out, times length."""
-    if not key:
-        return 0.0
-    counts = Counter(key)
-    shannon = -sum(n / len(key) * math.log2(n / len(key)) for n in counts.values())
-    # A repeated or stepped pattern ("abcabc", "0123456789" * 4) is only as strong as
-    # the part that does not follow from the character before it.
-    steps = Counter((ord(b) - ord(a)) for a, b in pairwise(key))
-    step_share = max(steps.values()) / (len(key) - 1) if len(key) > 1 else 1.0
-    unpredictable = max(1.0, (1 - step_share) * len(key))
-    return min(shannon * len(key), shannon * unpredictable + math.log2(len(counts)))
