@@ -56,7 +56,8 @@ def login(outcome: str) -> None:
 
 
 def payment(outcome: str) -> None:
-    """Count one payment notification: credited, duplicate, rejected, failed or deferred."""
+    """Count one payment notification: credited, duplicate, rejected, failed, deferred or
+    ignored (authentic, of a state nothing is done for)."""
     PAYMENTS.labels(outcome).inc()
 
 

@@ -24,7 +24,13 @@ from app.tenancy.registry import Tenant
 
 from .autopay import keep_card
 from .models import Payment, PaymentStatus
-from .providers import FailureReason, Notification, NotificationRejected, get_provider
+from .providers import (
+    FailureReason,
+    NothingToSettle,
+    Notification,
+    NotificationRejected,
+    get_provider,
+)
 
 log = logging.getLogger("app.payments")
 LAST4 = re.compile(r"^\d{4}$")
@@ -172,6 +178,11 @@ def _committed(tenant: Tenant, provider_name: str, apply: Callable[[], Applied])
     try:
         applied = apply()
         db.session.commit()
+    except NothingToSettle as exc:
+        db.session.rollback()
+        log.info("notification taken, nothing to settle: tenant=%s: %s", tenant.slug, exc)
+        metrics.payment("ignored")
+        return exc.answer
     except NotificationRejected as exc:
         db.session.rollback()
         log.warning(

@@ -184,3 +184,23 @@ def test_without_an_e_mail_the_receipt_goes_to_the_holders_phone(
     pay(client, "300", email="")
     ((_, init),) = tbank.calls("POST", "/Init")
     assert init["Receipt"]["Phone"] == "+79161234567" and "Email" not in init["Receipt"]
+
+
+def test_a_signed_notification_of_a_refund_is_answered_ok_and_changes_nothing(
+    app, tbank, make_subscriber, tenant_client
+):
+    subscriber, client, _ = _start(make_subscriber, tenant_client, "700")
+    payment_id = the_payment(app).provider_payment_id
+    tbank.pay(payment_id)
+    client.post(NOTIFY, data=tbank.notification(payment_id))
+    with tbank.lock:
+        tbank.payments[payment_id]["Status"] = "REFUNDED"
+    # Refused, T-Bank would repeat it for a day; answered OK, it stops.
+    answer = client.post(NOTIFY, data=tbank.notification(payment_id))
+    assert (answer.status_code, answer.get_data(as_text=True)) == (200, "OK")
+    forged = tbank.notification(payment_id, password="not-the-terminals-password")
+    assert client.post(NOTIFY, data=forged).status_code == 400
+    assert credited(app, subscriber["account_id"]) == [
+        (f"payment:{the_payment(app).reference}", 70000)
+    ]
+    assert the_payment(app).status == "succeeded"

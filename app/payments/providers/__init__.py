@@ -82,6 +82,15 @@ class NotificationRejected(Exception):
     """A notification that must not change anything; str() is for the log."""
 
 
+class NothingToSettle(NotificationRejected):
+    """An authentic notification of a state the portal does not act on (a refund, a step
+    before payment): answered as the gateway expects, so it stops repeating it."""
+
+    def __init__(self, message: str, answer: str):
+        super().__init__(message)
+        self.answer = answer
+
+
 class ProviderUnavailable(Exception):
     """The gateway could not be reached or refused to register the payment."""
 

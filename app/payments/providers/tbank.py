@@ -23,6 +23,7 @@ from app.tenancy.registry import Tenant
 from . import (
     CardToken,
     FailureReason,
+    NothingToSettle,
     Notification,
     NotificationRejected,
     Order,
@@ -192,7 +193,8 @@ class TBankProvider:
         except (ValueError, KeyError, TypeError) as exc:
             raise NotificationRejected(f"unreadable notification: {exc}") from exc
         if notification is None:
-            raise NotificationRejected(f"status {data.get('Status')}: nothing to settle")
+            # REFUNDED, NEW, AUTHORIZING …: signed, so answered OK, or T-Bank repeats it.
+            raise NothingToSettle(f"status {data.get('Status')}", answer="OK")
         return notification
 
     def acknowledge(self, notification: Notification) -> str:
