@@ -328,6 +328,9 @@ RECORDS = {
     "set_language": ("profile.language_changed",),
     "notify.choose": ("notices.channel_chosen",),
     "notify.quiet_hours": ("notices.quiet_hours_set",),
+    # An e-mail's unsubscribe link turns that notice's e-mail off, as the centre would.
+    "notify_public.unsubscribe_confirm": ("notices.channel_chosen",),
+    "notify_public.unsubscribe_one_click": ("notices.channel_chosen",),
     "security.end_session": ("session.ended",),
     "security.end_others": ("session.ended_others",),
     "passkeys.register_verify": ("passkey.added",),
@@ -396,6 +399,8 @@ EXEMPT = {
     "sandbox.code": "the bank",
     "sandbox.decline": "the bank",
     "sandbox.phone": "the bank",
+    # The SMS gateway reports what became of texts sent; no subscriber's setting changes.
+    "notify_public.smsru_status": "delivery reports of texts sent",
     # The ISP's network posts usage figures; no subscriber's setting changes.
     "usage.import_usage": "usage records from the ISP's systems",
 }
