@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.extensions import limiter
+from app.auth import service as auth_service
+from app.extensions import db, limiter
 
 from .surface import FIELD_NAME, surface, url
 
@@ -41,14 +42,39 @@ def fuzzing(app, monkeypatch, make_subscriber, tenant_client):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
     monkeypatch.setattr(limiter, "enabled", False)
     subscriber = make_subscriber(password=PASSWORD)
+    tenant = app.extensions["tenancy"].tenants["acme"]
+    signed_in = {}  # the cookies of a browser just logged in, and its session's token
+
+    def log_in() -> None:
+        browser = tenant_client(HOST)
+        response = browser.post(
+            "/login", data={"login": subscriber["account"], "password": PASSWORD}
+        )
+        assert response.status_code == 302
+        with browser.session_transaction() as session:
+            signed_in["token"] = session["_user_id"]
+        signed_in["cookies"] = dict(browser._cookies)
+
+    def still_signed_in() -> bool:
+        # What the portal itself asks of a session on each request; a payload may have
+        # ended it (logout, "end the other sessions") or made its password temporary.
+        with app.app_context():
+            try:
+                user = auth_service.load_session_user(tenant.slug, signed_in["token"])
+            except auth_service.SessionExpired:
+                user = None
+            db.session.rollback()
+        return user is not None and not user.must_change_password
 
     def client(logged_in: bool):
+        """A browser as it is right after a login (logged_in) or a new visitor's: each
+        request starts from that state. The login is reused while its session lives: a
+        login per request costs most of the run and piles up thousands of sessions."""
         browser = tenant_client(HOST)
         if logged_in:
-            response = browser.post(
-                "/login", data={"login": subscriber["account"], "password": PASSWORD}
-            )
-            assert response.status_code == 302
+            if not signed_in or not still_signed_in():
+                log_in()
+            browser._cookies.update(signed_in["cookies"])
         return browser
 
     fields = set(EXTRA_FIELDS)
