@@ -311,6 +311,8 @@ class Portal:
     def menu(self, page: Page):
         """The main menu; on a phone, where it is folded into its «Menu» control, opened
         first, as a person does."""
+        # Once the stylesheet is in: before it, the desktop's hidden toggle shows for a moment.
+        page.wait_for_load_state("load")
         toggle = page.locator("summary.menu-toggle", has_text=self.t(page, "Menu"))
         if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
             toggle.click()
