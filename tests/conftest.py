@@ -18,6 +18,7 @@ from app import create_app
 from app.extensions import db, limiter
 from app.news import live as news_live
 from app.sandbox import transport
+from app.statements.service import forget_charts
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_TENANTS = ROOT / "tests" / "data" / "tenants"
@@ -163,6 +164,9 @@ def _clean_state(request):
     # The tables are empty at each test's start: no tenant has staff-written news, and the
     # per-process knowledge of that (app.news.live) must not carry over from the last test.
     news_live.settle(live=False)
+    # Ids start again with each test's empty tables: a chart kept for one test's account
+    # would be another's (a restored database wants a restart for the same reason).
+    forget_charts()
     yield
     if "app" not in request.fixturenames:
         return

@@ -24,8 +24,8 @@ def dashboard():
     accounts = service.account_overview(
         g.tenant, current_user.subscriber_id, current_user.region, today, zone
     )
-    updated = {a.number: a.balance_updated_at for a in accounts}
-    charts = statements.balance_charts(g.tenant, current_user.subscriber_id, updated, today, zone)
+    balances = {a.number: (a.balance, a.balance_updated_at) for a in accounts}
+    charts = statements.balance_charts(g.tenant, current_user.subscriber_id, balances, today, zone)
     refusals = {
         a.number: billing.refusal_text(g.tenant, a.promised)
         for a in accounts

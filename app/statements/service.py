@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -112,14 +113,40 @@ class ChartView:
 
 
 def balance_charts(
-    tenant: Tenant, subscriber_id: int, updated: dict[str, datetime], today: date, zone: str
+    tenant: Tenant,
+    subscriber_id: int,
+    balances: dict[str, tuple[int, datetime]],
+    today: date,
+    zone: str,
 ) -> dict[str, ChartView]:
     """Each account's 90-day balance chart, by number, ending on the local day its balance
-    was last updated (today at the latest): the chart and «Updated …» tell the same day."""
+    was last updated (today at the latest): the chart and «Updated …» tell the same day.
+
+    balances maps each account's number to its balance and the moment it last moved, as
+    just read with the account.
+    """
     local = ZoneInfo(zone)
-    last_days = {number: min(at.astimezone(local).date(), today) for number, at in updated.items()}
-    series = chart.balance_series(tenant.slug, subscriber_id, last_days, zone)
+    state = tuple(
+        (number, balance, at, min(at.astimezone(local).date(), today))
+        for number, (balance, at) in sorted(balances.items())
+    )
+    return dict(_charts(tenant.slug, subscriber_id, state, zone))
+
+
+# Every posting moves its account's balance and, to the moment it is made, the time the
+# balance last moved; so an account's (balance, moment, last day) is all its chart depends
+# on, and a new entry makes a new key: no chart outlives the ledger it was drawn from.
+# Per process and bounded; what the key already holds is never read from the database.
+@lru_cache(maxsize=4096)
+def _charts(tenant: str, subscriber_id: int, state: tuple, zone: str) -> dict[str, ChartView]:
+    last_days = {number: last for number, _balance, _at, last in state}
+    series = chart.balance_series(tenant, subscriber_id, last_days, zone)
     return {number: ChartView(s, chart.shape(s)) for number, s in series.items()}
+
+
+def forget_charts() -> None:
+    """Drop every chart kept: the database was replaced under the running process."""
+    _charts.cache_clear()
 
 
 # The first day of a statement shown whole (the staff console's): before any account.

@@ -278,3 +278,31 @@ def test_a_chart_ends_on_the_day_its_balance_was_last_updated(app, tenant_client
     updated, last_day = _updated_and_last_chart_day(client.get("/"))
     assert updated.startswith("1 дек. 2026") and "03:00" in updated
     assert last_day == "01.12.2026"
+
+
+def _chart_summary(response) -> str:
+    return re.search(r'data-testid="chart-summary">(.*?)</figcaption>', _text(response), re.S)[1]
+
+
+def test_the_chart_is_drawn_once_until_the_ledger_moves_the_balance(
+    app, tenant_client, make_subscriber
+):
+    from app.core.ledger import EntryKind, post_entry
+
+    subscriber = make_subscriber(
+        tenant="tomtel", password=PASSWORD, logins={"account": "701458321"}, balance=10_000
+    )
+    client = tenant_client("tomtel.localhost")
+    client.login("701458321", PASSWORD)
+    first = _dashboard_statements(app, client)
+    assert sum("ledger_entry" in s for s in first) == 1
+    again = _dashboard_statements(app, client)
+    # Nothing moved the balance: the chart kept from the first request, one query fewer.
+    assert not any("ledger_entry" in s for s in again) and len(again) == len(first) - 1
+    before = _chart_summary(client.get("/"))
+    with app.app_context():
+        post_entry("tomtel", subscriber["account_id"], 25_000, EntryKind.PAYMENT, "top-up")
+        db.session.commit()
+    assert sum("ledger_entry" in s for s in _dashboard_statements(app, client)) == 1
+    after = _chart_summary(client.get("/"))
+    assert after != before and "350" in after.split("today")[-1]
