@@ -1,6 +1,7 @@
 """Things waiting in the console's queues, made through the features' own services."""
 
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from app.extensions import db
 from app.options import service as options
@@ -27,8 +28,9 @@ def ask_option(app, slug: str, account_id: int, code: str, **asked) -> int:
 def ask_block(
     app, slug: str, account_id: int, days: int = 14, code: str = "voluntary-block"
 ) -> int:
-    """A voluntary block (or another pause) from tomorrow for some days."""
-    start = date.today() + timedelta(days=1)
+    """A voluntary block (or another pause) from tomorrow, the ISP's tomorrow, for some days."""
+    zone = ZoneInfo(tenant_of(app, slug).config.timezone)
+    start = utcnow().astimezone(zone).date() + timedelta(days=1)
     return ask_option(app, slug, account_id, code, start=start, days=days)
 
 
