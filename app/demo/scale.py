@@ -96,11 +96,14 @@ def seed_scale(
     started = time.perf_counter()
     report = ScaleReport()
     password_hash = passwords.hasher(profile).hash(SCALE_PASSWORD)
+    superuser = db.session.scalar(
+        sa.text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    )
     share, extra = divmod(subscribers, len(tenants))
     for index, tenant in enumerate(tenants):
         count = share + (1 if index < extra else 0)
         for size in _chunks(count):
-            _bulk_session()
+            _bulk_session(superuser)
             first = _next_id()
             _insert_chunk(tenant, first, size, entries, password_hash)
             db.session.commit()
@@ -120,13 +123,13 @@ def seed_scale(
     return report
 
 
-def _bulk_session() -> None:
+def _bulk_session(superuser: bool) -> None:
     """Settings for this chunk's transaction that make bulk inserts cheaper and no less
     correct: the commit need not wait for the disk (a crash loses at most the last chunk),
     and for a superuser the per-row foreign key checks are skipped, as pg_restore
     --disable-triggers does: every key a chunk writes comes from the same id series."""
     db.session.execute(sa.text("SET LOCAL synchronous_commit = off"))
-    if db.session.scalar(sa.text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")):
+    if superuser:
         db.session.execute(sa.text("SET LOCAL session_replication_role = replica"))
 
 

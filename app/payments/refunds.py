@@ -129,16 +129,25 @@ def request_refund(
     return RefundOutcome(refund)
 
 
-def approve_refund(tenant: Tenant, refund_id: int, staff_id: int) -> RefundOutcome:
-    """Approve a waiting refund (someone other than who asked); the caller commits and then
-    sends it (send_refund)."""
+def _to_decide(tenant: Tenant, refund_id: int, staff_id: int):
+    """The refund and its payment, locked, and why this staff member may not decide on it
+    (None: they may): four eyes, and only while it waits."""
     refund, payment = _lock_refund(tenant, refund_id)
     if refund is None:
         raise LookupError(f"no refund {refund_id} in tenant {tenant.slug}")
     if refund.status != RefundStatus.PENDING:
-        return RefundOutcome(refund, RefundRefusal.DECIDED)
+        return refund, payment, RefundRefusal.DECIDED
     if refund.requested_by == staff_id:
-        return RefundOutcome(refund, RefundRefusal.OWN_REQUEST)
+        return refund, payment, RefundRefusal.OWN_REQUEST
+    return refund, payment, None
+
+
+def approve_refund(tenant: Tenant, refund_id: int, staff_id: int) -> RefundOutcome:
+    """Approve a waiting refund (someone other than who asked); the caller commits and then
+    sends it (send_refund)."""
+    refund, payment, refusal = _to_decide(tenant, refund_id, staff_id)
+    if refusal is not None:
+        return RefundOutcome(refund, refusal)
     if refund.amount > (left := unrefunded(tenant, payment, but=refund.id)):
         return RefundOutcome(refund, RefundRefusal.TOO_MUCH, left)
     refund.status, refund.approved_by = RefundStatus.SENDING, staff_id
@@ -149,13 +158,9 @@ def approve_refund(tenant: Tenant, refund_id: int, staff_id: int) -> RefundOutco
 
 def refuse_refund(tenant: Tenant, refund_id: int, staff_id: int) -> RefundOutcome:
     """Refuse a waiting refund (someone other than who asked); nothing is sent."""
-    refund, payment = _lock_refund(tenant, refund_id)
-    if refund is None:
-        raise LookupError(f"no refund {refund_id} in tenant {tenant.slug}")
-    if refund.status != RefundStatus.PENDING:
-        return RefundOutcome(refund, RefundRefusal.DECIDED)
-    if refund.requested_by == staff_id:
-        return RefundOutcome(refund, RefundRefusal.OWN_REQUEST)
+    refund, payment, refusal = _to_decide(tenant, refund_id, staff_id)
+    if refusal is not None:
+        return RefundOutcome(refund, refusal)
     refund.status, refund.approved_by = RefundStatus.REFUSED, staff_id
     _record(tenant, payment, refund, "payment.refund_refused")
     return RefundOutcome(refund)

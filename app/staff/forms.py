@@ -1,15 +1,29 @@
 """The console's forms: logging in, the second factor, staff accounts."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import Length, Regexp
+from wtforms.validators import Length, Regexp, ValidationError
 
+from app.core.money import NotAnAmount, parse_roubles
 from app.web.forms import REQUIRED, NewPasswordForm
 
 from .roles import ROLE_NAMES
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+def positive_roubles(form, field) -> None:
+    """WTForms validator: an amount in roubles above zero, kept on the form as kopecks."""
+    try:
+        form.kopecks = parse_roubles(field.data)
+    except NotAnAmount:
+        raise ValidationError(
+            _("Please enter an amount in roubles, e.g. 1250 or 1250,50.")
+        ) from None
+    if form.kopecks <= 0:
+        raise ValidationError(_("The amount must be more than zero."))
 
 
 class StaffLoginForm(FlaskForm):

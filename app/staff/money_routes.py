@@ -5,17 +5,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import Length
 
 from app.core import audit
-from app.core.money import NotAnAmount, money, parse_roubles
+from app.core.money import money
 from app.core.subscribers import accounts_of
 from app.web.forms import REQUIRED
 
 from . import bp
 from . import money as service
 from .access import may, requires
-from .forms import ConfirmForm
+from .forms import ConfirmForm, positive_roubles
 from .home_routes import section
 from .lookup_routes import subscriber_or_404
 from .roles import Permission
@@ -33,7 +33,7 @@ class CorrectionForm(FlaskForm):
     kind = SelectField(_l("What to do"), validators=[REQUIRED])
     amount = StringField(
         _l("Amount, ₽"),
-        validators=[REQUIRED, Length(max=20)],
+        validators=[REQUIRED, Length(max=20), positive_roubles],
         description=_l("In roubles, e.g. 1 250,50."),
     )
     reason = TextAreaField(
@@ -47,16 +47,6 @@ class CorrectionForm(FlaskForm):
         self.account.choices = [(a.number, a.number) for a in accounts]
         self.kind.choices = [(k.value, str(name)) for k, name in service.KIND_NAMES.items()]
         self.kopecks = 0
-
-    def validate_amount(self, field) -> None:
-        try:
-            self.kopecks = parse_roubles(field.data)
-        except NotAnAmount:
-            raise ValidationError(
-                _("Please enter an amount in roubles, e.g. 1250 or 1250,50.")
-            ) from None
-        if self.kopecks <= 0:
-            raise ValidationError(_("The amount must be more than zero."))
 
 
 class RefuseForm(FlaskForm):

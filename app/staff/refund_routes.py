@@ -5,10 +5,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import Length
 
 import app.payments.service as payments
-from app.core.money import NotAnAmount, money, parse_roubles
+from app.core.money import money
 from app.core.subscribers import accounts_of
 from app.extensions import db
 from app.web.forms import REQUIRED
@@ -16,7 +16,7 @@ from app.web.forms import REQUIRED
 from . import bp
 from . import money as staff_money
 from .access import may, requires
-from .forms import ConfirmForm
+from .forms import ConfirmForm, positive_roubles
 from .lookup_routes import subscriber_or_404
 from .roles import Permission
 
@@ -43,7 +43,7 @@ class RefundForm(FlaskForm):
     payment = SelectField(_l("Payment"), validators=[REQUIRED])
     amount = StringField(
         _l("Amount to refund, ₽"),
-        validators=[REQUIRED, Length(max=20)],
+        validators=[REQUIRED, Length(max=20), positive_roubles],
         description=_l("In roubles, e.g. 1 250,50."),
     )
 
@@ -51,16 +51,6 @@ class RefundForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.payment.choices = [(str(p.id), f"{p.reference}: {money(p.amount)}") for p in paid]
         self.kopecks = 0
-
-    def validate_amount(self, field) -> None:
-        try:
-            self.kopecks = parse_roubles(field.data)
-        except NotAnAmount:
-            raise ValidationError(
-                _("Please enter an amount in roubles, e.g. 1250 or 1250,50.")
-            ) from None
-        if self.kopecks <= 0:
-            raise ValidationError(_("The amount must be more than zero."))
 
 
 def _page(person, paid, form, status: int = 200):
